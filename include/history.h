@@ -1,0 +1,39 @@
+/*
+ * history.h - the dirty-page count of every cycle, and convergence.
+ *
+ * The rule: the run has converged when the last W counts (the window,
+ * default 5) all lie within +-T (the tolerance, default 10 %) of their mean.
+ * A window of all-zero counts has converged.
+ */
+#ifndef SDTOP_HISTORY_H
+#define SDTOP_HISTORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HISTORY_WINDOW		5
+#define HISTORY_TOLERANCE	0.10
+
+struct history {
+	uint64_t	*counts;	/* dirty pages, one per cycle */
+	size_t		 n;
+	size_t		 cap;
+	unsigned	 window;
+	double		 tolerance;	/* a fraction: 0.10 is 10 % */
+	long		 converged_at;	/* index of the first converged cycle, -1 */
+};
+
+void	 history_init(struct history *h, unsigned window, double tolerance);
+void	 history_free(struct history *h);
+/* Drop every count (after "clear now" or a changed interval). */
+void	 history_reset(struct history *h);
+/* Append one cycle's count; returns whether the history has converged now. */
+int	 history_push(struct history *h, uint64_t count);
+bool	 history_converged(const struct history *h);
+
+/* The rule itself, on the last window counts of counts[0..n). */
+bool	 converged(const uint64_t *counts, size_t n, unsigned window,
+	     double tolerance);
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * output.h - the batch writers: text in the course format and JSON Lines.
+ * They read a snapshot and nothing else.
+ */
+#ifndef SDTOP_OUTPUT_H
+#define SDTOP_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct snapshot;
+
+struct text_options {
+	uint64_t	 width;		/* most cells per row; 0: one per page */
+	bool		 all;		/* rows for untracked VMAs too */
+};
+
+/* The header line and one course-format row per VMA. -1 on write error. */
+int	 out_text(FILE *f, const struct snapshot *s,
+	     const struct text_options *o);
+
+/*
+ * One JSON object on one line: the whole snapshot (see README, "JSON
+ * Lines"). -1 on write error.
+ */
+int	 out_json(FILE *f, const struct snapshot *s);
+
+/* Write s as a JSON string (with quotes), escaping as RFC 8259 asks. */
+void	 json_string(FILE *f, const char *s);
+
+#endif

@@ -1,0 +1,4 @@
+/* probe.h - not yet written. */
+#ifndef SDTOP_PROBE_H
+#define SDTOP_PROBE_H
+#endif

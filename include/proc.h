@@ -1,0 +1,60 @@
+/*
+ * proc.h - a target process seen through procfs.
+ *
+ * A target is opened once as a directory fd on ROOT/PID ("/proc" in real
+ * use, a fixture tree in tests) and every file is read relative to that fd,
+ * so a recycled PID is never read by mistake. The target vanishing is a
+ * normal outcome: readers fail with errno ESRCH (see proc_gone()).
+ */
+#ifndef SDTOP_PROC_H
+#define SDTOP_PROC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct proc_target {
+	pid_t	 pid;
+	int	 dirfd;		/* ROOT/PID, O_DIRECTORY */
+	int	 pagemap_fd;	/* ROOT/PID/pagemap, opened on first use; -1 */
+	char	*root;		/* the procfs root it was opened under */
+};
+
+/* Open ROOT/PID; -1 with errno and *cause set (ESRCH, EACCES, ...). */
+int	 proc_open(struct proc_target *t, const char *root, pid_t pid,
+	     char **cause);
+void	 proc_close(struct proc_target *t);
+
+/* The pagemap fd of the target, opened read-only on first use; -1. */
+int	 proc_pagemap_fd(struct proc_target *t);
+
+/*
+ * Read the whole of a file below the target directory into a malloc'd,
+ * NUL-terminated buffer. ENOENT and ESRCH both become ESRCH: the process
+ * is gone. Returns 0, or -1 with errno.
+ */
+int	 proc_read_file(const struct proc_target *t, const char *name,
+	     char **buf, size_t *len);
+
+/* Write a short string to a file below the target directory; -1 with errno. */
+int	 proc_write_file(const struct proc_target *t, const char *name,
+	     const char *data);
+
+/* The target's command name (/proc/PID/comm, without the newline). */
+int	 proc_comm(const struct proc_target *t, char *buf, size_t size);
+
+/* Whether errno value err means the target has exited. */
+bool	 proc_gone(int err);
+
+/* The system page size in bytes and its log2. */
+size_t	 page_size(void);
+unsigned page_shift(void);
+
+/* Format "what: strerror(err)" into a malloc'd string for a cause. */
+char	*cause_errno(int err, const char *fmt, ...)
+	     __attribute__((format(printf, 2, 3)));
+/* Format a malloc'd cause string. */
+char	*cause_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

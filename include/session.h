@@ -1,0 +1,74 @@
+/*
+ * session.h - watching one live process: the tracking cycle.
+ *
+ * A cycle is session_clear(), a wait of the interval (the caller's: the
+ * batch loop sleeps, the screen waits for keys), then session_collect(),
+ * which returns a new immutable snapshot. The session reads maps at the
+ * clear and again at the collect; a VMA whose range [start, end) was not
+ * in the maps at the clear is new: its pages are not judged this cycle.
+ */
+#ifndef SDTOP_SESSION_H
+#define SDTOP_SESSION_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "history.h"
+#include "maps.h"
+#include "proc.h"
+#include "track.h"
+
+struct session {
+	struct proc_target	 target;
+	struct tracker		 tracker;
+	bool			 attached;
+	bool			 all_vmas;	/* track read-only VMAs too */
+	double			 interval;	/* seconds, for the snapshot */
+	double			 bandwidth_bps;	/* pre-copy model; 0 = off */
+	struct vma_list		 at_clear;	/* maps as read at the last clear */
+	double			 clear_time;	/* monotonic seconds of the clear */
+	double			 clear_ms;
+	unsigned long		 cycle;		/* cycles collected so far */
+	struct history		 history;
+	char			 comm[32];
+};
+
+struct session_options {
+	const char	*proc_root;	/* "/proc" */
+	pid_t		 pid;
+	const char	*method;	/* a name, or "auto" or NULL */
+	double		 interval;
+	unsigned	 window;
+	double		 tolerance;
+	double		 bandwidth_bps;
+	bool		 all_vmas;
+};
+
+/*
+ * Open the target and attach the chosen method. -1 with *cause: one line
+ * fit for stderr ("no such process: 1234", "soft-dirty is not available
+ * on this kernel: ..."). *why_method, when not NULL, says why auto did not
+ * pick a better method (malloc'd or NULL).
+ */
+int	 session_open(struct session *s, const struct session_options *o,
+	     char **why_method, char **cause);
+
+/* Clear the tracking: a new cycle starts now. -1 with *cause and errno. */
+int	 session_clear(struct session *s, char **cause);
+
+/*
+ * End the cycle: read maps and the method's results into a new snapshot.
+ * When the target has gone, returns 0 with a snapshot whose exited is set.
+ * -1 with *cause on other failures.
+ */
+int	 session_collect(struct session *s, struct snapshot **out,
+	     char **cause);
+
+/* Detach the method (undoing all it did to the target) and close. */
+void	 session_close(struct session *s);
+
+/* Seconds on the monotonic clock, and on the real-time clock. */
+double	 now_mono(void);
+double	 now_real(void);
+
+#endif

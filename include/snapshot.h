@@ -1,0 +1,65 @@
+/*
+ * snapshot.h - what one tracking cycle found: the immutable result that
+ * every output (text, JSON, the screen, a recording) reads.
+ *
+ * Page counts are in pages of page_size() bytes; times are seconds unless
+ * the field name ends in _ms.
+ */
+#ifndef SDTOP_SNAPSHOT_H
+#define SDTOP_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "maps.h"
+#include "precopy.h"
+
+/* One VMA as it was at the end of a cycle. */
+struct snap_vma {
+	struct vma	 vma;		/* owns its name */
+	uint64_t	 npages;
+	bool		 tracked;	/* its writes were watched this cycle */
+	bool		 is_new;	/* appeared since the last clear: not judged */
+	int		 error;		/* errno of a failure on this VMA, or 0 */
+	uint64_t	*written;	/* npages bits; NULL unless tracked */
+	uint64_t	*present;	/* resident or swapped; NULL if unknown */
+	uint64_t	 dirty;		/* set bits of written */
+};
+
+struct snapshot {
+	unsigned long	 cycle;		/* 1-based */
+	pid_t		 pid;
+	char		 comm[32];
+	char		 method[16];
+	double		 interval;	/* seconds between clear and scan */
+	double		 time;		/* Unix time when the scan ended */
+	double		 clear_ms;	/* what the clear (reset) took */
+	double		 scan_ms;	/* what the collection took */
+	uint64_t	 dirty_pages;	/* written pages of tracked VMAs */
+	uint64_t	 tracked_pages;	/* pages of tracked VMAs */
+	uint64_t	 page_size;	/* bytes */
+	bool		 converged;	/* the history had converged at this cycle */
+	bool		 exited;	/* the target has gone: no VMAs */
+	bool		 has_precopy;
+	struct precopy	 precopy;	/* when a bandwidth was given */
+	size_t		 nvma;
+	struct snap_vma	*vmas;
+};
+
+/* A snapshot with room for n VMAs, all zeroed; NULL on allocation failure. */
+struct snapshot	*snapshot_new(size_t n);
+void		 snapshot_free(struct snapshot *s);
+
+/*
+ * Set up VMA i of s from v: copy it, and allocate its written and present
+ * bitmaps when tracked. -1 on allocation failure.
+ */
+int		 snapshot_set_vma(struct snapshot *s, size_t i,
+		     const struct vma *v, bool tracked, bool is_new);
+
+/* Recount every VMA's dirty pages and the snapshot totals. */
+void		 snapshot_count(struct snapshot *s);
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * track.h - the ways of finding which pages a process wrote.
+ *
+ * A method is a small table of operations. The model drives every method
+ * the same way: attach once; then each cycle start_cycle() (clear: from now
+ * on, writes are recorded), wait, collect() (fill the written bitmaps);
+ * detach once at the end, whatever ended the run.
+ */
+#ifndef SDTOP_TRACK_H
+#define SDTOP_TRACK_H
+
+#include <stdbool.h>
+
+struct proc_target;
+struct snapshot;
+struct vma_list;
+struct track_method;
+
+/* One method attached to one target. */
+struct tracker {
+	const struct track_method *method;
+	struct proc_target	*target;
+	void			*priv;		/* the method's own state */
+};
+
+struct track_method {
+	const char	*name;		/* "soft-dirty", "uffd-wp", "hash" */
+	const char	*summary;	/* one line for --help and --probe */
+
+	/*
+	 * Whether the method works on this kernel (and, when t is not NULL,
+	 * for this target and user): 0, or -1 with *why set to a malloc'd
+	 * reason fit to show a user ("soft-dirty is not available on this
+	 * kernel: ...").
+	 */
+	int	(*probe)(struct proc_target *t, char **why);
+
+	/* Prepare to track tr->target; -1 with *cause. */
+	int	(*attach)(struct tracker *tr, char **cause);
+
+	/*
+	 * Clear: forget earlier writes, record writes from now on, for the
+	 * VMAs of vl (the target's maps, read just before). -1 with *cause
+	 * and errno (ESRCH: the target has gone).
+	 */
+	int	(*start_cycle)(struct tracker *tr, const struct vma_list *vl,
+		    char **cause);
+
+	/*
+	 * Fill the written (and present) bitmaps of every tracked, not-new
+	 * VMA of s with the pages written since start_cycle(). A failure on
+	 * one VMA sets its error and clears its tracked flag; -1 with *cause
+	 * and errno only when the whole cycle failed (ESRCH: gone).
+	 */
+	int	(*collect)(struct tracker *tr, struct snapshot *s, char **cause);
+
+	/* Undo everything attach() and the cycles did to the target. */
+	void	(*detach)(struct tracker *tr);
+};
+
+extern const struct track_method track_softdirty;
+extern const struct track_method track_uffd;
+extern const struct track_method track_hash;
+
+/* Every method, best first (the order "auto" tries them in); NULL-ended. */
+extern const struct track_method *const track_methods[];
+
+/* The method called name, or NULL. */
+const struct track_method *track_find(const char *name);
+
+/*
+ * The first method that works for t, in the order of track_methods. When
+ * the choice is not the first method, *why says why the better ones were
+ * passed over (malloc'd, "soft-dirty: ...; uffd-wp: ..."). NULL with *why
+ * when none works.
+ */
+const struct track_method *track_choose(struct proc_target *t, char **why);
+
+#endif

@@ -1,0 +1,2 @@
+/* bitmap.c - not yet written. */
+#include "config.h"

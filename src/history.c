@@ -1,0 +1,2 @@
+/* history.c - not yet written. */
+#include "config.h"

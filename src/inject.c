@@ -1,0 +1,2 @@
+/* inject.c - not yet written. */
+#include "config.h"

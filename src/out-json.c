@@ -1,0 +1,2 @@
+/* out-json.c - not yet written. */
+#include "config.h"

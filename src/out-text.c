@@ -1,0 +1,2 @@
+/* out-text.c - not yet written. */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* precopy.c - not yet written. */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* probe.c - not yet written. */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* proc-maps.c - not yet written. */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* proc-pagemap.c - not yet written. */
+#include "config.h"

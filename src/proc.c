@@ -1,0 +1,2 @@
+/* proc.c - not yet written. */
+#include "config.h"

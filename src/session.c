@@ -1,0 +1,2 @@
+/* session.c - not yet written. */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* snapshot.c - not yet written. */
+#include "config.h"

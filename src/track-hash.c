@@ -1,0 +1,2 @@
+/* track-hash.c - not yet written. */
+#include "config.h"

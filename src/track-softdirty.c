@@ -1,0 +1,2 @@
+/* track-softdirty.c - not yet written. */
+#include "config.h"

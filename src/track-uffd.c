@@ -1,0 +1,2 @@
+/* track-uffd.c - not yet written. */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* track.c - not yet written. */
+#include "config.h"
