@@ -10,6 +10,7 @@
 #ifndef SDTOP_SESSION_H
 #define SDTOP_SESSION_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -66,6 +67,12 @@ int	 session_collect(struct session *s, struct snapshot **out,
 
 /* Detach the method (undoing all it did to the target) and close. */
 void	 session_close(struct session *s);
+
+/*
+ * Set (by the signal handlers main installs for SIGINT and SIGTERM) when
+ * the run must end; every waiting loop checks it and returns.
+ */
+extern volatile sig_atomic_t session_stop;
 
 /* Seconds on the monotonic clock, and on the real-time clock. */
 double	 now_mono(void);
