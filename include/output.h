@@ -13,10 +13,12 @@ struct snapshot;
 
 struct text_options {
 	uint64_t	 width;		/* most cells per row; 0: one per page */
-	bool		 all;		/* rows for untracked VMAs too */
 };
 
-/* The header line and one course-format row per VMA. -1 on write error. */
+/*
+ * The header line and one row per VMA: the course format for tracked VMAs,
+ * a note for new and untracked ones. -1 on write error.
+ */
 int	 out_text(FILE *f, const struct snapshot *s,
 	     const struct text_options *o);
 

@@ -1,2 +1,127 @@
-/* out-json.c - not yet written. */
+/*
+ * out-json.c - JSON Lines: one object per cycle, on one line, holding the
+ * whole snapshot. Addresses are hex strings ("0x7f..."), written pages are
+ * merged half-open address ranges.
+ */
 #include "config.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "bitmap.h"
+#include "output.h"
+#include "snapshot.h"
+
+void
+json_string(FILE *f, const char *s)
+{
+	const unsigned char	*p;
+
+	fputc('"', f);
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		switch (*p) {
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
+		default:
+			if (*p < 0x20)
+				fprintf(f, "\\u%04x", *p);
+			else
+				fputc(*p, f);
+		}
+	}
+	fputc('"', f);
+}
+
+/* The written pages of a VMA as [["0x..","0x.."],...]. */
+static void
+out_json_ranges(FILE *f, const struct snap_vma *sv, uint64_t psize)
+{
+	size_t	 i = 0, j, n = sv->npages;
+	bool	 first = true;
+
+	fputc('[', f);
+	if (sv->written != NULL) {
+		while ((i = bitmap_next_set(sv->written, i, n)) < n) {
+			j = bitmap_next_clear(sv->written, i, n);
+			fprintf(f, "%s[\"0x%" PRIx64 "\",\"0x%" PRIx64 "\"]",
+			    first ? "" : ",", sv->vma.start + i * psize,
+			    sv->vma.start + j * psize);
+			first = false;
+			i = j;
+		}
+	}
+	fputc(']', f);
+}
+
+/* The pre-copy estimate object. */
+static void
+out_json_precopy(FILE *f, const struct precopy *p)
+{
+	fprintf(f, ",\"precopy\":{\"bandwidth_bps\":%.0f,"
+	    "\"dirty_rate_bps\":%.0f,\"converges\":%s,\"downtime_ms\":",
+	    p->bandwidth_bps, p->dirty_rate_bps,
+	    p->converges ? "true" : "false");
+	if (p->converges)
+		fprintf(f, "%.3f", p->downtime_ms);
+	else
+		fputs("null", f);
+	fprintf(f, ",\"rounds\":%u,\"total_ms\":", p->rounds);
+	if (p->converges)
+		fprintf(f, "%.3f", p->total_ms);
+	else
+		fputs("null", f);
+	fprintf(f, ",\"sent_bytes\":%" PRIu64 "}", p->sent_bytes);
+}
+
+int
+out_json(FILE *f, const struct snapshot *s)
+{
+	const struct snap_vma	*sv;
+	size_t			 i;
+
+	fprintf(f, "{\"cycle\":%lu,\"time\":%.6f,\"pid\":%ld,\"comm\":",
+	    s->cycle, s->time, (long)s->pid);
+	json_string(f, s->comm);
+	fputs(",\"method\":", f);
+	json_string(f, s->method);
+	fprintf(f, ",\"interval\":%g,\"dirty_pages\":%" PRIu64
+	    ",\"tracked_pages\":%" PRIu64 ",\"page_size\":%" PRIu64
+	    ",\"clear_ms\":%.3f,\"scan_ms\":%.3f,\"converged\":%s"
+	    ",\"exited\":%s", s->interval, s->dirty_pages, s->tracked_pages,
+	    s->page_size, s->clear_ms, s->scan_ms,
+	    s->converged ? "true" : "false", s->exited ? "true" : "false");
+	if (s->has_precopy)
+		out_json_precopy(f, &s->precopy);
+	fputs(",\"vmas\":[", f);
+	for (i = 0; i < s->nvma; i++) {
+		sv = &s->vmas[i];
+		fprintf(f, "%s{\"start\":\"0x%" PRIx64 "\",\"end\":\"0x%" PRIx64
+		    "\",\"perms\":\"%s\",\"name\":", i == 0 ? "" : ",",
+		    sv->vma.start, sv->vma.end, sv->vma.perms);
+		json_string(f, sv->vma.name);
+		if (sv->vma.deleted)
+			fputs(",\"deleted\":true", f);
+		fprintf(f, ",\"pages\":%" PRIu64 ",\"tracked\":%s,\"new\":%s"
+		    ",\"dirty_pages\":%" PRIu64 ",\"dirty\":", sv->npages,
+		    sv->tracked ? "true" : "false",
+		    sv->is_new ? "true" : "false", sv->dirty);
+		out_json_ranges(f, sv, s->page_size);
+		if (sv->error != 0) {
+			fputs(",\"error\":", f);
+			json_string(f, strerror(sv->error));
+		}
+		fputc('}', f);
+	}
+	fputs("]}\n", f);
+	return (ferror(f) ? -1 : 0);
+}

@@ -1,2 +1,233 @@
-/* session.c - not yet written. */
+/*
+ * session.c - watching one live process: open, choose and attach a
+ * method, and run clear/collect cycles that each yield a snapshot.
+ *
+ * Times: interval and clear_time in seconds, *_ms in milliseconds.
+ */
 #include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "session.h"
+#include "snapshot.h"
+
+volatile sig_atomic_t session_stop;
+
+double
+now_mono(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
+}
+
+double
+now_real(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
+}
+
+int
+session_open(struct session *s, const struct session_options *o,
+    char **why_method, char **cause)
+{
+	const struct track_method	*m;
+	char				*why = NULL;
+
+	memset(s, 0, sizeof *s);
+	s->all_vmas = o->all_vmas;
+	s->interval = o->interval;
+	s->bandwidth_bps = o->bandwidth_bps;
+	history_init(&s->history, o->window, o->tolerance);
+	if (why_method != NULL)
+		*why_method = NULL;
+
+	if (proc_open(&s->target, o->proc_root != NULL ? o->proc_root :
+	    "/proc", o->pid, cause) == -1)
+		return (-1);
+	if (proc_comm(&s->target, s->comm, sizeof s->comm) == -1) {
+		*cause = proc_gone(errno) ?
+		    cause_fmt("no such process: %ld", (long)o->pid) :
+		    cause_errno(errno, "cannot read the name of process %ld",
+		    (long)o->pid);
+		goto fail;
+	}
+
+	if (o->method == NULL || strcmp(o->method, "auto") == 0) {
+		if ((m = track_choose(&s->target, &why)) == NULL) {
+			*cause = cause_fmt("no tracking method works here: %s",
+			    why != NULL ? why : "?");
+			free(why);
+			goto fail;
+		}
+		if (why_method != NULL)
+			*why_method = why;
+		else
+			free(why);
+	} else {
+		if ((m = track_find(o->method)) == NULL) {
+			*cause = cause_fmt("unknown method: %s", o->method);
+			goto fail;
+		}
+		if (m->probe(&s->target, &why) == -1) {
+			*cause = why != NULL ? why :
+			    cause_fmt("%s is not available here", m->name);
+			goto fail;
+		}
+		free(why);
+	}
+
+	s->tracker.method = m;
+	s->tracker.target = &s->target;
+	if (m->attach(&s->tracker, cause) == -1)
+		goto fail;
+	s->attached = true;
+	return (0);
+
+fail:
+	if (why_method != NULL) {
+		free(*why_method);
+		*why_method = NULL;
+	}
+	history_free(&s->history);
+	proc_close(&s->target);
+	return (-1);
+}
+
+int
+session_clear(struct session *s, char **cause)
+{
+	const struct track_method	*m = s->tracker.method;
+	double				 t0;
+
+	if (maps_read(&s->target, &s->at_clear, cause) == -1)
+		return (-1);
+	t0 = now_mono();
+	if (m->start_cycle(&s->tracker, &s->at_clear, cause) == -1)
+		return (-1);
+	s->clear_time = now_mono();
+	s->clear_ms = (s->clear_time - t0) * 1e3;
+	return (0);
+}
+
+/* A snapshot that only says the target has gone. */
+static struct snapshot *
+session_exited(struct session *s)
+{
+	struct snapshot	*snap;
+
+	if ((snap = snapshot_new(0)) == NULL)
+		return (NULL);
+	snap->cycle = s->cycle + 1;
+	snap->pid = s->target.pid;
+	snprintf(snap->comm, sizeof snap->comm, "%s", s->comm);
+	snprintf(snap->method, sizeof snap->method, "%s",
+	    s->tracker.method->name);
+	snap->interval = s->interval;
+	snap->time = now_real();
+	snap->exited = true;
+	return (snap);
+}
+
+int
+session_collect(struct session *s, struct snapshot **out, char **cause)
+{
+	const struct track_method	*m = s->tracker.method;
+	struct vma_list			 now = { 0 };
+	struct snapshot			*snap = NULL;
+	const struct vma		*v;
+	double				 t0, elapsed, rate;
+	bool				 is_new;
+	size_t				 i;
+
+	*out = NULL;
+	if (maps_read(&s->target, &now, cause) == -1) {
+		if (!proc_gone(errno))
+			return (-1);
+		free(*cause);
+		*cause = NULL;
+		goto gone;
+	}
+	/* A zombie has no memory map left: it has exited, only unreaped. */
+	if (now.n == 0)
+		goto gone;
+
+	if ((snap = snapshot_new(now.n)) == NULL)
+		goto nomem;
+	for (i = 0; i < now.n; i++) {
+		v = &now.v[i];
+		is_new = vma_list_find(&s->at_clear, v->start, v->end) == NULL;
+		if (snapshot_set_vma(snap, i, v, (s->all_vmas ||
+		    vma_trackable(v)) && !is_new, is_new) == -1)
+			goto nomem;
+	}
+	vma_list_free(&now);
+
+	t0 = now_mono();
+	if (m->collect(&s->tracker, snap, cause) == -1) {
+		if (!proc_gone(errno)) {
+			snapshot_free(snap);
+			return (-1);
+		}
+		free(*cause);
+		*cause = NULL;
+		snapshot_free(snap);
+		goto gone;
+	}
+	snap->scan_ms = (now_mono() - t0) * 1e3;
+	elapsed = t0 - s->clear_time;
+	snapshot_count(snap);
+
+	snap->cycle = ++s->cycle;
+	snap->pid = s->target.pid;
+	snprintf(snap->comm, sizeof snap->comm, "%s", s->comm);
+	snprintf(snap->method, sizeof snap->method, "%s", m->name);
+	snap->interval = s->interval;
+	snap->clear_ms = s->clear_ms;
+	snap->time = now_real();
+	if (history_push(&s->history, snap->dirty_pages) == -1)
+		goto nomem;
+	snap->converged = history_converged(&s->history);
+	if (s->bandwidth_bps > 0) {
+		rate = elapsed > 0 ? (double)snap->dirty_pages *
+		    (double)snap->page_size / elapsed : 0;
+		precopy_estimate(&snap->precopy, s->bandwidth_bps, rate,
+		    snap->tracked_pages * snap->page_size);
+		snap->has_precopy = true;
+	}
+	*out = snap;
+	return (0);
+
+gone:
+	vma_list_free(&now);
+	if ((*out = session_exited(s)) == NULL)
+		goto nomem;
+	return (0);
+
+nomem:
+	vma_list_free(&now);
+	snapshot_free(snap);
+	*cause = cause_fmt("out of memory");
+	errno = ENOMEM;
+	return (-1);
+}
+
+void
+session_close(struct session *s)
+{
+	if (s->attached) {
+		s->tracker.method->detach(&s->tracker);
+		s->attached = false;
+	}
+	vma_list_free(&s->at_clear);
+	history_free(&s->history);
+	proc_close(&s->target);
+}

@@ -1,2 +1,77 @@
-/* snapshot.c - not yet written. */
+/*
+ * snapshot.c - the result of one cycle: allocation, VMA set-up, totals.
+ */
 #include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "bitmap.h"
+#include "proc.h"
+#include "snapshot.h"
+
+struct snapshot *
+snapshot_new(size_t n)
+{
+	struct snapshot	*s;
+
+	if ((s = calloc(1, sizeof *s)) == NULL)
+		return (NULL);
+	if (n > 0 && (s->vmas = calloc(n, sizeof *s->vmas)) == NULL) {
+		free(s);
+		return (NULL);
+	}
+	s->nvma = n;
+	s->page_size = page_size();
+	return (s);
+}
+
+void
+snapshot_free(struct snapshot *s)
+{
+	size_t	 i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->nvma; i++) {
+		vma_free(&s->vmas[i].vma);
+		free(s->vmas[i].written);
+		free(s->vmas[i].present);
+	}
+	free(s->vmas);
+	free(s);
+}
+
+int
+snapshot_set_vma(struct snapshot *s, size_t i, const struct vma *v,
+    bool tracked, bool is_new)
+{
+	struct snap_vma	*sv = &s->vmas[i];
+
+	if (vma_copy(&sv->vma, v) == -1)
+		return (-1);
+	sv->npages = vma_pages(v);
+	sv->tracked = tracked;
+	sv->is_new = is_new;
+	if (tracked && (sv->written = bitmap_new(sv->npages)) == NULL)
+		return (-1);
+	return (0);
+}
+
+void
+snapshot_count(struct snapshot *s)
+{
+	struct snap_vma	*sv;
+	size_t		 i;
+
+	s->dirty_pages = s->tracked_pages = 0;
+	for (i = 0; i < s->nvma; i++) {
+		sv = &s->vmas[i];
+		sv->dirty = 0;
+		if (!sv->tracked || sv->is_new || sv->written == NULL)
+			continue;
+		sv->dirty = bitmap_count(sv->written, sv->npages);
+		s->dirty_pages += sv->dirty;
+		s->tracked_pages += sv->npages;
+	}
+}
