@@ -29,6 +29,6 @@ int	 out_text(FILE *f, const struct snapshot *s,
 int	 out_json(FILE *f, const struct snapshot *s);
 
 /* Write s as a JSON string (with quotes), escaping as RFC 8259 asks. */
-void	 json_string(FILE *f, const char *s);
+void	 json_write_string(FILE *f, const char *s);
 
 #endif

@@ -1,2 +1,618 @@
-/* inject.c - not yet written. */
+/*
+ * inject.c - run system calls in the context of another process (x86_64).
+ *
+ * One thread of the target is seized (PTRACE_SEIZE, no options: if this
+ * program dies, the kernel simply detaches and the target runs on) and
+ * stopped with PTRACE_INTERRUPT. Its general registers and signal mask are
+ * saved; all signals are then blocked so that nothing is delivered while
+ * the registers point at borrowed code. For each call, rip is set to a
+ * `syscall` instruction (0f 05) found in the target: the two bytes before
+ * rip when the thread stopped on its way out of a system call, else one in
+ * [vdso]. orig_rax is set to -1 so the kernel's restart logic leaves the
+ * injected call alone, the thread is single-stepped, and rax is the result.
+ * At detach the saved registers go back untouched, so an interrupted call
+ * (rax = -ERESTART*, orig_rax = its number) is restarted by the kernel as
+ * if nothing happened; a signal taken out of the queue while stopped is
+ * given back with its siginfo.
+ *
+ * Addresses are the target's virtual addresses in bytes.
+ */
 #include "config.h"
+
+#include <sys/types.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "inject.h"
+#include "proc.h"
+
+#if defined(__x86_64__)
+
+#include <sys/user.h>
+
+#ifndef PTRACE_SEIZE
+#define PTRACE_SEIZE		0x4206
+#endif
+#ifndef PTRACE_INTERRUPT
+#define PTRACE_INTERRUPT	0x4207
+#endif
+#ifndef PTRACE_EVENT_STOP
+#define PTRACE_EVENT_STOP	128
+#endif
+#ifndef PTRACE_GETSIGMASK
+#define PTRACE_GETSIGMASK	0x420a
+#define PTRACE_SETSIGMASK	0x420b
+#endif
+
+/* The code segment of a 64-bit task; a 32-bit one has other numbers. */
+#define USER64_CS		0x33
+
+/* Signals kept to give back at detach; more than this are re-sent. */
+#define INJECT_MAXSIG		8
+
+/* How long a thread may take to stop before the attach gives up, in ms. */
+#define INJECT_STOP_MS		5000
+
+struct inject {
+	pid_t			 pid;		/* the process */
+	pid_t			 tid;		/* the stopped thread */
+	bool			 is_child;	/* pid is a child of ours */
+	struct user_regs_struct	 saved;
+	uint64_t		 saved_mask;	/* kernel sigset: 64 bits */
+	bool			 mask_set;
+	uint64_t		 syscall_ip;	/* a 0f 05 in the target */
+	bool			 in_sigstop;	/* now in a signal-delivery-stop */
+	int			 nsig;
+	siginfo_t		 sig[INJECT_MAXSIG];
+};
+
+/* Milliseconds on the monotonic clock. */
+static int64_t
+inject_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+/*
+ * Wait for the next ptrace report of tid without ever blocking for good:
+ * poll, yielding first and then sleeping up to 1 ms. -1 with ETIMEDOUT
+ * after limit_ms, or ESRCH when the thread is no longer ours to wait for.
+ */
+static int
+inject_wait(pid_t tid, int *status, int limit_ms)
+{
+	int64_t			deadline = inject_ms() + limit_ms;
+	struct timespec		ts = { 0, 0 };
+	unsigned int		spins = 0;
+	pid_t			r;
+
+	for (;;) {
+		r = waitpid(tid, status, __WALL | WNOHANG);
+		if (r == tid)
+			return (0);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			errno = ESRCH;
+			return (-1);
+		}
+		if (inject_ms() > deadline) {
+			errno = ETIMEDOUT;
+			return (-1);
+		}
+		if (spins++ < 64) {
+			sched_yield();
+			continue;
+		}
+		ts.tv_nsec = ts.tv_nsec == 0 ? 10000 : ts.tv_nsec * 2;
+		if (ts.tv_nsec > 1000000)
+			ts.tv_nsec = 1000000;
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* Whether a wait status says the thread is gone. */
+static bool
+inject_status_gone(int status)
+{
+	return (WIFEXITED(status) || WIFSIGNALED(status));
+}
+
+/*
+ * The thread died while traced: collect its last report (so its parent
+ * can reap it at once) and fail with ESRCH.
+ */
+static int
+inject_gone(struct inject *in)
+{
+	int	status;
+
+	/* Our own child: its exit status is ours to collect later. */
+	if (in->is_child) {
+		errno = ESRCH;
+		return (-1);
+	}
+	while (inject_wait(in->tid, &status, 200) == 0 &&
+	    !inject_status_gone(status))
+		;
+	errno = ESRCH;
+	return (-1);
+}
+
+/* Read len bytes at addr of the target. */
+static int
+inject_read(struct inject *in, uint64_t addr, void *buf, size_t len)
+{
+	struct iovec	local = { buf, len };
+	struct iovec	remote = { (void *)(uintptr_t)addr, len };
+	size_t		i;
+	long		word;
+
+	if (process_vm_readv(in->pid, &local, 1, &remote, 1, 0) == (ssize_t)len)
+		return (0);
+	/* Without process_vm_readv (or across a page it refuses), peek. */
+	for (i = 0; i < len; i += sizeof word) {
+		errno = 0;
+		word = ptrace(PTRACE_PEEKTEXT, in->tid,
+		    (void *)(uintptr_t)(addr + i), NULL);
+		if (word == -1 && errno != 0)
+			return (-1);
+		memcpy((char *)buf + i, &word,
+		    len - i < sizeof word ? len - i : sizeof word);
+	}
+	return (0);
+}
+
+/* Find the [vdso] of the target in its maps: 0, or -1. */
+static int
+inject_find_vdso(pid_t pid, uint64_t *start, uint64_t *end)
+{
+	char		 path[64], line[512];
+	FILE		*f;
+	unsigned long	 s, e;
+	int		 found = -1;
+
+	snprintf(path, sizeof path, "/proc/%ld/maps", (long)pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return (-1);
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strstr(line, "[vdso]") == NULL)
+			continue;
+		if (sscanf(line, "%lx-%lx", &s, &e) == 2) {
+			*start = s;
+			*end = e;
+			found = 0;
+		}
+		break;
+	}
+	fclose(f);
+	if (found != 0)
+		errno = ENOENT;
+	return (found);
+}
+
+/*
+ * Find a syscall instruction in the target: just before rip if the thread
+ * stopped right after one, else anywhere in [vdso] (the bytes 0f 05 run as
+ * a syscall wherever they sit, even inside a longer instruction).
+ */
+static int
+inject_find_syscall(struct inject *in)
+{
+	unsigned char	 two[2], *buf;
+	uint64_t	 start, end, i;
+
+	if ((int64_t)in->saved.orig_rax >= 0 && in->saved.rip >= 2 &&
+	    inject_read(in, in->saved.rip - 2, two, 2) == 0 &&
+	    two[0] == 0x0f && two[1] == 0x05) {
+		in->syscall_ip = in->saved.rip - 2;
+		return (0);
+	}
+	if (inject_find_vdso(in->pid, &start, &end) != 0)
+		return (-1);
+	if (end - start > (1 << 20) || end <= start) {
+		errno = ENOENT;
+		return (-1);
+	}
+	if ((buf = malloc(end - start)) == NULL)
+		return (-1);
+	if (inject_read(in, start, buf, end - start) != 0) {
+		free(buf);
+		return (-1);
+	}
+	for (i = 0; i + 1 < end - start; i++) {
+		if (buf[i] == 0x0f && buf[i + 1] == 0x05) {
+			in->syscall_ip = start + i;
+			free(buf);
+			return (0);
+		}
+	}
+	free(buf);
+	errno = ENOENT;
+	return (-1);
+}
+
+/* Keep the siginfo of the signal tid is stopped for, to give it back. */
+static void
+inject_keep_signal(struct inject *in, int signo)
+{
+	siginfo_t	si;
+
+	memset(&si, 0, sizeof si);
+	if (ptrace(PTRACE_GETSIGINFO, in->tid, NULL, &si) == -1) {
+		si.si_signo = signo;
+		si.si_code = SI_USER;
+	}
+	if (in->nsig < INJECT_MAXSIG)
+		in->sig[in->nsig++] = si;
+	else
+		syscall(SYS_tgkill, in->pid, in->tid, signo);
+}
+
+/* Seize thread tid of in->pid and wait until it is stopped. */
+static int
+inject_stop(struct inject *in, pid_t tid)
+{
+	int	status, event, sig;
+
+	if (ptrace(PTRACE_SEIZE, tid, NULL, NULL) == -1)
+		return (-1);
+	in->tid = tid;
+	if (ptrace(PTRACE_INTERRUPT, tid, NULL, NULL) == -1)
+		return (inject_gone(in));
+	for (;;) {
+		if (inject_wait(tid, &status, INJECT_STOP_MS) == -1) {
+			if (errno == ESRCH)
+				return (inject_gone(in));
+			return (-1);
+		}
+		if (inject_status_gone(status))
+			return (inject_gone(in));
+		if (!WIFSTOPPED(status))
+			continue;
+		event = (unsigned int)status >> 16;
+		sig = WSTOPSIG(status);
+		if (event != 0) {
+			/* The interrupt, or a group-stop (a stopped target). */
+			in->in_sigstop = false;
+			return (0);
+		}
+		/*
+		 * A signal-delivery-stop: the signal is out of the queue and
+		 * is kept to be given back. The thread is stopped, which is
+		 * all that is needed.
+		 */
+		inject_keep_signal(in, sig);
+		in->in_sigstop = true;
+		return (0);
+	}
+}
+
+/* The parent of pid, from /proc/PID/stat, or -1. */
+static pid_t
+inject_ppid(pid_t pid)
+{
+	char	 buf[512], *p;
+	FILE	*f;
+	long	 ppid = -1;
+
+	snprintf(buf, sizeof buf, "/proc/%ld/stat", (long)pid);
+	if ((f = fopen(buf, "re")) == NULL)
+		return (-1);
+	/* The command name may hold spaces and parentheses: skip to the last. */
+	if (fgets(buf, sizeof buf, f) != NULL &&
+	    (p = strrchr(buf, ')')) != NULL)
+		sscanf(p + 1, " %*c %ld", &ppid);
+	fclose(f);
+	return ((pid_t)ppid);
+}
+
+/* Whether the thread-group leader of pid is a zombie (its threads live on). */
+static bool
+inject_leader_zombie(pid_t pid)
+{
+	char	 buf[256];
+	FILE	*f;
+	bool	 zombie = false;
+
+	snprintf(buf, sizeof buf, "/proc/%ld/status", (long)pid);
+	if ((f = fopen(buf, "re")) == NULL)
+		return (false);
+	while (fgets(buf, sizeof buf, f) != NULL) {
+		if (strncmp(buf, "State:", 6) == 0) {
+			zombie = strchr(buf, 'Z') != NULL;
+			break;
+		}
+	}
+	fclose(f);
+	return (zombie);
+}
+
+/*
+ * Stop the thread-group leader; if it is a zombie (it called pthread_exit),
+ * stop another thread, found in /proc/PID/task.
+ */
+static int
+inject_stop_any(struct inject *in)
+{
+	char		 path[64];
+	DIR		*d;
+	struct dirent	*de;
+	long		 tid;
+	int		 saved;
+
+	if (inject_stop(in, in->pid) == 0)
+		return (0);
+	saved = errno;
+	if (saved != EPERM || in->tid != -1 || !inject_leader_zombie(in->pid))
+		return (-1);
+	snprintf(path, sizeof path, "/proc/%ld/task", (long)in->pid);
+	if ((d = opendir(path)) == NULL) {
+		errno = saved;
+		return (-1);
+	}
+	while ((de = readdir(d)) != NULL) {
+		tid = strtol(de->d_name, NULL, 10);
+		if (tid <= 0 || tid == in->pid)
+			continue;
+		if (inject_stop(in, tid) == 0) {
+			closedir(d);
+			return (0);
+		}
+		saved = errno;
+		if (in->tid != -1)
+			break;
+	}
+	closedir(d);
+	errno = saved;
+	return (-1);
+}
+
+struct inject *
+inject_attach(pid_t pid, char **cause)
+{
+	struct inject	*in;
+	uint64_t	 all = ~UINT64_C(0);
+	int		 saved;
+	const char	*what;
+
+	if ((in = calloc(1, sizeof *in)) == NULL) {
+		if (cause != NULL)
+			*cause = cause_errno(errno, "inject");
+		return (NULL);
+	}
+	in->pid = pid;
+	in->tid = -1;
+	in->is_child = inject_ppid(pid) == getpid();
+	if (inject_stop_any(in) != 0) {
+		/*
+		 * Seized but never stopped (ETIMEDOUT: in an uninterruptible
+		 * wait): nothing was changed in it, and the kernel detaches it
+		 * when this process exits.
+		 */
+		what = "cannot stop PID";
+		goto fail;
+	}
+	what = "cannot read the registers of PID";
+	if (ptrace(PTRACE_GETREGS, in->tid, NULL, &in->saved) == -1)
+		goto fail_stopped;
+	if (in->saved.cs != USER64_CS) {
+		errno = ENOTSUP;
+		what = "cannot run 64-bit system calls in PID";
+		goto fail_stopped;
+	}
+	what = "cannot block the signals of PID";
+	if (ptrace(PTRACE_GETSIGMASK, in->tid, (void *)sizeof in->saved_mask,
+	    &in->saved_mask) == -1)
+		goto fail_stopped;
+	if (ptrace(PTRACE_SETSIGMASK, in->tid, (void *)sizeof all, &all) == -1)
+		goto fail_stopped;
+	in->mask_set = true;
+	what = "no syscall instruction found in PID";
+	if (inject_find_syscall(in) != 0)
+		goto fail_stopped;
+	return (in);
+
+fail_stopped:
+	saved = errno;
+	if (inject_detach(in) == -1 && errno == ESRCH)
+		saved = ESRCH;
+	in = NULL;
+	goto out;
+fail:
+	saved = errno;
+	free(in);
+	in = NULL;
+out:
+	if (cause != NULL) {
+		if (saved == ESRCH)
+			*cause = cause_fmt("PID %ld has exited", (long)pid);
+		else
+			*cause = cause_errno(saved, "%s %ld", what,
+			    (long)pid);
+	}
+	errno = saved;
+	return (NULL);
+}
+
+int
+inject_syscall(struct inject *in, long nr, const long args[6], long *ret)
+{
+	struct user_regs_struct	regs;
+	int			status, event, sig, tries;
+
+	regs = in->saved;
+	regs.rip = in->syscall_ip;
+	regs.rax = nr;
+	regs.orig_rax = (unsigned long long)-1;
+	regs.rdi = args[0];
+	regs.rsi = args[1];
+	regs.rdx = args[2];
+	regs.r10 = args[3];
+	regs.r8 = args[4];
+	regs.r9 = args[5];
+	if (ptrace(PTRACE_SETREGS, in->tid, NULL, &regs) == -1)
+		return (inject_gone(in));
+
+	for (tries = 0; tries < 64; tries++) {
+		if (ptrace(PTRACE_SINGLESTEP, in->tid, NULL, NULL) == -1)
+			return (inject_gone(in));
+		if (inject_wait(in->tid, &status, INJECT_STOP_MS) == -1) {
+			if (errno == ESRCH)
+				return (inject_gone(in));
+			return (-1);
+		}
+		if (inject_status_gone(status))
+			return (inject_gone(in));
+		if (!WIFSTOPPED(status))
+			continue;
+		event = (unsigned int)status >> 16;
+		sig = WSTOPSIG(status);
+		in->in_sigstop = (event == 0);
+		if (event == 0 && sig != SIGTRAP)
+			inject_keep_signal(in, sig);
+		if (ptrace(PTRACE_GETREGS, in->tid, NULL, &regs) == -1)
+			return (inject_gone(in));
+		if (regs.rip == in->syscall_ip + 2) {
+			*ret = (long)regs.rax;
+			return (0);
+		}
+		/*
+		 * Stopped before the step (a pending interrupt, a group-stop
+		 * or a signal): step again from the same place.
+		 */
+		if (regs.rip != in->syscall_ip) {
+			errno = EFAULT;
+			return (-1);
+		}
+	}
+	errno = EAGAIN;
+	return (-1);
+}
+
+int
+inject_detach(struct inject *in)
+{
+	int	signo = 0, i, rc = 0, saved = 0;
+
+	if (in == NULL)
+		return (0);
+	if (ptrace(PTRACE_SETREGS, in->tid, NULL, &in->saved) == -1) {
+		rc = -1;
+		saved = errno;
+	}
+	if (in->mask_set && ptrace(PTRACE_SETSIGMASK, in->tid,
+	    (void *)sizeof in->saved_mask, &in->saved_mask) == -1 && rc == 0) {
+		rc = -1;
+		saved = errno;
+	}
+	/*
+	 * The first kept signal rides on the detach when the thread sits in a
+	 * signal-delivery-stop (the kernel then delivers it with the siginfo
+	 * set here); any other is queued again.
+	 */
+	i = 0;
+	if (in->nsig > 0 && in->in_sigstop &&
+	    ptrace(PTRACE_SETSIGINFO, in->tid, NULL, &in->sig[0]) == 0) {
+		signo = in->sig[0].si_signo;
+		i = 1;
+	}
+	for (; i < in->nsig; i++)
+		syscall(SYS_tgkill, in->pid, in->tid, in->sig[i].si_signo);
+	if (ptrace(PTRACE_DETACH, in->tid, NULL, (void *)(long)signo) == -1 &&
+	    rc == 0) {
+		rc = -1;
+		saved = errno;
+	}
+	if (rc == -1 && saved == ESRCH)
+		inject_gone(in);
+	free(in);
+	if (rc == -1)
+		errno = saved;
+	return (rc);
+}
+
+#else /* !__x86_64__ */
+
+struct inject {
+	pid_t	pid;
+};
+
+struct inject *
+inject_attach(pid_t pid, char **cause)
+{
+	if (cause != NULL)
+		*cause = cause_fmt("running system calls in another process "
+		    "is only supported on x86_64");
+	errno = ENOSYS;
+	return (NULL);
+}
+
+int
+inject_syscall(struct inject *in, long nr, const long args[6], long *ret)
+{
+	errno = ENOSYS;
+	return (-1);
+}
+
+int
+inject_detach(struct inject *in)
+{
+	errno = ENOSYS;
+	return (-1);
+}
+
+#endif /* __x86_64__ */
+
+int
+inject_calls(pid_t pid, struct inject_call *calls, size_t n, char **cause)
+{
+	struct inject	*in;
+	size_t		 i;
+	int		 saved;
+
+	if ((in = inject_attach(pid, cause)) == NULL)
+		return (-1);
+	for (i = 0; i < n; i++) {
+		if (inject_syscall(in, calls[i].nr, calls[i].args,
+		    &calls[i].ret) == -1) {
+			saved = errno;
+			inject_detach(in);
+			if (cause != NULL)
+				*cause = saved == ESRCH ?
+				    cause_fmt("PID %ld has exited", (long)pid) :
+				    cause_errno(saved, "system call %ld in "
+				    "PID %ld", calls[i].nr, (long)pid);
+			errno = saved;
+			return (-1);
+		}
+	}
+	if (inject_detach(in) == -1) {
+		saved = errno;
+		if (cause != NULL)
+			*cause = saved == ESRCH ?
+			    cause_fmt("PID %ld has exited", (long)pid) :
+			    cause_errno(saved, "releasing PID %ld", (long)pid);
+		errno = saved;
+		return (-1);
+	}
+	return (0);
+}

@@ -13,7 +13,7 @@
 #include "snapshot.h"
 
 void
-json_string(FILE *f, const char *s)
+json_write_string(FILE *f, const char *s)
 {
 	const unsigned char	*p;
 
@@ -91,9 +91,9 @@ out_json(FILE *f, const struct snapshot *s)
 
 	fprintf(f, "{\"cycle\":%lu,\"time\":%.6f,\"pid\":%ld,\"comm\":",
 	    s->cycle, s->time, (long)s->pid);
-	json_string(f, s->comm);
+	json_write_string(f, s->comm);
 	fputs(",\"method\":", f);
-	json_string(f, s->method);
+	json_write_string(f, s->method);
 	fprintf(f, ",\"interval\":%g,\"dirty_pages\":%" PRIu64
 	    ",\"tracked_pages\":%" PRIu64 ",\"page_size\":%" PRIu64
 	    ",\"clear_ms\":%.3f,\"scan_ms\":%.3f,\"converged\":%s"
@@ -108,7 +108,7 @@ out_json(FILE *f, const struct snapshot *s)
 		fprintf(f, "%s{\"start\":\"0x%" PRIx64 "\",\"end\":\"0x%" PRIx64
 		    "\",\"perms\":\"%s\",\"name\":", i == 0 ? "" : ",",
 		    sv->vma.start, sv->vma.end, sv->vma.perms);
-		json_string(f, sv->vma.name);
+		json_write_string(f, sv->vma.name);
 		if (sv->vma.deleted)
 			fputs(",\"deleted\":true", f);
 		fprintf(f, ",\"pages\":%" PRIu64 ",\"tracked\":%s,\"new\":%s"
@@ -118,7 +118,7 @@ out_json(FILE *f, const struct snapshot *s)
 		out_json_ranges(f, sv, s->page_size);
 		if (sv->error != 0) {
 			fputs(",\"error\":", f);
-			json_string(f, strerror(sv->error));
+			json_write_string(f, strerror(sv->error));
 		}
 		fputc('}', f);
 	}

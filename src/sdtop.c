@@ -23,10 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bitmap.h"
 #include "maps.h"
 #include "output.h"
-#include "pagemap.h"
 #include "precopy.h"
 #include "probe.h"
 #include "proc.h"
@@ -35,6 +33,7 @@
 #include "session.h"
 #include "snapshot.h"
 #include "track.h"
+#include "track-softdirty.h"
 #include "view.h"
 
 #define EXIT_RUNTIME		1
@@ -437,57 +436,32 @@ fail:
 	return (EXIT_RUNTIME);
 }
 
+/* Print one run of soft-dirty pages for --list. */
+static int
+list_run(const struct vma *v, uint64_t start, uint64_t end, void *arg)
+{
+	printf("0x%016" PRIx64 "-0x%016" PRIx64 " %6" PRIu64 " pages  %s %s\n",
+	    start, end, (end - start) >> page_shift(), v->perms, v->name);
+	return (0);
+}
+
 /* Course part 1: the pages whose soft-dirty bit is set now, as ranges. */
 static int
 run_list(const struct options *o)
 {
 	struct proc_target	 t;
 	struct vma_list		 vl = { 0 };
-	struct page_states	 st;
-	const struct vma	*v;
 	char			*cause = NULL;
-	size_t			 i, a, b, n;
-	ssize_t			 got;
-	int			 fd, rc = EXIT_RUNTIME;
+	int			 rc = EXIT_RUNTIME;
 
-	if (track_softdirty.probe(NULL, &cause) == -1)
-		goto out_msg;
 	if (proc_open(&t, o->s.proc_root, o->s.pid, &cause) == -1)
-		goto out_msg;
-	if (maps_read(&t, &vl, &cause) == -1)
 		goto out;
-	if ((fd = proc_pagemap_fd(&t)) == -1) {
-		cause = cause_errno(errno, "cannot open /proc/%ld/pagemap",
-		    (long)o->s.pid);
-		goto out;
-	}
-	for (i = 0; i < vl.n; i++) {
-		v = &vl.v[i];
-		n = vma_pages(v);
-		if (page_states_alloc(&st, n) == -1) {
-			cause = cause_fmt("out of memory");
-			goto out;
-		}
-		if ((got = pagemap_read_states(fd, v->start, n, &st)) == -1) {
-			cause = cause_errno(errno, "cannot read pagemap");
-			page_states_free(&st);
-			goto out;
-		}
-		for (a = 0; (a = bitmap_next_set(st.soft_dirty, a,
-		    (size_t)got)) < (size_t)got; a = b) {
-			b = bitmap_next_clear(st.soft_dirty, a, (size_t)got);
-			printf("0x%016" PRIx64 "-0x%016" PRIx64 " %6zu pages  "
-			    "%s %s\n", v->start + (a << page_shift()),
-			    v->start + (b << page_shift()), b - a, v->perms,
-			    v->name);
-		}
-		page_states_free(&st);
-	}
-	rc = 0;
-out:
+	if (maps_read(&t, &vl, &cause) == 0 &&
+	    softdirty_list(&t, &vl, list_run, NULL, &cause) == 0)
+		rc = 0;
 	vma_list_free(&vl);
 	proc_close(&t);
-out_msg:
+out:
 	if (rc != 0)
 		fprintf(stderr, "sdtop: %s\n", cause != NULL ? cause : "error");
 	free(cause);

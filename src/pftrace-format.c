@@ -1,0 +1,612 @@
+/*
+ * pftrace-format.c - the writer and the reader of the tracepgfault trace
+ * format, version 1: one record per line, fields separated by one space,
+ * numbers in decimal except addresses, offsets and device numbers (hex,
+ * as in /proc/PID/maps). Times are nanoseconds since the start.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pftrace.h"
+#include "proc.h"
+
+#define MAXFIELDS	16
+
+static const char *rec_names[] = {
+	[PFR_INFO] = "info",
+	[PFR_PROC] = "proc",
+	[PFR_THREAD] = "thread",
+	[PFR_EXEC] = "exec",
+	[PFR_ADD] = "add",
+	[PFR_CHANGE] = "change",
+	[PFR_REMOVE] = "remove",
+	[PFR_FAULT] = "fault",
+	[PFR_LOST] = "lost",
+	[PFR_EXIT] = "exit",
+	[PFR_END] = "end",
+};
+
+void
+pftrace_rec_free(struct pf_rec *r)
+{
+	free(r->vma.name);
+	r->vma.name = NULL;
+	free(r->value);
+	r->value = NULL;
+}
+
+char
+pftrace_kind_char(enum pf_kind k)
+{
+	switch (k) {
+	case PF_KIND_READ:
+		return ('r');
+	case PF_KIND_WRITE:
+		return ('w');
+	case PF_KIND_EXEC:
+		return ('x');
+	default:
+		return ('?');
+	}
+}
+
+const char *
+pftrace_kind_name(enum pf_kind k)
+{
+	switch (k) {
+	case PF_KIND_READ:
+		return ("read");
+	case PF_KIND_WRITE:
+		return ("write");
+	case PF_KIND_EXEC:
+		return ("exec");
+	default:
+		return ("unknown");
+	}
+}
+
+char
+pftrace_sev_char(enum pf_sev s)
+{
+	switch (s) {
+	case PF_SEV_MINOR:
+		return ('m');
+	case PF_SEV_MAJOR:
+		return ('M');
+	case PF_SEV_NONE:
+		return ('-');
+	default:
+		return ('?');
+	}
+}
+
+int
+pftrace_write_header(FILE *f)
+{
+	if (fprintf(f, "%s %d\n", PFTRACE_MAGIC, PFTRACE_VERSION) < 0)
+		return (-1);
+	return (0);
+}
+
+/* Write the geometry fields shared by add and change records. */
+static int
+write_geometry(FILE *f, const struct vma *v)
+{
+	return (fprintf(f, " %" PRIx64 " %" PRIx64 " %.4s %" PRIx64, v->start,
+	    v->end, v->perms, v->offset));
+}
+
+int
+pftrace_write(FILE *f, const struct pf_rec *r)
+{
+	const char	*name;
+	int		 n;
+
+	switch (r->type) {
+	case PFR_INFO:
+		n = fprintf(f, "info %s %s\n", r->key,
+		    r->value != NULL ? r->value : "");
+		break;
+	case PFR_PROC:
+		n = fprintf(f, "proc %" PRIu64 " %d %d %s\n", r->time, r->pid,
+		    r->ppid, r->how);
+		break;
+	case PFR_THREAD:
+		n = fprintf(f, "thread %" PRIu64 " %d %d %s\n", r->time,
+		    r->pid, r->tid, r->how);
+		break;
+	case PFR_EXEC:
+		n = fprintf(f, "exec %" PRIu64 " %d %d\n", r->time, r->pid,
+		    r->tid);
+		break;
+	case PFR_ADD:
+		name = r->vma.name != NULL ? r->vma.name : "";
+		if (fprintf(f, "add %" PRIu64 " %d %d %s %" PRIu64 " %" PRIu64,
+		    r->time, r->pid, r->tid, r->cause, r->id, r->link) < 0 ||
+		    write_geometry(f, &r->vma) < 0)
+			return (-1);
+		n = fprintf(f, " %02x:%02x %" PRIu64 "%s%s%s\n",
+		    r->vma.dev_major, r->vma.dev_minor, r->vma.inode,
+		    *name != '\0' ? " " : "", name,
+		    r->vma.deleted ? " (deleted)" : "");
+		break;
+	case PFR_CHANGE:
+		if (fprintf(f, "change %" PRIu64 " %d %d %s %" PRIu64,
+		    r->time, r->pid, r->tid, r->cause, r->id) < 0 ||
+		    write_geometry(f, &r->vma) < 0)
+			return (-1);
+		n = fprintf(f, "\n");
+		break;
+	case PFR_REMOVE:
+		n = fprintf(f, "remove %" PRIu64 " %d %d %s %" PRIu64 " %"
+		    PRIu64 "\n", r->time, r->pid, r->tid, r->cause, r->id,
+		    r->link);
+		break;
+	case PFR_FAULT:
+		n = fprintf(f, "fault %" PRIu64 " %d %d %" PRIx64 " %" PRIx64
+		    " %c %c\n", r->time, r->pid, r->tid, r->addr, r->ip,
+		    pftrace_kind_char(r->kind), pftrace_sev_char(r->sev));
+		break;
+	case PFR_LOST:
+		n = fprintf(f, "lost %" PRIu64 " %d %d %" PRIu64 "\n", r->time,
+		    r->pid, r->tid, r->count);
+		break;
+	case PFR_EXIT:
+		n = fprintf(f, "exit %" PRIu64 " %d %d %s %d\n", r->time,
+		    r->pid, r->tid, r->how, r->status);
+		break;
+	case PFR_END:
+		n = fprintf(f, "end %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
+		    r->time, r->count, r->lost);
+		break;
+	default:
+		errno = EINVAL;
+		return (-1);
+	}
+	return (n < 0 ? -1 : 0);
+}
+
+/* A whole token as an unsigned number in base; false if it is not one. */
+static bool
+parse_u64(const char *s, int base, uint64_t *out)
+{
+	char			*end;
+	unsigned long long	 v;
+
+	if (*s == '\0' || *s == '-' || *s == '+' || *s == ' ')
+		return (false);
+	errno = 0;
+	v = strtoull(s, &end, base);
+	if (errno != 0 || *end != '\0')
+		return (false);
+	*out = v;
+	return (true);
+}
+
+/* A whole token as a positive process or thread id (or 0 when zero_ok). */
+static bool
+parse_id(const char *s, int *out, bool zero_ok)
+{
+	uint64_t	v;
+
+	if (!parse_u64(s, 10, &v) || v > INT32_MAX || (v == 0 && !zero_ok))
+		return (false);
+	*out = (int)v;
+	return (true);
+}
+
+/* A token that fits in a small fixed buffer and holds only [a-z0-9_]. */
+static bool
+parse_word(const char *s, char *out, size_t size)
+{
+	size_t	i;
+
+	if (*s == '\0' || strlen(s) >= size)
+		return (false);
+	for (i = 0; s[i] != '\0'; i++) {
+		if ((s[i] < 'a' || s[i] > 'z') && (s[i] < '0' || s[i] > '9') &&
+		    s[i] != '_')
+			return (false);
+	}
+	memcpy(out, s, i + 1);
+	return (true);
+}
+
+/* "rw-p" into v->perms and v->prot. */
+static bool
+parse_perms(const char *s, struct vma *v)
+{
+	if (strlen(s) != 4 || (s[0] != 'r' && s[0] != '-') ||
+	    (s[1] != 'w' && s[1] != '-') || (s[2] != 'x' && s[2] != '-') ||
+	    (s[3] != 'p' && s[3] != 's'))
+		return (false);
+	memcpy(v->perms, s, 5);
+	v->prot = (s[0] == 'r' ? VMA_READ : 0) | (s[1] == 'w' ? VMA_WRITE : 0) |
+	    (s[2] == 'x' ? VMA_EXEC : 0) | (s[3] == 's' ? VMA_SHARED : 0);
+	return (true);
+}
+
+/* START END PERMS OFFSET at f[0..3]; -1 with *cause. */
+static int
+parse_geometry(char **f, struct vma *v, const char **cause)
+{
+	if (!parse_u64(f[0], 16, &v->start) || !parse_u64(f[1], 16, &v->end)) {
+		*cause = "bad region address";
+		return (-1);
+	}
+	if (v->end <= v->start) {
+		*cause = "region ends before it starts";
+		return (-1);
+	}
+	if (!parse_perms(f[2], v)) {
+		*cause = "bad permissions (want e.g. rw-p)";
+		return (-1);
+	}
+	if (!parse_u64(f[3], 16, &v->offset)) {
+		*cause = "bad region offset";
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Split line in place at single spaces into at most max fields; *rest is
+ * what follows the last one, or NULL. Two spaces make an empty field.
+ */
+static size_t
+split_fields(char *line, char **f, size_t max, char **rest)
+{
+	size_t	 n = 0;
+	char	*p = line, *sp;
+
+	*rest = NULL;
+	if (*p == '\0')
+		return (0);
+	for (;;) {
+		f[n++] = p;
+		if ((sp = strchr(p, ' ')) == NULL)
+			return (n);
+		*sp = '\0';
+		p = sp + 1;
+		if (n == max) {
+			*rest = p;
+			return (n);
+		}
+	}
+}
+
+/* TIME PID TID common to most records at f[1..3]. */
+static int
+parse_time_pid_tid(char **f, struct pf_rec *r, const char **cause)
+{
+	if (!parse_u64(f[1], 10, &r->time)) {
+		*cause = "bad time";
+		return (-1);
+	}
+	if (!parse_id(f[2], &r->pid, false)) {
+		*cause = "bad process id";
+		return (-1);
+	}
+	if (!parse_id(f[3], &r->tid, false)) {
+		*cause = "bad thread id";
+		return (-1);
+	}
+	return (0);
+}
+
+/* The add record's DEV INODE [NAME]: rest of the line. */
+static int
+parse_add_tail(char **f, char *rest, struct pf_rec *r, const char **cause)
+{
+	unsigned int	 maj, min;
+	char		 junk;
+	size_t		 len;
+	const char	*suffix = " (deleted)";
+
+	if (sscanf(f[0], "%x:%x%c", &maj, &min, &junk) != 2) {
+		*cause = "bad device (want MAJOR:MINOR in hex)";
+		return (-1);
+	}
+	r->vma.dev_major = maj;
+	r->vma.dev_minor = min;
+	if (!parse_u64(f[1], 10, &r->vma.inode)) {
+		*cause = "bad inode";
+		return (-1);
+	}
+	r->vma.name = strdup(rest != NULL ? rest : "");
+	if (r->vma.name == NULL) {
+		*cause = "out of memory";
+		return (-1);
+	}
+	len = strlen(r->vma.name);
+	if (len >= strlen(suffix) &&
+	    strcmp(r->vma.name + len - strlen(suffix), suffix) == 0) {
+		r->vma.deleted = true;
+		r->vma.name[len - strlen(suffix)] = '\0';
+	}
+	return (0);
+}
+
+/* A fault record: fault TIME PID TID ADDR IP KIND SEV. */
+static int
+parse_fault(char **f, struct pf_rec *r, const char **cause)
+{
+	if (!parse_u64(f[4], 16, &r->addr)) {
+		*cause = "bad fault address";
+		return (-1);
+	}
+	if (!parse_u64(f[5], 16, &r->ip)) {
+		*cause = "bad instruction address";
+		return (-1);
+	}
+	if (strlen(f[6]) != 1 || strchr("rwx?", f[6][0]) == NULL) {
+		*cause = "bad fault kind (want r, w, x or ?)";
+		return (-1);
+	}
+	r->kind = f[6][0] == 'r' ? PF_KIND_READ : f[6][0] == 'w' ?
+	    PF_KIND_WRITE : f[6][0] == 'x' ? PF_KIND_EXEC : PF_KIND_UNKNOWN;
+	if (strlen(f[7]) != 1 || strchr("mM-?", f[7][0]) == NULL) {
+		*cause = "bad fault severity (want m, M, - or ?)";
+		return (-1);
+	}
+	r->sev = f[7][0] == 'm' ? PF_SEV_MINOR : f[7][0] == 'M' ?
+	    PF_SEV_MAJOR : f[7][0] == '-' ? PF_SEV_NONE : PF_SEV_UNKNOWN;
+	return (0);
+}
+
+int
+pftrace_parse_line(char *line, struct pf_rec *r, const char **cause)
+{
+	char		*f[MAXFIELDS], *rest;
+	size_t		 n, i, len, want;
+	int		 type = -1;
+
+	memset(r, 0, sizeof *r);
+	len = strcspn(line, " ");
+	for (i = 0; i < sizeof rec_names / sizeof rec_names[0]; i++) {
+		if (strlen(rec_names[i]) == len &&
+		    strncmp(line, rec_names[i], len) == 0)
+			type = (int)i;
+	}
+	if (type < 0) {
+		*cause = len == 0 ? "empty record" : "unknown record type";
+		return (-1);
+	}
+	r->type = (enum pf_rec_type)type;
+
+	switch (r->type) {
+	case PFR_INFO: want = 2; break;
+	case PFR_PROC: want = 5; break;
+	case PFR_THREAD: want = 5; break;
+	case PFR_EXEC: want = 4; break;
+	case PFR_ADD: want = 13; break;
+	case PFR_CHANGE: want = 10; break;
+	case PFR_REMOVE: want = 7; break;
+	case PFR_FAULT: want = 8; break;
+	case PFR_LOST: want = 5; break;
+	case PFR_EXIT: want = 6; break;
+	case PFR_END: want = 4; break;
+	default: want = 1; break;
+	}
+	n = split_fields(line, f, want, &rest);
+	if (n < want) {
+		*cause = "too few fields";
+		return (-1);
+	}
+	if (r->type == PFR_INFO) {
+		/* The value is the rest of the line, spaces included. */
+		if (!parse_word(f[1], r->key, sizeof r->key)) {
+			*cause = "bad info key";
+			return (-1);
+		}
+		if ((r->value = strdup(rest != NULL ? rest : "")) == NULL) {
+			*cause = "out of memory";
+			return (-1);
+		}
+		return (0);
+	}
+	if (r->type != PFR_ADD && rest != NULL) {
+		*cause = "too many fields";
+		return (-1);
+	}
+
+	switch (r->type) {
+	case PFR_END:
+		if (!parse_u64(f[1], 10, &r->time) ||
+		    !parse_u64(f[2], 10, &r->count) ||
+		    !parse_u64(f[3], 10, &r->lost)) {
+			*cause = "bad number in end record";
+			return (-1);
+		}
+		return (0);
+	case PFR_PROC:
+		if (!parse_u64(f[1], 10, &r->time)) {
+			*cause = "bad time";
+			return (-1);
+		}
+		if (!parse_id(f[2], &r->pid, false) ||
+		    !parse_id(f[3], &r->ppid, true)) {
+			*cause = "bad process id";
+			return (-1);
+		}
+		r->tid = r->pid;
+		if (!parse_word(f[4], r->how, sizeof r->how)) {
+			*cause = "bad process origin";
+			return (-1);
+		}
+		return (0);
+	default:
+		break;
+	}
+	if (parse_time_pid_tid(f, r, cause) != 0)
+		return (-1);
+
+	switch (r->type) {
+	case PFR_THREAD:
+		if (!parse_word(f[4], r->how, sizeof r->how)) {
+			*cause = "bad thread origin";
+			return (-1);
+		}
+		return (0);
+	case PFR_EXEC:
+		return (0);
+	case PFR_EXIT:
+		if (strcmp(f[4], "exited") != 0 &&
+		    strcmp(f[4], "signal") != 0 && strcmp(f[4], "gone") != 0) {
+			*cause = "bad exit kind (want exited, signal or gone)";
+			return (-1);
+		}
+		strcpy(r->how, f[4]);
+		if (!parse_id(f[5], &r->status, true)) {
+			*cause = "bad exit status";
+			return (-1);
+		}
+		return (0);
+	case PFR_LOST:
+		if (!parse_u64(f[4], 10, &r->count)) {
+			*cause = "bad lost count";
+			return (-1);
+		}
+		return (0);
+	case PFR_FAULT:
+		return (parse_fault(f, r, cause));
+	default:
+		break;
+	}
+
+	/* add, change, remove: CAUSE ID ... */
+	if (!parse_word(f[4], r->cause, sizeof r->cause)) {
+		*cause = "bad cause";
+		return (-1);
+	}
+	if (!parse_u64(f[5], 10, &r->id) || r->id == 0) {
+		*cause = "bad region id";
+		return (-1);
+	}
+	switch (r->type) {
+	case PFR_REMOVE:
+		if (!parse_u64(f[6], 10, &r->link)) {
+			*cause = "bad merged-into region id";
+			return (-1);
+		}
+		return (0);
+	case PFR_CHANGE:
+		return (parse_geometry(f + 6, &r->vma, cause));
+	case PFR_ADD:
+		if (!parse_u64(f[6], 10, &r->link)) {
+			*cause = "bad split-from region id";
+			return (-1);
+		}
+		if (parse_geometry(f + 7, &r->vma, cause) != 0)
+			return (-1);
+		return (parse_add_tail(f + 11, rest, r, cause));
+	default:
+		*cause = "unknown record type";
+		return (-1);
+	}
+}
+
+int
+pftrace_reader_open(struct pftrace_reader *rd, FILE *f, char **cause)
+{
+	ssize_t	 len;
+	char	 magic[32];
+	int	 version;
+	char	 junk;
+
+	memset(rd, 0, sizeof *rd);
+	rd->f = f;
+	len = getline(&rd->buf, &rd->bufsize, f);
+	rd->line = 1;
+	if (len < 0) {
+		if (ferror(f)) {
+			*cause = cause_errno(errno, "line 1");
+			return (-1);
+		}
+		*cause = cause_fmt("line 1: empty file, not a tracepgfault "
+		    "trace");
+		return (-1);
+	}
+	if (len > 0 && rd->buf[len - 1] == '\n')
+		rd->buf[--len] = '\0';
+	if (sscanf(rd->buf, "%31s %d%c", magic, &version, &junk) != 2 ||
+	    strcmp(magic, PFTRACE_MAGIC) != 0) {
+		*cause = cause_fmt("line 1: not a tracepgfault trace (want "
+		    "\"%s %d\")", PFTRACE_MAGIC, PFTRACE_VERSION);
+		return (-1);
+	}
+	if (version != PFTRACE_VERSION) {
+		*cause = cause_fmt("line 1: trace format version %d; this "
+		    "tracepgfault reads version %d", version, PFTRACE_VERSION);
+		return (-1);
+	}
+	return (0);
+}
+
+void
+pftrace_reader_close(struct pftrace_reader *rd)
+{
+	free(rd->buf);
+	rd->buf = NULL;
+	rd->bufsize = 0;
+}
+
+int
+pftrace_read(struct pftrace_reader *rd, struct pf_rec *r, char **cause)
+{
+	ssize_t		 len;
+	const char	*why;
+
+	memset(r, 0, sizeof *r);
+	for (;;) {
+		errno = 0;
+		len = getline(&rd->buf, &rd->bufsize, rd->f);
+		if (len < 0) {
+			if (ferror(rd->f)) {
+				*cause = cause_errno(errno, "line %lu",
+				    rd->line + 1);
+				return (-1);
+			}
+			if (!rd->ended) {
+				*cause = cause_fmt("line %lu: the trace ends "
+				    "without an end record (cut short?)",
+				    rd->line);
+				return (-1);
+			}
+			return (0);
+		}
+		rd->line++;
+		if (rd->buf[len - 1] != '\n') {
+			*cause = cause_fmt("line %lu: the last record is cut "
+			    "short (no newline)", rd->line);
+			return (-1);
+		}
+		rd->buf[--len] = '\0';
+		if (len > 0 && rd->buf[len - 1] == '\r')
+			rd->buf[--len] = '\0';
+		if (rd->buf[0] == '#')
+			continue;
+		if (rd->ended) {
+			*cause = cause_fmt("line %lu: a record after the end "
+			    "record", rd->line);
+			return (-1);
+		}
+		if (strlen(rd->buf) != (size_t)len) {
+			*cause = cause_fmt("line %lu: NUL byte in a record",
+			    rd->line);
+			return (-1);
+		}
+		if (pftrace_parse_line(rd->buf, r, &why) != 0) {
+			pftrace_rec_free(r);
+			*cause = cause_fmt("line %lu: %s", rd->line, why);
+			return (-1);
+		}
+		if (r->type == PFR_END)
+			rd->ended = true;
+		return (1);
+	}
+}

@@ -1,0 +1,644 @@
+/*
+ * view-draw.c - drawing one frame of the screen from a snapshot and the
+ * dirty history: the header, the sparkline, the region map and the status
+ * line. It only reads the snapshot; the loop owns the cycle.
+ *
+ * Units: screen rows and columns; a cell is view.zoom pages; map rows are
+ * counted from the first row of the whole map (view.top is the first one
+ * shown). Only the visible rows are rendered, so a huge region costs what
+ * the screen shows, not what it maps.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <langinfo.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "maps.h"
+#include "render.h"
+#include "snapshot.h"
+#include "view.h"
+
+/* Colour pairs, and the attributes of each part of the screen. */
+enum {
+	PAIR_WRITTEN = 1,
+	PAIR_MANY,
+	PAIR_FEW,
+	PAIR_CLEAN,
+	PAIR_ABSENT,
+	PAIR_NEW,
+	PAIR_UNTRACKED,
+	PAIR_BAR,
+	PAIR_ERROR,
+	PAIR_SPARK,
+	PAIR_CONVERGED,
+	PAIR_TITLE,
+};
+
+static attr_t	view_cell_attr[CELL_UNTRACKED + 1];
+static attr_t	view_bar_attr, view_error_attr, view_spark_attr;
+static attr_t	view_conv_attr, view_title_attr;
+
+/* The least a screen needs to show anything useful. */
+#define VIEW_MIN_COLS	40
+#define VIEW_MIN_ROWS	10
+
+void
+view_init(struct view *v)
+{
+	memset(v, 0, sizeof *v);
+	v->zoom = 1;
+	v->autozoom = true;
+	v->writable_only = true;
+	v->converged_at = -1;
+	v->window = 5;
+	v->pid = -1;
+}
+
+void
+view_free(struct view *v)
+{
+	free(v->order);
+	v->order = NULL;
+	v->norder = v->order_cap = 0;
+}
+
+void
+view_status(struct view *v, bool error, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(v->status, sizeof v->status, fmt, ap);
+	va_end(ap);
+	v->status_error = error;
+}
+
+void
+view_draw_setup(struct view *v)
+{
+	const char	*nc;
+	attr_t		 a;
+	int		 i;
+
+	v->unicode = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	nc = getenv("NO_COLOR");
+	v->color = has_colors() && (nc == NULL || *nc == '\0');
+
+	/* Monochrome first: weight and reverse video only. */
+	view_cell_attr[CELL_CLEAN] = A_NORMAL;
+	view_cell_attr[CELL_FEW] = A_NORMAL;
+	view_cell_attr[CELL_MANY] = A_BOLD;
+	view_cell_attr[CELL_WRITTEN] = A_BOLD;
+	view_cell_attr[CELL_ABSENT] = A_DIM;
+	view_cell_attr[CELL_NEW] = A_UNDERLINE;
+	view_cell_attr[CELL_UNTRACKED] = A_DIM;
+	view_bar_attr = A_REVERSE;
+	view_error_attr = A_REVERSE | A_BOLD;
+	view_spark_attr = A_NORMAL;
+	view_conv_attr = A_BOLD;
+	view_title_attr = A_BOLD;
+	if (!v->color)
+		return;
+
+	start_color();
+	use_default_colors();
+	init_pair(PAIR_WRITTEN, COLOR_RED, -1);
+	init_pair(PAIR_MANY, COLOR_RED, -1);
+	init_pair(PAIR_FEW, COLOR_YELLOW, -1);
+	init_pair(PAIR_CLEAN, COLOR_GREEN, -1);
+	init_pair(PAIR_ABSENT, COLOR_BLUE, -1);
+	init_pair(PAIR_NEW, COLOR_CYAN, -1);
+	init_pair(PAIR_UNTRACKED, COLOR_MAGENTA, -1);
+	init_pair(PAIR_BAR, COLOR_BLACK, COLOR_CYAN);
+	init_pair(PAIR_ERROR, COLOR_WHITE, COLOR_RED);
+	init_pair(PAIR_SPARK, COLOR_YELLOW, -1);
+	init_pair(PAIR_CONVERGED, COLOR_GREEN, -1);
+	init_pair(PAIR_TITLE, COLOR_CYAN, -1);
+	for (i = CELL_CLEAN; i <= CELL_UNTRACKED; i++) {
+		switch (i) {
+		case CELL_CLEAN:
+			a = COLOR_PAIR(PAIR_CLEAN);
+			break;
+		case CELL_FEW:
+			a = COLOR_PAIR(PAIR_FEW);
+			break;
+		case CELL_MANY:
+			a = COLOR_PAIR(PAIR_MANY);
+			break;
+		case CELL_WRITTEN:
+			a = COLOR_PAIR(PAIR_WRITTEN) | A_BOLD;
+			break;
+		case CELL_ABSENT:
+			/* Plain blue is too dark on a dark background. */
+			a = COLOR_PAIR(PAIR_ABSENT) | A_BOLD;
+			break;
+		case CELL_NEW:
+			a = COLOR_PAIR(PAIR_NEW);
+			break;
+		default:
+			a = COLOR_PAIR(PAIR_UNTRACKED) | A_DIM;
+			break;
+		}
+		view_cell_attr[i] = a;
+	}
+	view_bar_attr = COLOR_PAIR(PAIR_BAR);
+	view_error_attr = COLOR_PAIR(PAIR_ERROR) | A_BOLD;
+	view_spark_attr = COLOR_PAIR(PAIR_SPARK);
+	view_conv_attr = COLOR_PAIR(PAIR_CONVERGED) | A_BOLD;
+	view_title_attr = COLOR_PAIR(PAIR_TITLE) | A_BOLD;
+}
+
+/* Whether a VMA is shown with the current filter. */
+static bool
+view_shows(const struct view *v, const struct snap_vma *sv)
+{
+	if (!v->writable_only)
+		return (true);
+	return (sv->tracked || (sv->vma.prot & VMA_WRITE));
+}
+
+/* The VMAs sorted by dirty count, most first; equal ones by address. */
+static const struct snapshot *view_sort_snap;
+
+static int
+view_cmp_dirty(const void *a, const void *b)
+{
+	const struct snap_vma	*va, *vb;
+	size_t			 ia = *(const size_t *)a, ib = *(const size_t *)b;
+
+	va = &view_sort_snap->vmas[ia];
+	vb = &view_sort_snap->vmas[ib];
+	if (va->dirty != vb->dirty)
+		return (va->dirty > vb->dirty ? -1 : 1);
+	return (ia < ib ? -1 : ia > ib);
+}
+
+long
+view_vma_rows(uint64_t npages, uint64_t zoom, int cols)
+{
+	uint64_t	ncells;
+
+	if (cols < 1)
+		cols = 1;
+	ncells = render_ncells(npages, zoom);
+	if (ncells == 0)
+		ncells = 1;
+	return (1 + (long)((ncells + (uint64_t)cols - 1) / (uint64_t)cols));
+}
+
+/* Map rows of all the shown VMAs at a zoom, stopping past limit. */
+static long
+view_map_rows(const struct view *v, uint64_t zoom, int cols, long limit)
+{
+	long	rows = 0;
+	size_t	i;
+
+	for (i = 0; i < v->norder && rows <= limit; i++)
+		rows += view_vma_rows(v->snap->vmas[v->order[i]].npages, zoom,
+		    cols);
+	return (rows);
+}
+
+void
+view_layout(struct view *v, int cols, int height)
+{
+	const struct snapshot	*s = v->snap;
+	uint64_t		 lo, hi, mid, biggest = 1;
+	size_t			 i, *p;
+	long			 maxtop;
+
+	v->norder = 0;
+	v->map_height = height > 0 ? height : 0;
+	if (s == NULL) {
+		v->map_rows = 0;
+		v->top = 0;
+		return;
+	}
+	if (v->order_cap < s->nvma) {
+		p = reallocarray(v->order, s->nvma, sizeof *p);
+		if (p == NULL) {
+			view_status(v, true, "out of memory");
+			v->map_rows = 0;
+			return;
+		}
+		v->order = p;
+		v->order_cap = s->nvma;
+	}
+	for (i = 0; i < s->nvma; i++) {
+		if (!view_shows(v, &s->vmas[i]))
+			continue;
+		v->order[v->norder++] = i;
+		if (s->vmas[i].npages > biggest)
+			biggest = s->vmas[i].npages;
+	}
+	if (v->by_dirty) {
+		view_sort_snap = s;
+		qsort(v->order, v->norder, sizeof *v->order, view_cmp_dirty);
+	}
+
+	if (v->autozoom) {
+		/*
+		 * The smallest zoom whose map fits; the rows only shrink as
+		 * the zoom grows, so search. If even a row per VMA is too
+		 * much, take that and scroll.
+		 */
+		lo = 1;
+		hi = render_zoom_fit(biggest, (uint64_t)(cols > 0 ? cols : 1));
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (view_map_rows(v, mid, cols, height) <= height)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		v->zoom = lo;
+	}
+	if (v->zoom > biggest)
+		v->zoom = biggest;
+	if (v->zoom < 1)
+		v->zoom = 1;
+	v->map_rows = view_map_rows(v, v->zoom, cols, LONG_MAX - 1);
+	maxtop = v->map_rows - height;
+	if (v->top > maxtop)
+		v->top = maxtop;
+	if (v->top < 0)
+		v->top = 0;
+}
+
+/* Write s at row y, column x, cut at the screen's edge. */
+static void
+view_put(int y, int x, attr_t a, const char *s)
+{
+	if (x >= COLS || y >= LINES || y < 0)
+		return;
+	attrset(a);
+	mvaddnstr(y, x, s, COLS - x);
+	attrset(A_NORMAL);
+}
+
+/* Fill row y with attribute a and write s on it. */
+static void
+view_bar(int y, attr_t a, const char *s)
+{
+	attrset(a);
+	mvhline(y, 0, ' ', COLS);
+	mvaddnstr(y, 0, s, COLS);
+	attrset(A_NORMAL);
+}
+
+static const char *
+view_state_name(const struct view *v)
+{
+	switch (v->state) {
+	case VIEW_PAUSED:
+		if (v->snap != NULL && v->snap->converged)
+			return ("paused, converged");
+		return ("paused");
+	case VIEW_EXITED:
+		return ("process exited");
+	case VIEW_ENDED:
+		return ("end of recording");
+	case VIEW_RUNNING:
+		break;
+	}
+	if (v->snap != NULL && v->snap->converged)
+		return (v->replay ? "playing, converged" : "converged");
+	return (v->replay ? "playing" : "running");
+}
+
+/* "1s", "0.25s", "2m": an interval for the header. */
+static const char *
+view_seconds(double s, char *buf, size_t size)
+{
+	if (s >= 60 && (long)s % 60 == 0)
+		snprintf(buf, size, "%ldm", (long)s / 60);
+	else
+		snprintf(buf, size, "%gs", s);
+	return (buf);
+}
+
+/* The header: who, how, which cycle, what state, and the totals. */
+static int
+view_draw_header(const struct view *v)
+{
+	const struct snapshot	*s = v->snap;
+	char			 line[512], b1[32], b2[32], iv[32];
+	int			 y = 0;
+
+	snprintf(line, sizeof line, " sdtop  pid %ld %s  method %s  %s %s"
+	    "  cycle %lu  [%s]", (long)v->pid, v->comm, v->method,
+	    v->replay ? "played every" : "interval",
+	    view_seconds(v->interval, iv, sizeof iv),
+	    s != NULL ? s->cycle : 0, view_state_name(v));
+	view_bar(y++, view_bar_attr, line);
+
+	if (s != NULL) {
+		snprintf(line, sizeof line, " dirty %llu pages (%s) this cycle"
+		    "   tracked %llu pages (%s)   scan %.1f ms  clear %.1f ms",
+		    (unsigned long long)s->dirty_pages,
+		    render_bytes(s->dirty_pages * s->page_size, b1, sizeof b1),
+		    (unsigned long long)s->tracked_pages,
+		    render_bytes(s->tracked_pages * s->page_size, b2,
+		    sizeof b2), s->scan_ms, s->clear_ms);
+	} else
+		snprintf(line, sizeof line, " waiting for the first cycle...");
+	view_put(y++, 0, A_BOLD, line);
+
+	if (v->why_method != NULL) {
+		snprintf(line, sizeof line, " method %s: %s", v->method,
+		    v->why_method);
+		view_put(y++, 0, A_DIM, line);
+	}
+	if (v->replay && v->source != NULL) {
+		snprintf(line, sizeof line, " recording %s", v->source);
+		view_put(y++, 0, A_DIM, line);
+	}
+	return (y);
+}
+
+/* The pre-copy line: the measured rate and what it means for migration. */
+static int
+view_draw_precopy(const struct view *v, int y)
+{
+	const struct precopy	*p = &v->snap->precopy;
+	char			 line[512], rate[32], bw[32], sent[32];
+
+	if (!v->snap->has_precopy)
+		return (y);
+	render_bytes((uint64_t)p->dirty_rate_bps, rate, sizeof rate);
+	render_bytes((uint64_t)p->bandwidth_bps, bw, sizeof bw);
+	if (p->converges && p->downtime_ms >= 0) {
+		snprintf(line, sizeof line, " pre-copy over %s/s: dirty rate"
+		    " %s/s, converges in %u round%s, downtime %.1f ms, total"
+		    " %.2f s, %s sent", bw, rate, p->rounds,
+		    p->rounds == 1 ? "" : "s", p->downtime_ms,
+		    p->total_ms / 1000, render_bytes(p->sent_bytes, sent,
+		    sizeof sent));
+		view_put(y, 0, view_conv_attr, line);
+	} else {
+		snprintf(line, sizeof line, " pre-copy over %s/s: dirty rate"
+		    " %s/s, does not converge (the process dirties memory"
+		    " faster than the link sends it)", bw, rate);
+		view_put(y, 0, view_error_attr, line);
+	}
+	return (y + 1);
+}
+
+/*
+ * The sparkline of the last counts that fit, its scale, and below it a
+ * caret at the cycle where the run converged with the working set.
+ */
+static int
+view_draw_history(const struct view *v, int y)
+{
+	const char	*label = " history ";
+	char		 col[8], line[256], b[32];
+	uint64_t	 max = 0, sum = 0;
+	size_t		 first, i, n, shown;
+	int		 x0, width, x;
+	unsigned	 k;
+	long		 conv_cycle;
+
+	x0 = (int)strlen(label);
+	width = COLS - x0 - 24;
+	if (width < 8)
+		width = 8;
+	n = v->ncounts;
+	shown = n < (size_t)width ? n : (size_t)width;
+	first = n - shown;
+	for (i = first; i < n; i++) {
+		if (v->counts[i] > max)
+			max = v->counts[i];
+	}
+
+	view_put(y, 0, A_NORMAL, label);
+	move(y, x0);
+	for (i = first; i < n; i++) {
+		render_sparkline(&v->counts[i], 1, max, v->unicode, col,
+		    sizeof col);
+		attrset(v->converged_at >= 0 && i >= (size_t)v->converged_at ?
+		    view_conv_attr : view_spark_attr);
+		addstr(col);
+	}
+	attrset(A_NORMAL);
+	snprintf(line, sizeof line, " max %llu pages",
+	    (unsigned long long)max);
+	view_put(y, x0 + (int)shown, A_DIM, line);
+	y++;
+
+	if (v->converged_at < 0 || n == 0) {
+		snprintf(line, sizeof line, " %zu cycles, not converged yet"
+		    " (rule: last %u within the tolerance)", n, v->window);
+		view_put(y, x0 - 1, A_DIM, line);
+		return (y + 1);
+	}
+
+	/* The working set: the mean of the last window counts. */
+	k = v->window > 0 && v->window <= n ? v->window : (unsigned)n;
+	for (i = n - k; i < n; i++)
+		sum += v->counts[i];
+	/* The counts end at the cycle shown: count back to the cycle. */
+	conv_cycle = (long)(v->snap != NULL ? v->snap->cycle : n) -
+	    (long)(n - 1 - (size_t)v->converged_at);
+	snprintf(line, sizeof line, "converged at cycle %ld: ~%llu pages,"
+	    " %s written per cycle", conv_cycle,
+	    (unsigned long long)(sum / k), render_bytes(sum / k *
+	    (v->snap != NULL ? v->snap->page_size : 4096), b, sizeof b));
+	if ((size_t)v->converged_at >= first) {
+		x = x0 + (int)((size_t)v->converged_at - first);
+		view_put(y, x, view_conv_attr, "^");
+		if (x + 2 + (int)strlen(line) <= COLS)
+			view_put(y, x + 2, view_conv_attr, line);
+		else
+			view_put(y, x0 - 1, view_conv_attr, line);
+	} else
+		view_put(y, x0 - 1, view_conv_attr, line);
+	return (y + 1);
+}
+
+/* The title row of one VMA: range, perms, size, dirty count, name. */
+static void
+view_draw_title(const struct snap_vma *sv, uint64_t page_size, int y)
+{
+	char	line[512], b[32], extra[64] = "";
+
+	if (sv->is_new)
+		snprintf(extra, sizeof extra, "  new region");
+	else if (!sv->tracked)
+		snprintf(extra, sizeof extra, "  untracked");
+	if (sv->error != 0)
+		snprintf(extra, sizeof extra, "  error: %s",
+		    strerror(sv->error));
+	snprintf(line, sizeof line, "%016llx-%016llx %s %8llu %s %9s"
+	    " %8llu dirty  %s%s", (unsigned long long)sv->vma.start,
+	    (unsigned long long)sv->vma.end, sv->vma.perms,
+	    (unsigned long long)sv->npages, sv->npages == 1 ? "page " :
+	    "pages",
+	    render_bytes(sv->npages * page_size, b, sizeof b),
+	    (unsigned long long)sv->dirty,
+	    sv->vma.name != NULL && *sv->vma.name != '\0' ? sv->vma.name :
+	    "[anon]", extra);
+	view_put(y, 0, sv->error != 0 ? view_error_attr : view_title_attr,
+	    line);
+}
+
+/* One row of cells: cells [from, from + cols) of a VMA. */
+static void
+view_draw_cells(const struct snap_vma *sv, uint64_t zoom, uint64_t from,
+    int y)
+{
+	uint64_t	ncells, cell;
+	enum cell	c;
+	int		x;
+
+	ncells = render_ncells(sv->npages, zoom);
+	move(y, 0);
+	for (x = 0, cell = from; x < COLS && cell < ncells; x++, cell++) {
+		c = render_cell(sv, cell * zoom, zoom);
+		addch((chtype)(unsigned char)cell_char(c, false) |
+		    view_cell_attr[c]);
+	}
+}
+
+/* The visible part of the region map, rows [v->top, v->top + height). */
+static void
+view_draw_map(const struct view *v, int y, int height)
+{
+	const struct snap_vma	*sv;
+	long			 row = 0, rows, r;
+	size_t			 i;
+
+	for (i = 0; i < v->norder && row < v->top + height; i++) {
+		sv = &v->snap->vmas[v->order[i]];
+		rows = view_vma_rows(sv->npages, v->zoom, COLS);
+		if (row + rows <= v->top) {
+			row += rows;
+			continue;
+		}
+		for (r = 0; r < rows; r++, row++) {
+			if (row < v->top)
+				continue;
+			if (row >= v->top + height)
+				break;
+			if (r == 0)
+				view_draw_title(sv, v->snap->page_size,
+				    y + (int)(row - v->top));
+			else
+				view_draw_cells(sv, v->zoom,
+				    (uint64_t)(r - 1) * (uint64_t)COLS,
+				    y + (int)(row - v->top));
+		}
+	}
+}
+
+/* The legend of the cell marks. */
+static void
+view_draw_legend(int y)
+{
+	static const struct {
+		enum cell	 c;
+		const char	*what;
+	} legend[] = {
+		{ CELL_WRITTEN, "written" },
+		{ CELL_MANY, "most" },
+		{ CELL_FEW, "some" },
+		{ CELL_CLEAN, "clean" },
+		{ CELL_ABSENT, "not present" },
+		{ CELL_NEW, "new region" },
+		{ CELL_UNTRACKED, "untracked" },
+	};
+	size_t	i;
+	int	x = 1;
+
+	move(y, 0);
+	clrtoeol();
+	for (i = 0; i < sizeof legend / sizeof legend[0]; i++) {
+		if (x + 3 + (int)strlen(legend[i].what) >= COLS)
+			break;
+		mvaddch(y, x, (chtype)(unsigned char)cell_char(legend[i].c,
+		    false) | view_cell_attr[legend[i].c]);
+		attrset(A_DIM);
+		mvaddstr(y, x + 2, legend[i].what);
+		attrset(A_NORMAL);
+		x += 4 + (int)strlen(legend[i].what);
+	}
+}
+
+/* The bottom line: a message or the typed interval, then the map state. */
+static void
+view_draw_status(const struct view *v, int y)
+{
+	char	right[160], left[300], b[32];
+	int	x;
+
+	if (v->snap != NULL && v->zoom > 1)
+		snprintf(right, sizeof right, " 1 cell = %llu pages (%s)%s |"
+		    " %s | %s | h help ", (unsigned long long)v->zoom,
+		    render_bytes(v->zoom * v->snap->page_size, b, sizeof b),
+		    v->autozoom ? " auto" : "",
+		    v->by_dirty ? "by dirty" : "by address",
+		    v->writable_only ? "writable" : "all regions");
+	else
+		snprintf(right, sizeof right, " 1 cell = 1 page%s | %s | %s |"
+		    " h help ", v->autozoom ? " auto" : "",
+		    v->by_dirty ? "by dirty" : "by address",
+		    v->writable_only ? "writable" : "all regions");
+
+	move(y, 0);
+	clrtoeol();
+	if (v->typing) {
+		snprintf(left, sizeof left, " interval in seconds"
+		    " (0.05-3600): %s_", v->typed);
+		view_put(y, 0, A_BOLD, left);
+	} else if (v->status[0] != '\0') {
+		snprintf(left, sizeof left, " %s ", v->status);
+		view_put(y, 0, v->status_error ? view_error_attr : A_BOLD,
+		    left);
+	}
+	x = COLS - (int)strlen(right);
+	if (x > 0 && (v->typing || v->status[0] == '\0' ||
+	    x > (int)strlen(v->status) + 2))
+		view_put(y, x, view_bar_attr, right);
+}
+
+void
+view_draw(struct view *v)
+{
+	int	y, height;
+
+	erase();
+	if (COLS < VIEW_MIN_COLS || LINES < VIEW_MIN_ROWS) {
+		mvaddnstr(0, 0, "terminal too small", COLS);
+		if (LINES > 1)
+			mvaddnstr(1, 0, "(40x10 at least; q quits)", COLS);
+		refresh();
+		return;
+	}
+	if (v->help) {
+		view_draw_help(v, LINES, COLS);
+		refresh();
+		return;
+	}
+
+	y = view_draw_header(v);
+	if (v->snap != NULL) {
+		y = view_draw_precopy(v, y);
+		y = view_draw_history(v, y);
+	}
+	height = LINES - y - 2;
+	view_layout(v, COLS, height);
+	if (v->snap != NULL) {
+		if (v->norder == 0)
+			view_put(y, 1, A_DIM, v->snap->nvma == 0 ?
+			    "no regions" : "no writable regions (w shows all)");
+		view_draw_map(v, y, height);
+	}
+	view_draw_legend(LINES - 2);
+	view_draw_status(v, LINES - 1);
+	refresh();
+}

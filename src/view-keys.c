@@ -1,0 +1,324 @@
+/*
+ * view-keys.c - the keys of the screen. One table says which key does
+ * what and how the help screen describes it, so the two cannot drift
+ * apart. Keys that change only the view (zoom, scroll, sort, filter,
+ * help) are done here; the others go back to the loop, which owns the
+ * cycle.
+ *
+ * Units: scroll steps are map rows; intervals are seconds.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render.h"
+#include "view.h"
+
+#define MODE_LIVE	0x1
+#define MODE_REPLAY	0x2
+#define MODE_BOTH	(MODE_LIVE | MODE_REPLAY)
+
+/* A key of the table: up to four keys, their name in the help, and what. */
+struct view_keydef {
+	int			 keys[4];	/* 0-ended */
+	const char		*name;
+	enum view_action	 action;
+	int			 modes;
+	const char		*live_help;
+	const char		*replay_help;	/* NULL: as live_help */
+};
+
+#define CTRL_L	('L' & 0x1f)
+
+static const struct view_keydef view_keys[] = {
+	{ { 'q', 'Q', 0 }, "q", ACT_QUIT, MODE_BOTH,
+	  "quit", NULL },
+	{ { ' ', 'p', 0 }, "space p", ACT_PAUSE, MODE_BOTH,
+	  "pause or resume the cycles", "pause or resume the playback" },
+	{ { 'c', 0 }, "c", ACT_CLEAR, MODE_LIVE,
+	  "clear now: start a new cycle (and a new history)", NULL },
+	{ { 'r', 0 }, "r", ACT_RESCAN, MODE_LIVE,
+	  "rescan now without clearing (writes since the last clear)", NULL },
+	{ { '.', 0 }, ".", ACT_STEP_NEXT, MODE_REPLAY,
+	  NULL, "step to the next cycle (pauses)" },
+	{ { ',', 0 }, ",", ACT_STEP_PREV, MODE_REPLAY,
+	  NULL, "step to the previous cycle (pauses)" },
+	{ { '+', '=', 0 }, "+", ACT_SLOWER, MODE_BOTH,
+	  "longer interval", "slower playback" },
+	{ { '-', '_', 0 }, "-", ACT_FASTER, MODE_BOTH,
+	  "shorter interval", "faster playback" },
+	{ { 'i', 0 }, "i", ACT_TYPE_INTERVAL, MODE_BOTH,
+	  "type an interval in seconds", "type the seconds per cycle" },
+	{ { 'z', 0 }, "z", ACT_ZOOM_IN, MODE_BOTH,
+	  "zoom in: fewer pages per cell", NULL },
+	{ { 'Z', 0 }, "Z", ACT_ZOOM_OUT, MODE_BOTH,
+	  "zoom out: more pages per cell", NULL },
+	{ { 'a', 0 }, "a", ACT_AUTOZOOM, MODE_BOTH,
+	  "auto-zoom: fit the whole map on the screen", NULL },
+	{ { KEY_UP, 'k', 0 }, "Up k", ACT_UP, MODE_BOTH,
+	  "scroll up a row", NULL },
+	{ { KEY_DOWN, 'j', 0 }, "Down j", ACT_DOWN, MODE_BOTH,
+	  "scroll down a row (the mouse wheel scrolls too)", NULL },
+	{ { KEY_PPAGE, 0 }, "PgUp", ACT_PAGE_UP, MODE_BOTH,
+	  "scroll up a screen", NULL },
+	{ { KEY_NPAGE, 0 }, "PgDn", ACT_PAGE_DOWN, MODE_BOTH,
+	  "scroll down a screen", NULL },
+	{ { KEY_HOME, 'g', 0 }, "Home g", ACT_HOME, MODE_BOTH,
+	  "go to the first region", NULL },
+	{ { KEY_END, 'G', 0 }, "End G", ACT_END, MODE_BOTH,
+	  "go to the last region", NULL },
+	{ { 'w', 0 }, "w", ACT_WRITABLE, MODE_BOTH,
+	  "show all regions or only writable ones", NULL },
+	{ { 's', 0 }, "s", ACT_SORT, MODE_BOTH,
+	  "sort regions by address or by dirty count", NULL },
+	{ { 'h', '?', KEY_F(1), 0 }, "h ?", ACT_HELP, MODE_BOTH,
+	  "this help (any key closes it)", NULL },
+	{ { CTRL_L, 0 }, "^L", ACT_REDRAW, MODE_BOTH,
+	  "redraw the screen", NULL },
+};
+
+#define NKEYS	(sizeof view_keys / sizeof view_keys[0])
+
+/* The intervals + and - step through, in seconds. */
+static const double view_ladder[] = {
+	0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 3, 5, 10, 15, 30, 60, 120, 300, 600,
+	1800, 3600
+};
+
+#define NLADDER	(sizeof view_ladder / sizeof view_ladder[0])
+
+double
+view_interval_step(double seconds, int dir)
+{
+	size_t	i;
+
+	if (dir > 0) {
+		for (i = 0; i < NLADDER; i++) {
+			if (view_ladder[i] > seconds * 1.0001)
+				return (view_ladder[i]);
+		}
+		return (view_ladder[NLADDER - 1]);
+	}
+	for (i = NLADDER; i > 0; i--) {
+		if (view_ladder[i - 1] < seconds * 0.9999)
+			return (view_ladder[i - 1]);
+	}
+	return (view_ladder[0]);
+}
+
+/* The table entry of a key, or NULL. */
+static const struct view_keydef *
+view_key_find(int key)
+{
+	size_t	i, k;
+
+	for (i = 0; i < NKEYS; i++) {
+		for (k = 0; k < 4 && view_keys[i].keys[k] != 0; k++) {
+			if (view_keys[i].keys[k] == key)
+				return (&view_keys[i]);
+		}
+	}
+	return (NULL);
+}
+
+/* Read one key of a typed interval; ACT_INTERVAL when Enter ends it. */
+static enum view_action
+view_key_typing(struct view *v, int key)
+{
+	size_t	len = strlen(v->typed);
+	char	*end;
+	double	 d;
+
+	switch (key) {
+	case 27:	/* Escape */
+		v->typing = false;
+		view_status(v, false, "interval unchanged");
+		return (ACT_NONE);
+	case KEY_BACKSPACE:
+	case 127:
+	case '\b':
+		if (len > 0)
+			v->typed[len - 1] = '\0';
+		return (ACT_NONE);
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+		v->typing = false;
+		d = strtod(v->typed, &end);
+		if (v->typed[0] == '\0' || *end != '\0' || !(d >= 0.05 &&
+		    d <= 3600)) {
+			view_status(v, true, "not an interval: \"%s\" (0.05 to"
+			    " 3600 seconds)", v->typed);
+			return (ACT_NONE);
+		}
+		v->typed_value = d;
+		return (ACT_INTERVAL);
+	default:
+		if (((key >= '0' && key <= '9') || key == '.') &&
+		    len < sizeof v->typed - 1) {
+			v->typed[len] = (char)key;
+			v->typed[len + 1] = '\0';
+		}
+		return (ACT_NONE);
+	}
+}
+
+/* Scroll the map by n rows, within its bounds. */
+static void
+view_scroll(struct view *v, long n)
+{
+	long	maxtop = v->map_rows - v->map_height;
+
+	v->top += n;
+	if (v->top > maxtop)
+		v->top = maxtop;
+	if (v->top < 0)
+		v->top = 0;
+}
+
+enum view_action
+view_key(struct view *v, int key)
+{
+	const struct view_keydef	*k;
+	MEVENT				 me;
+	int				 mode;
+
+	if (v->typing)
+		return (view_key_typing(v, key));
+	if (key == KEY_RESIZE)
+		return (ACT_RESIZE);
+	if (v->help) {
+		/* Any key closes the help; q still quits. */
+		v->help = false;
+		return (key == 'q' || key == 'Q' ? ACT_QUIT : ACT_NONE);
+	}
+	if (key == KEY_MOUSE) {
+		if (getmouse(&me) != OK)
+			return (ACT_NONE);
+		if (me.bstate & BUTTON4_PRESSED)
+			view_scroll(v, -3);
+#ifdef BUTTON5_PRESSED
+		else if (me.bstate & BUTTON5_PRESSED)
+			view_scroll(v, 3);
+#endif
+		return (ACT_MOUSE);
+	}
+
+	k = view_key_find(key);
+	mode = v->replay ? MODE_REPLAY : MODE_LIVE;
+	if (k == NULL) {
+		view_status(v, false, "unknown key; h shows the keys");
+		return (ACT_NONE);
+	}
+	if (!(k->modes & mode)) {
+		view_status(v, false, "%s: only %s", k->name, v->replay ?
+		    "with a live process" : "when replaying a recording");
+		return (ACT_NONE);
+	}
+	v->status[0] = '\0';
+	switch (k->action) {
+	case ACT_ZOOM_IN:
+		v->autozoom = false;
+		if (v->zoom > 1)
+			v->zoom /= 2;
+		break;
+	case ACT_ZOOM_OUT:
+		v->autozoom = false;
+		if (v->zoom < UINT64_MAX / 2)
+			v->zoom *= 2;
+		break;
+	case ACT_AUTOZOOM:
+		v->autozoom = !v->autozoom;
+		if (!v->autozoom)
+			v->zoom = 1;
+		break;
+	case ACT_UP:
+		view_scroll(v, -1);
+		break;
+	case ACT_DOWN:
+		view_scroll(v, 1);
+		break;
+	case ACT_PAGE_UP:
+		view_scroll(v, -(v->map_height > 1 ? v->map_height - 1 : 1));
+		break;
+	case ACT_PAGE_DOWN:
+		view_scroll(v, v->map_height > 1 ? v->map_height - 1 : 1);
+		break;
+	case ACT_HOME:
+		v->top = 0;
+		break;
+	case ACT_END:
+		view_scroll(v, v->map_rows);
+		break;
+	case ACT_WRITABLE:
+		v->writable_only = !v->writable_only;
+		v->top = 0;
+		break;
+	case ACT_SORT:
+		v->by_dirty = !v->by_dirty;
+		v->top = 0;
+		break;
+	case ACT_HELP:
+		v->help = true;
+		break;
+	case ACT_TYPE_INTERVAL:
+		v->typing = true;
+		v->typed[0] = '\0';
+		break;
+	case ACT_REDRAW:
+		clearok(curscr, TRUE);
+		break;
+	default:
+		break;
+	}
+	return (k->action);
+}
+
+void
+view_draw_help(const struct view *v, int rows, int cols)
+{
+	const struct view_keydef	*k;
+	const char			*help;
+	char				 line[256];
+	size_t				 i;
+	int				 y = 0, mode;
+
+	mode = v->replay ? MODE_REPLAY : MODE_LIVE;
+	attrset(A_REVERSE);
+	mvhline(y, 0, ' ', cols);
+	mvaddnstr(y++, 0, v->replay ? " sdtop keys (replaying a recording)" :
+	    " sdtop keys (watching a live process)", cols);
+	attrset(A_NORMAL);
+	y++;
+	for (i = 0; i < NKEYS && y < rows - 1; i++) {
+		k = &view_keys[i];
+		if (!(k->modes & mode))
+			continue;
+		help = v->replay && k->replay_help != NULL ? k->replay_help :
+		    k->live_help;
+		snprintf(line, sizeof line, "  %-8s %s", k->name, help);
+		attrset(A_BOLD);
+		mvaddnstr(y, 0, line, cols < 11 ? cols : 11);
+		attrset(A_NORMAL);
+		if (cols > 11)
+			mvaddnstr(y, 11, line + 11, cols - 11);
+		y++;
+	}
+	if (y < rows - 1)
+		y++;
+	if (y < rows) {
+		attrset(A_DIM);
+		snprintf(line, sizeof line, "  Cells: %c all pages written,"
+		    " %c most, %c some, %c none, %c not present, %c new"
+		    " region, %c untracked. Any key returns.",
+		    cell_char(CELL_WRITTEN, false), cell_char(CELL_MANY, false),
+		    cell_char(CELL_FEW, false), cell_char(CELL_CLEAN, false),
+		    cell_char(CELL_ABSENT, false), cell_char(CELL_NEW, false),
+		    cell_char(CELL_UNTRACKED, false));
+		mvaddnstr(y, 0, line, cols);
+		attrset(A_NORMAL);
+	}
+}

@@ -1,0 +1,309 @@
+/*
+ * gtcheck.c - compare one sdtop JSON Lines run with the ground truth of
+ * one phase of the workload (tests/workload.c).
+ *
+ * Usage: gtcheck 'phase K 0xSTART 0xEND PAGES' RUN.jsonl [--allow-new]
+ *
+ * For every cycle object of RUN.jsonl (objects with "exited": true carry
+ * no VMAs and are skipped), the VMA [START, END) must be present and
+ * tracked, and its "dirty" ranges must be exactly the pages of PAGES
+ * ("0,2,4-9" as page indexes within [START, END), or "-" for none).
+ * With --allow-new (phase 4, a region mapped during the run): the region
+ * may be absent from the first cycles; in the cycle it first appears in it
+ * must be "new": true, unless it is already exact there (it was mapped just
+ * before that cycle's clear); in every later cycle it must be exact; and at
+ * least one exact cycle is required.
+ *
+ * Prints "ok: N cycles exact" and exits 0; on a mismatch prints which cycle,
+ * which pages were missing and which extra, and exits 1; bad arguments or
+ * input exit 2. Pages are of the run's page_size bytes.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+/* The parsed phase line. */
+struct truth {
+	int		 phase;
+	uint64_t	 start, end;
+	char		*pages;		/* the PAGES text */
+};
+
+/* Parse "0x7f.." into *v; -1 if it is not a hex number. */
+static int
+parse_hex(const char *s, uint64_t *v)
+{
+	char	*end;
+
+	if (s == NULL || strncmp(s, "0x", 2) != 0)
+		return (-1);
+	errno = 0;
+	*v = strtoull(s + 2, &end, 16);
+	if (errno != 0 || end == s + 2 || *end != '\0')
+		return (-1);
+	return (0);
+}
+
+/* Parse "phase K 0xSTART 0xEND PAGES". */
+static int
+truth_parse(const char *line, struct truth *t)
+{
+	char	start[64], end[64], pages[4096];
+
+	if (sscanf(line, "phase %d %63s %63s %4095s", &t->phase, start, end,
+	    pages) != 4)
+		return (-1);
+	if (parse_hex(start, &t->start) != 0 || parse_hex(end, &t->end) != 0 ||
+	    t->end <= t->start)
+		return (-1);
+	if ((t->pages = strdup(pages)) == NULL)
+		return (-1);
+	return (0);
+}
+
+/* Fill want[0..n) from a PAGES text; -1 on a bad list or a page >= n. */
+static int
+pages_parse(const char *s, bool *want, size_t n)
+{
+	unsigned long long	a, b;
+	char			*end;
+
+	memset(want, 0, n * sizeof *want);
+	if (strcmp(s, "-") == 0)
+		return (0);
+	while (*s != '\0') {
+		errno = 0;
+		a = strtoull(s, &end, 10);
+		if (errno != 0 || end == s)
+			return (-1);
+		b = a;
+		s = end;
+		if (*s == '-') {
+			b = strtoull(s + 1, &end, 10);
+			if (end == s + 1)
+				return (-1);
+			s = end;
+		}
+		if (b < a || b >= n)
+			return (-1);
+		for (; a <= b; a++)
+			want[a] = true;
+		if (*s == ',')
+			s++;
+		else if (*s != '\0')
+			return (-1);
+	}
+	return (0);
+}
+
+/* Print the indexes where have[i] != wanted, as "1,3-5", or "none". */
+static void
+print_diff(const bool *want, const bool *have, size_t n, bool wanted)
+{
+	size_t	i, j;
+	bool	first = true;
+
+	for (i = 0; i < n; i = j) {
+		j = i + 1;
+		if (want[i] != wanted || have[i] == wanted)
+			continue;
+		while (j < n && want[j] == wanted && have[j] != wanted)
+			j++;
+		printf("%s%zu", first ? "" : ",", i);
+		if (j - 1 > i)
+			printf("-%zu", j - 1);
+		first = false;
+	}
+	if (first)
+		printf("none");
+}
+
+/* Fill have[] from a VMA's "dirty" ranges; -1 with a message if malformed. */
+static int
+dirty_parse(json_t *dirty, const struct truth *t, uint64_t pagesz,
+    bool *have, size_t n, unsigned long cycle)
+{
+	size_t		 i;
+	json_t		*r;
+	uint64_t	 a, b, p;
+
+	memset(have, 0, n * sizeof *have);
+	if (!json_is_array(dirty)) {
+		printf("cycle %lu: the VMA has no \"dirty\" array\n", cycle);
+		return (-1);
+	}
+	json_array_foreach(dirty, i, r) {
+		if (!json_is_array(r) || json_array_size(r) != 2 ||
+		    parse_hex(json_string_value(json_array_get(r, 0)), &a) ||
+		    parse_hex(json_string_value(json_array_get(r, 1)), &b) ||
+		    b <= a || a < t->start || b > t->end ||
+		    (a - t->start) % pagesz != 0 || (b - t->start) % pagesz) {
+			printf("cycle %lu: dirty range %zu is malformed or "
+			    "outside the VMA\n", cycle, i);
+			return (-1);
+		}
+		for (p = (a - t->start) / pagesz; p < (b - t->start) / pagesz;
+		    p++)
+			have[p] = true;
+	}
+	return (0);
+}
+
+/* The VMA of a cycle object whose range is exactly the truth's, or NULL. */
+static json_t *
+find_vma(json_t *cycle, const struct truth *t)
+{
+	json_t		*vmas, *v;
+	size_t		 i;
+	uint64_t	 s, e;
+
+	vmas = json_object_get(cycle, "vmas");
+	json_array_foreach(vmas, i, v) {
+		if (parse_hex(json_string_value(json_object_get(v, "start")),
+		    &s) == 0 &&
+		    parse_hex(json_string_value(json_object_get(v, "end")),
+		    &e) == 0 && s == t->start && e == t->end)
+			return (v);
+	}
+	return (NULL);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct truth	 t;
+	FILE		*f;
+	char		*line = NULL;
+	size_t		 cap = 0, n = 0, lineno = 0;
+	ssize_t		 len;
+	bool		 allow_new, appeared = false, failed = false;
+	bool		*want = NULL, *have = NULL, exact;
+	json_t		*obj, *v;
+	json_error_t	 jerr;
+	unsigned long	 cycle, ncycles = 0, nexact = 0;
+	uint64_t	 pagesz = 0;
+
+	allow_new = argc == 4 && strcmp(argv[3], "--allow-new") == 0;
+	if (argc != 3 && !allow_new) {
+		fprintf(stderr, "usage: gtcheck 'phase K 0xSTART 0xEND PAGES' "
+		    "RUN.jsonl [--allow-new]\n");
+		return (2);
+	}
+	if (truth_parse(argv[1], &t) != 0) {
+		fprintf(stderr, "gtcheck: not a phase line: '%s'\n", argv[1]);
+		return (2);
+	}
+	if ((f = fopen(argv[2], "r")) == NULL) {
+		fprintf(stderr, "gtcheck: %s: %s\n", argv[2], strerror(errno));
+		return (2);
+	}
+
+	while ((len = getline(&line, &cap, f)) != -1) {
+		lineno++;
+		if (len <= 1)
+			continue;
+		if ((obj = json_loads(line, 0, &jerr)) == NULL) {
+			fprintf(stderr, "gtcheck: %s:%zu: %s\n", argv[2],
+			    lineno, jerr.text);
+			return (2);
+		}
+		if (json_is_true(json_object_get(obj, "exited"))) {
+			json_decref(obj);
+			continue;
+		}
+		cycle = (unsigned long)json_integer_value(json_object_get(obj,
+		    "cycle"));
+		ncycles++;
+		if (pagesz == 0) {
+			pagesz = (uint64_t)json_integer_value(
+			    json_object_get(obj, "page_size"));
+			if (pagesz == 0 || (t.end - t.start) % pagesz != 0) {
+				fprintf(stderr, "gtcheck: %s:%zu: bad "
+				    "page_size\n", argv[2], lineno);
+				return (2);
+			}
+			n = (t.end - t.start) / pagesz;
+			want = calloc(n, sizeof *want);
+			have = calloc(n, sizeof *have);
+			if (want == NULL || have == NULL ||
+			    pages_parse(t.pages, want, n) != 0) {
+				fprintf(stderr, "gtcheck: bad PAGES '%s' for "
+				    "%zu pages\n", t.pages, n);
+				return (2);
+			}
+		}
+
+		v = find_vma(obj, &t);
+		if (v == NULL) {
+			if (allow_new && !appeared) {
+				json_decref(obj);
+				continue;
+			}
+			printf("cycle %lu: VMA 0x%" PRIx64 "-0x%" PRIx64
+			    " is missing\n", cycle, t.start, t.end);
+			failed = true;
+			json_decref(obj);
+			continue;
+		}
+		if (json_is_true(json_object_get(v, "new"))) {
+			if (allow_new && !appeared) {
+				appeared = true;
+				json_decref(obj);
+				continue;
+			}
+			printf("cycle %lu: VMA unexpectedly new\n", cycle);
+			failed = true;
+			json_decref(obj);
+			continue;
+		}
+		appeared = true;
+		if (!json_is_true(json_object_get(v, "tracked"))) {
+			printf("cycle %lu: VMA not tracked\n", cycle);
+			failed = true;
+			json_decref(obj);
+			continue;
+		}
+		if (dirty_parse(json_object_get(v, "dirty"), &t, pagesz, have,
+		    n, cycle) != 0) {
+			failed = true;
+			json_decref(obj);
+			continue;
+		}
+		exact = memcmp(want, have, n * sizeof *want) == 0;
+		if (exact)
+			nexact++;
+		else {
+			printf("cycle %lu: missing ", cycle);
+			print_diff(want, have, n, true);
+			printf("; extra ");
+			print_diff(want, have, n, false);
+			printf("\n");
+			failed = true;
+		}
+		json_decref(obj);
+	}
+	fclose(f);
+	free(line);
+	if (ncycles == 0) {
+		printf("%s: no cycle objects\n", argv[2]);
+		failed = true;
+	} else if (nexact == 0 && !failed) {
+		printf("%s: no cycle where the VMA could be judged\n", argv[2]);
+		failed = true;
+	}
+	free(want);
+	free(have);
+	free(t.pages);
+	if (failed)
+		return (1);
+	printf("ok: %lu cycles exact\n", nexact);
+	return (0);
+}

@@ -1,0 +1,113 @@
+#!/bin/sh
+# test-demo-sdtop.sh - what each demo is for, checked with sdtop itself:
+# hotset converges and its written pages are the hot set it announces;
+# vary never converges (exit 3); sweep has a steady count (it converges)
+# but dirties more than 100 Mbit/s can carry; shrink settles at a
+# sixteenth of its buffer. Skipped when no tracking method works here.
+
+set -u
+builddir=${abs_top_builddir:-$(pwd)}
+sdtop=$builddir/sdtop
+demo=$builddir/sdtop-demo
+for f in "$sdtop" "$demo"; do
+	[ -x "$f" ] || { echo "FAIL: no $f"; exit 1; }
+done
+command -v jq >/dev/null || { echo "SKIP: jq is not installed"; exit 77; }
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+status=0
+page=$(getconf PAGESIZE)
+
+fail() {
+	echo "FAIL: $*"
+	status=1
+}
+
+# Run sdtop in batch JSON mode on a demo: sdtop_demo NAME SDTOP-ARGS -- DEMO-ARGS
+# Leaves the cycles in $tmp/NAME.json, stderr in $tmp/NAME.err, status in rc.
+sdtop_demo() {
+	name=$1
+	shift
+	timeout 60 "$sdtop" --batch --json "$@" --duration 40 \
+	    >"$tmp/$name.json" 2>"$tmp/$name.err"
+	rc=$?
+}
+
+# The last cycle's field: last FILTER NAME.
+last() {
+	jq -s -r "last | $1" "$tmp/$2.json"
+}
+
+# Can sdtop watch anything here?
+sdtop_demo probe -n 1 -i 0.1 -- "$demo" hotset --size 1M
+if [ $rc -ne 0 ]; then
+	echo "SKIP: sdtop cannot track a process here: $(grep -v '^sdtop-demo' \
+	    "$tmp/probe.err" | head -n 1)"
+	exit 77
+fi
+echo "method: $(last .method probe)"
+
+# hotset: converges, and the hot set it announces is all written.
+sdtop_demo hotset --until-converged -n 20 -i 0.2 -- "$demo" hotset --size 16M
+[ $rc -eq 0 ] || fail "hotset: sdtop exit $rc, not 0 (converged)"
+line=$(grep '^sdtop-demo: hotset:' "$tmp/hotset.err")
+hs=$(echo "$line" | sed -n 's/.*hot set .* at \(0x[0-9a-f]*\)-\(0x[0-9a-f]*\).*/\1/p')
+he=$(echo "$line" | sed -n 's/.*hot set .* at \(0x[0-9a-f]*\)-\(0x[0-9a-f]*\).*/\2/p')
+if [ -z "$hs" ] || [ -z "$he" ]; then
+	fail "hotset: no hot set range in '$line'"
+else
+	hot=$(( (he - hs) / page ))
+	covered=$(jq -s -r --arg hs "$hs" --arg he "$he" '
+	    def hex: ltrimstr("0x") | explode | reduce .[] as $c (0;
+		. * 16 + (if $c >= 97 then $c - 87 else $c - 48 end));
+	    ($hs | hex) as $s | ($he | hex) as $e |
+	    last | [.vmas[].dirty[] | map(hex) |
+		([.[1], $e] | min) - ([.[0], $s] | max) | select(. > 0)] |
+	    add // 0' "$tmp/hotset.json")
+	covered_pages=$(( covered / page ))
+	dirty=$(last .dirty_pages hotset)
+	echo "hotset: $hot hot pages, $covered_pages of them written in the" \
+	    "last cycle, $dirty written in all (cycle $(last .cycle hotset))"
+	[ "$covered_pages" -eq "$hot" ] ||
+	    fail "hotset: only $covered_pages of $hot hot pages written"
+	# Plus at most a few cold pages and the process's own bookkeeping.
+	[ "$dirty" -ge "$hot" ] && [ "$dirty" -le $((hot + hot / 10 + 64)) ] ||
+	    fail "hotset: $dirty pages written, not about $hot"
+	[ "$(last .converged hotset)" = true ] ||
+	    fail "hotset: last cycle not converged"
+fi
+
+# vary: never converges.
+sdtop_demo vary --until-converged -n 12 -i 0.2 -- "$demo" vary --size 16M
+[ $rc -eq 3 ] && echo "vary: exit 3 after $(last .cycle vary) cycles" ||
+    fail "vary: sdtop exit $rc, not 3 (not converged)"
+
+# sweep: a steady count, but too fast for 100 Mbit/s and not for 1 Gbit/s.
+rate=8192
+for bw in 100Mbit 1Gbit; do
+	sdtop_demo "sweep-$bw" --until-converged -n 20 -i 0.3 --bandwidth $bw \
+	    -- "$demo" sweep --size 64M --rate $rate
+	[ $rc -eq 0 ] || fail "sweep: sdtop exit $rc, not 0 (converged)"
+	conv=$(last .precopy.converges "sweep-$bw")
+	drate=$(last .precopy.dirty_rate_bps "sweep-$bw")
+	echo "sweep at $bw: dirty rate $drate B/s, pre-copy converges: $conv"
+	want=false
+	[ $bw = 1Gbit ] && want=true
+	[ "$conv" = $want ] ||
+	    fail "sweep at $bw: pre-copy converges is $conv, not $want"
+	# The demo writes rate pages a second: the measure must agree (25 %).
+	jq -s -e --argjson r $((rate * page)) 'last | .precopy.dirty_rate_bps |
+	    . > $r * 0.75 and . < $r * 1.25' "$tmp/sweep-$bw.json" >/dev/null ||
+	    fail "sweep at $bw: dirty rate $drate B/s, not about $((rate * page))"
+done
+
+# shrink: converges once it has settled at a sixteenth of the buffer.
+sdtop_demo shrink --until-converged -n 40 -i 0.3 -- "$demo" shrink --size 16M
+floor=$(( 16 * 1048576 / 16 / page ))
+dirty=$(last .dirty_pages shrink)
+echo "shrink: exit $rc, $dirty pages in the last cycle (floor $floor)"
+[ $rc -eq 0 ] || fail "shrink: sdtop exit $rc, not 0 (converged)"
+[ "$dirty" -ge "$floor" ] && [ "$dirty" -le $((floor + floor / 10 + 64)) ] ||
+    fail "shrink: $dirty pages at convergence, not about $floor"
+
+exit $status

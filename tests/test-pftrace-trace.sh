@@ -1,0 +1,140 @@
+#!/bin/sh
+# Trace programs with known fault patterns for real (tests/pf-pattern) and
+# check that the trace and its report show exactly what each program says
+# it did: the pages it touched, the kinds of its faults, the records of its
+# mmap, mprotect, munmap, mremap and brk calls, its threads, its child.
+set -u
+: "${abs_top_builddir:=.}"
+bin="$abs_top_builddir/tracepgfault"
+pf="$abs_top_builddir/tests/pf-pattern"
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT INT TERM
+fail=0
+bad() { echo "FAIL: $*"; fail=1; }
+
+if ! "$bin" "$tmp/probe" /bin/true 2>"$tmp/err"; then
+	echo "SKIP: cannot trace here: $(head -n 1 "$tmp/err")"
+	exit 77
+fi
+kinds=no
+grep -q '^info kinds tracepoint$' "$tmp/probe" && kinds=yes
+
+# The bar of the report row for [START, END) in file $1.
+row() {
+	awk -v s="$2" -v e="$3" '
+	    $1 == "Region:" && $2 == s && $4 == e {
+		sub(/^[^|]*\|/, ""); sub(/\|.*$/, ""); print; exit }' "$1"
+}
+# The life line under that row.
+life() {
+	awk -v s="$2" -v e="$3" '
+	    found { print; exit }
+	    $1 == "Region:" && $2 == s && $4 == e { found = 1 }' "$1"
+}
+# Hex without leading zeros, as the trace writes addresses.
+short() { printf '%x' "0x$1"; }
+# The id of the last region added at START in trace $1.
+id_at() {
+	awk -v s="$(short "$2")" '$1 == "add" && $8 == s { id = $6 }
+	    END { print id }' "$1"
+}
+
+# Check every expectation a run of pf-pattern printed ($1: its output,
+# $2: the trace).
+check() {
+	out=$1 trace=$2
+	"$bin" --report "$trace" >"$tmp/report" 2>"$tmp/rerr" ||
+	    bad "report of $trace: $(cat "$tmp/rerr")"
+	while read -r what a b c d e; do
+		case $what in
+		expect-row)
+			"$bin" --report --pid "$a" "$trace" >"$tmp/r.pid" ||
+			    bad "report --pid $a"
+			got=$(row "$tmp/r.pid" "$b" "$c")
+			[ "|$got|" = "$d" ] ||
+			    bad "row $b-$c of pid $a: got |$got|, want $d"
+			;;
+		expect-tid)
+			"$bin" --report --tid "$a" "$trace" >"$tmp/r.tid" ||
+			    bad "report --tid $a"
+			got=$(row "$tmp/r.tid" "$b" "$c")
+			[ "|$got|" = "$d" ] ||
+			    bad "row $b-$c of thread $a: got |$got|, want $d"
+			;;
+		expect-kinds)
+			[ "$kinds" = yes ] || continue
+			l=$(life "$tmp/report" "$a" "$b")
+			case $l in
+			*"read $c write $d exec 0 "*) ;;
+			*) bad "kinds of $a-$b: want read $c write $d: $l" ;;
+			esac
+			;;
+		expect-rec)
+			s=$(short "$c") en=$(short "$d")
+			if [ "$a" = add ]; then
+				pat="^add [0-9]+ [0-9]+ [0-9]+ $b [0-9]+ [0-9]+ $s $en $e "
+			else
+				pat="^change [0-9]+ [0-9]+ [0-9]+ $b [0-9]+ $s $en $e "
+			fi
+			grep -Eq "$pat" "$trace" ||
+			    bad "no $a record by $b for $c-$d $e"
+			;;
+		expect-gone|expect-merge)
+			id=$(id_at "$trace" "$b")
+			if [ -z "$id" ]; then
+				bad "no region added at $b"
+				continue
+			fi
+			if [ "$what" = expect-gone ]; then
+				pat="^remove [0-9]+ [0-9]+ [0-9]+ $a $id [0-9]+\$"
+			else
+				pat="^remove [0-9]+ [0-9]+ [0-9]+ $a $id [1-9][0-9]*\$"
+			fi
+			grep -Eq "$pat" "$trace" ||
+			    bad "region $id at $b not removed by $a ($what)"
+			;;
+		expect-brk)
+			en=$(short "$a")
+			grep -Eq "^(add|change) .* brk .* $en rw-p " "$trace" ||
+			    bad "no brk record ending at $a"
+			;;
+		esac
+	done <"$out"
+	grep -q '^expect-' "$out" || bad "no expectations in $out"
+}
+
+run() {
+	name=$1
+	shift
+	if ! "$bin" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"; then
+		bad "tracepgfault $*: $(cat "$tmp/$name.err")"
+		return
+	fi
+	check "$tmp/$name.out" "$tmp/$name.trace"
+	echo "checked $name: $(grep -c '^expect-' "$tmp/$name.out") expectations"
+}
+
+run stride "$tmp/stride.trace" "$pf" stride 40
+run readwrite "$tmp/readwrite.trace" "$pf" readwrite
+run ops "$tmp/ops.trace" "$pf" ops
+run ops-nosec --no-seccomp "$tmp/ops-nosec.trace" "$pf" ops
+run threads "$tmp/threads.trace" "$pf" threads 4 32
+run fork -f "$tmp/fork.trace" "$pf" fork
+
+# Every thread of the threaded run is named by thread records.
+n=$(grep -c '^thread ' "$tmp/threads.trace")
+[ "$n" -eq 5 ] || bad "threads: $n thread records, want 5"
+# Without -f the child of the fork run is not recorded; with it, it is.
+"$bin" "$tmp/nof.trace" "$pf" fork >"$tmp/nof.out" 2>/dev/null ||
+    bad "fork without -f"
+n=$(grep -c '^proc ' "$tmp/nof.trace")
+[ "$n" -eq 1 ] || bad "fork without -f: $n proc records, want 1"
+n=$(grep -c '^proc .* fork$' "$tmp/fork.trace")
+[ "$n" -eq 1 ] || bad "fork with -f: $n forked proc records, want 1"
+
+# The command's exit status is recorded.
+"$bin" "$tmp/false.trace" /bin/false 2>/dev/null
+grep -Eq '^exit [0-9]+ [0-9]+ [0-9]+ exited 1$' "$tmp/false.trace" ||
+    bad "exit status of /bin/false not recorded"
+
+exit $fail

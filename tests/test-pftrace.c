@@ -1,0 +1,317 @@
+/*
+ * test-pftrace.c - the trace format (writer and reader) and the report
+ * built from it, on hand-written fixtures under tests/fixtures/pftrace:
+ * what each region row shows, the filters, and one clear error naming
+ * the line for every kind of bad file.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "bitmap.h"
+#include "pftrace.h"
+#include "pftrace-report.h"
+
+/* Open a fixture through abs_top_srcdir (or srcdir, or "."). */
+static FILE *
+fixture(const char *name)
+{
+	const char	*dir = getenv("abs_top_srcdir");
+	char		 path[4096];
+	FILE		*f;
+
+	if (dir == NULL)
+		dir = getenv("srcdir");
+	if (dir == NULL)
+		dir = ".";
+	snprintf(path, sizeof path, "%s/tests/fixtures/pftrace/%s", dir, name);
+	f = fopen(path, "r");
+	if (f == NULL)
+		fail_msg("cannot open fixture %s", path);
+	return (f);
+}
+
+static void
+default_options(struct pfreport_options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->to = UINT64_MAX;
+}
+
+/* Load a fixture; returns the load's result and its cause. */
+static int
+load(const char *name, const struct pfreport_options *o,
+    struct pfreport *rep, char **cause)
+{
+	FILE	*f = fixture(name);
+	int	 ret;
+
+	*cause = NULL;
+	ret = pfreport_load(rep, f, o, cause);
+	fclose(f);
+	return (ret);
+}
+
+/* The row string of region id in a loaded report, from its faults. */
+static void
+row_of(const struct pfreport *rep, uint64_t id, char *buf, size_t size)
+{
+	const struct pfrep_region	*r = &rep->r[id - 1];
+	uint64_t			 n = (r->hi - r->lo) / rep->page, i, j;
+
+	assert_true(n + 1 <= size);
+	for (i = 0; i < n; i++) {
+		buf[i] = '.';
+		for (j = 0; j < r->nf; j++) {
+			if (r->f[j].page == r->lo / rep->page + i)
+				buf[i] = 'X';
+		}
+	}
+	buf[n] = '\0';
+}
+
+static void
+pftrace_write__every_record__reads_back_equal(void **state)
+{
+	struct pf_rec		 in[4], out;
+	struct pftrace_reader	 rd;
+	char			*buf = NULL, *cause = NULL;
+	size_t			 len = 0, i;
+	FILE			*f;
+
+	(void)state;
+	memset(in, 0, sizeof in);
+	in[0].type = PFR_ADD;
+	in[0].time = 123456789012ULL;
+	in[0].pid = 7;
+	in[0].tid = 8;
+	strcpy(in[0].cause, "mremap");
+	in[0].id = 42;
+	in[0].link = 41;
+	in[0].vma.start = 0x7f0000001000ULL;
+	in[0].vma.end = 0x7f0000003000ULL;
+	in[0].vma.offset = 0x2000;
+	strcpy(in[0].vma.perms, "r-xs");
+	in[0].vma.dev_major = 0xfe;
+	in[0].vma.dev_minor = 1;
+	in[0].vma.inode = 99;
+	in[0].vma.deleted = true;
+	in[0].vma.name = (char *)"/tmp/a b";
+	in[1].type = PFR_FAULT;
+	in[1].time = 5;
+	in[1].pid = 7;
+	in[1].tid = 9;
+	in[1].addr = 0xffffffffff600000ULL;
+	in[1].ip = 0x400000;
+	in[1].kind = PF_KIND_EXEC;
+	in[1].sev = PF_SEV_MAJOR;
+	in[2].type = PFR_REMOVE;
+	in[2].time = 6;
+	in[2].pid = 7;
+	in[2].tid = 7;
+	strcpy(in[2].cause, "exit");
+	in[2].id = 42;
+	in[3].type = PFR_END;
+	in[3].time = 7;
+	in[3].count = 1;
+	in[3].lost = 0;
+
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	assert_int_equal(pftrace_write_header(f), 0);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(pftrace_write(f, &in[i]), 0);
+	fclose(f);
+
+	f = fmemopen(buf, len, "r");
+	assert_int_equal(pftrace_reader_open(&rd, f, &cause), 0);
+	assert_int_equal(pftrace_read(&rd, &out, &cause), 1);
+	assert_int_equal(out.type, PFR_ADD);
+	assert_int_equal(out.time, in[0].time);
+	assert_int_equal(out.pid, 7);
+	assert_int_equal(out.tid, 8);
+	assert_string_equal(out.cause, "mremap");
+	assert_int_equal(out.id, 42);
+	assert_int_equal(out.link, 41);
+	assert_int_equal(out.vma.start, in[0].vma.start);
+	assert_int_equal(out.vma.end, in[0].vma.end);
+	assert_int_equal(out.vma.offset, 0x2000);
+	assert_string_equal(out.vma.perms, "r-xs");
+	assert_int_equal(out.vma.prot, VMA_READ | VMA_EXEC | VMA_SHARED);
+	assert_int_equal(out.vma.dev_major, 0xfe);
+	assert_int_equal(out.vma.inode, 99);
+	assert_true(out.vma.deleted);
+	assert_string_equal(out.vma.name, "/tmp/a b");
+	pftrace_rec_free(&out);
+	assert_int_equal(pftrace_read(&rd, &out, &cause), 1);
+	assert_int_equal(out.type, PFR_FAULT);
+	assert_int_equal(out.addr, in[1].addr);
+	assert_int_equal(out.ip, 0x400000);
+	assert_int_equal(out.kind, PF_KIND_EXEC);
+	assert_int_equal(out.sev, PF_SEV_MAJOR);
+	assert_int_equal(pftrace_read(&rd, &out, &cause), 1);
+	assert_int_equal(out.type, PFR_REMOVE);
+	assert_int_equal(out.link, 0);
+	assert_int_equal(pftrace_read(&rd, &out, &cause), 1);
+	assert_int_equal(out.type, PFR_END);
+	assert_int_equal(out.count, 1);
+	assert_int_equal(pftrace_read(&rd, &out, &cause), 0);
+	pftrace_reader_close(&rd);
+	fclose(f);
+	free(buf);
+}
+
+static void
+pftrace_parse_line__extra_field__is_refused(void **state)
+{
+	char		 line[] = "fault 1 2 3 400000 400000 r m extra";
+	char		 line2[] = "fault 1 2 3 400000 400000 r";
+	char		 line3[] = "change 1 2 3 mmap 4 2000 1000 rw-p 0";
+	struct pf_rec	 r;
+	const char	*cause;
+
+	(void)state;
+	assert_int_equal(pftrace_parse_line(line, &r, &cause), -1);
+	assert_string_equal(cause, "too many fields");
+	assert_int_equal(pftrace_parse_line(line2, &r, &cause), -1);
+	assert_string_equal(cause, "too few fields");
+	assert_int_equal(pftrace_parse_line(line3, &r, &cause), -1);
+	assert_string_equal(cause, "region ends before it starts");
+}
+
+static void
+pfreport_load__good_fixture__rows_and_counts(void **state)
+{
+	struct pfreport_options	 o;
+	struct pfreport		 rep;
+	char			*cause, row[64];
+
+	(void)state;
+	default_options(&o);
+	assert_int_equal(load("good.trace", &o, &rep, &cause), 0);
+	assert_int_equal(rep.page, 4096);
+	assert_string_equal(rep.command, "./prog --flag");
+	assert_true(rep.have_kind);
+	assert_int_equal(rep.faults, 7);
+	assert_int_equal(rep.lost, 3);
+	assert_int_equal(rep.outside, 0);
+	assert_int_equal(rep.nr, 5);
+	assert_string_equal(rep.r[0].vma.name, "/usr/bin/prog with space");
+
+	/* Region 2 was split then merged back; its faults span it all. */
+	row_of(&rep, 2, row, sizeof row);
+	assert_string_equal(row, "X.X....X");
+	assert_int_equal(rep.r[1].kind[PF_KIND_READ], 1);
+	assert_int_equal(rep.r[1].kind[PF_KIND_WRITE], 3);
+	assert_int_equal(rep.r[1].major, 1);
+	assert_int_equal(rep.r[1].minor, 2);
+	assert_int_equal(rep.r[1].incomplete, 1);
+	assert_int_equal(rep.r[1].changes, 2);
+	/* The split-off piece got thread 101's fault while it lived. */
+	row_of(&rep, 5, row, sizeof row);
+	assert_string_equal(row, ".X..");
+	assert_int_equal(rep.r[4].parent, 2);
+	assert_int_equal(rep.r[4].into, 2);
+	assert_string_equal(rep.r[4].removed_by, "mprotect");
+	assert_int_equal(rep.r[4].removed, 90);
+	/* A fault just under [stack] is the stack growing. */
+	assert_int_equal(rep.r[2].lo, 0x7ffc0000f000ULL);
+	row_of(&rep, 3, row, sizeof row);
+	assert_string_equal(row, "X................");
+	pfreport_free(&rep);
+}
+
+static void
+pfreport_load__filters__keep_only_matching_faults(void **state)
+{
+	struct pfreport_options	 o;
+	struct pfreport		 rep;
+	char			*cause, row[64];
+
+	(void)state;
+	default_options(&o);
+	o.tid = 101;
+	assert_int_equal(load("good.trace", &o, &rep, &cause), 0);
+	assert_int_equal(rep.shown, 2);
+	row_of(&rep, 2, row, sizeof row);
+	assert_string_equal(row, "........");
+	row_of(&rep, 5, row, sizeof row);
+	assert_string_equal(row, ".X..");
+	pfreport_free(&rep);
+
+	default_options(&o);
+	o.writes = true;
+	o.to = 45;
+	assert_int_equal(load("good.trace", &o, &rep, &cause), 0);
+	assert_int_equal(rep.shown, 1);
+	row_of(&rep, 2, row, sizeof row);
+	assert_string_equal(row, "X.......");
+	assert_int_equal(rep.r[1].kind[PF_KIND_WRITE], 1);
+	assert_int_equal(rep.r[1].kind[PF_KIND_READ], 0);
+	pfreport_free(&rep);
+
+	default_options(&o);
+	o.from = 50;
+	o.to = 71;
+	assert_int_equal(load("good.trace", &o, &rep, &cause), 0);
+	assert_int_equal(rep.shown, 2);
+	pfreport_free(&rep);
+}
+
+/* Loading the fixture fails with exactly this cause. */
+static void
+expect_error(const char *name, const char *want)
+{
+	struct pfreport_options	 o;
+	struct pfreport		 rep;
+	char			*cause;
+
+	default_options(&o);
+	assert_int_equal(load(name, &o, &rep, &cause), -1);
+	assert_non_null(cause);
+	assert_string_equal(cause, want);
+	free(cause);
+}
+
+static void
+pfreport_load__bad_files__one_error_with_line(void **state)
+{
+	(void)state;
+	expect_error("truncated.trace", "line 4: the trace ends without an "
+	    "end record (cut short?)");
+	expect_error("no-newline.trace", "line 4: the last record is cut "
+	    "short (no newline)");
+	expect_error("bad-address.trace", "line 5: bad fault address");
+	expect_error("bad-version.trace", "line 1: trace format version 2; "
+	    "this tracepgfault reads version 1");
+	expect_error("unknown-region.trace", "line 6: unknown region id");
+	expect_error("bad-kind.trace", "line 4: bad fault kind (want r, w, "
+	    "x or ?)");
+	expect_error("not-a-trace.trace", "line 1: not a tracepgfault trace "
+	    "(want \"tracepgfault 1\")");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+		    pftrace_write__every_record__reads_back_equal),
+		cmocka_unit_test(pftrace_parse_line__extra_field__is_refused),
+		cmocka_unit_test(
+		    pfreport_load__good_fixture__rows_and_counts),
+		cmocka_unit_test(
+		    pfreport_load__filters__keep_only_matching_faults),
+		cmocka_unit_test(pfreport_load__bad_files__one_error_with_line),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}

@@ -1,0 +1,604 @@
+/*
+ * test-replay.c - reading recordings back: a snapshot written by out_json()
+ * and parsed again equals the original; every malformed record fails with
+ * its reason; replay_next() names the file and line; a recording written
+ * by hand (tests/fixtures/replay) reads as the README describes.
+ *
+ * Records carry their own page_size (4096 here), so these tests do not
+ * depend on the machine's page size.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "bitmap.h"
+/* output.h's json_string() clashes with jansson's; this test needs neither. */
+#define json_string	out_json_string_hidden
+#include "output.h"
+#undef json_string
+#include "proc.h"
+#include "replay.h"
+#include "snapshot.h"
+
+#define PSZ	UINT64_C(4096)
+
+/* Set VMA i of s; npages of 4 KiB from start. */
+static void
+put_vma(struct snapshot *s, size_t i, uint64_t start, uint64_t npages,
+    const char *perms, const char *name, bool deleted, bool tracked,
+    bool is_new)
+{
+	struct vma	 v = { 0 };
+	struct snap_vma	*sv = &s->vmas[i];
+
+	v.start = start;
+	v.end = start + npages * PSZ;
+	memcpy(v.perms, perms, 5);
+	v.prot = (perms[0] == 'r' ? VMA_READ : 0) |
+	    (perms[1] == 'w' ? VMA_WRITE : 0) |
+	    (perms[2] == 'x' ? VMA_EXEC : 0) |
+	    (perms[3] == 's' ? VMA_SHARED : 0);
+	v.name = (char *)name;
+	v.deleted = deleted;
+	assert_int_equal(snapshot_set_vma(s, i, &v, tracked, is_new), 0);
+	/* snapshot_set_vma() counts in this machine's pages: use the record's. */
+	if (page_size() != PSZ) {
+		free(sv->written);
+		sv->written = NULL;
+		sv->npages = npages;
+		if (tracked) {
+			sv->written = bitmap_new(npages);
+			assert_non_null(sv->written);
+		}
+	}
+}
+
+/* A snapshot with tracked, new, untracked, deleted and odd-named VMAs. */
+static struct snapshot *
+snap_build(bool precopy, bool converges)
+{
+	struct snapshot	*s;
+	size_t		 i;
+
+	s = snapshot_new(4);
+	assert_non_null(s);
+	s->cycle = 12;
+	s->pid = 31337;
+	snprintf(s->comm, sizeof s->comm, "we\"ird\\ comm");
+	snprintf(s->method, sizeof s->method, "soft-dirty");
+	s->interval = 0.05;
+	s->time = 1700000000.25;
+	s->clear_ms = 1.5;
+	s->scan_ms = 0.125;
+	s->page_size = PSZ;
+	s->converged = true;
+	put_vma(s, 0, UINT64_C(0x55d0c8c04000), 300, "rw-p", "[heap]", false,
+	    true, false);
+	for (i = 0; i < 300; i += 7)
+		bitmap_set(s->vmas[0].written, i);
+	bitmap_set_range(s->vmas[0].written, 60, 130);
+	bitmap_set(s->vmas[0].written, 299);
+	put_vma(s, 1, UINT64_C(0x7f2c1a000000), 64, "rw-s",
+	    "/dev/shm/a \"b\"\t\\c", true, true, false);
+	bitmap_set_range(s->vmas[1].written, 0, 64);
+	put_vma(s, 2, UINT64_C(0x7f2c1a100000), 2, "rw-p", "", false, false,
+	    true);
+	put_vma(s, 3, UINT64_C(0x7f2c1a200000), 9, "r-xp", "/usr/lib/x.so",
+	    false, false, false);
+	if (precopy) {
+		s->has_precopy = true;
+		s->precopy.bandwidth_bps = 125000000;
+		s->precopy.dirty_rate_bps = 4096000;
+		s->precopy.converges = converges;
+		s->precopy.downtime_ms = converges ? 12.5 : -1;
+		s->precopy.total_ms = converges ? 300.25 : -1;
+		s->precopy.rounds = converges ? 4 : 30;
+		s->precopy.sent_bytes = 987654321;
+	}
+	snapshot_count(s);
+	return (s);
+}
+
+/* out_json() of s, as a string. */
+static char *
+to_json(const struct snapshot *s)
+{
+	char	*buf = NULL;
+	size_t	 len = 0;
+	FILE	*f;
+
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	assert_int_equal(out_json(f, s), 0);
+	assert_int_equal(fclose(f), 0);
+	return (buf);
+}
+
+/* Every field a recording keeps must come back equal. */
+static void
+snap_check_equal(const struct snapshot *a, const struct snapshot *b)
+{
+	const struct snap_vma	*x, *y;
+	size_t			 i, p;
+
+	assert_int_equal(a->cycle, b->cycle);
+	assert_int_equal(a->pid, b->pid);
+	assert_string_equal(a->comm, b->comm);
+	assert_string_equal(a->method, b->method);
+	assert_true(a->interval == b->interval);
+	assert_true(a->time == b->time);
+	assert_true(a->clear_ms == b->clear_ms);
+	assert_true(a->scan_ms == b->scan_ms);
+	assert_int_equal(a->dirty_pages, b->dirty_pages);
+	assert_int_equal(a->tracked_pages, b->tracked_pages);
+	assert_int_equal(a->page_size, b->page_size);
+	assert_int_equal(a->converged, b->converged);
+	assert_int_equal(a->exited, b->exited);
+	assert_int_equal(a->has_precopy, b->has_precopy);
+	if (a->has_precopy) {
+		assert_true(a->precopy.bandwidth_bps == b->precopy.bandwidth_bps);
+		assert_true(a->precopy.dirty_rate_bps ==
+		    b->precopy.dirty_rate_bps);
+		assert_int_equal(a->precopy.converges, b->precopy.converges);
+		assert_true(a->precopy.downtime_ms == b->precopy.downtime_ms);
+		assert_true(a->precopy.total_ms == b->precopy.total_ms);
+		assert_int_equal(a->precopy.rounds, b->precopy.rounds);
+		assert_int_equal(a->precopy.sent_bytes, b->precopy.sent_bytes);
+	}
+	assert_int_equal(a->nvma, b->nvma);
+	for (i = 0; i < a->nvma; i++) {
+		x = &a->vmas[i];
+		y = &b->vmas[i];
+		assert_int_equal(x->vma.start, y->vma.start);
+		assert_int_equal(x->vma.end, y->vma.end);
+		assert_string_equal(x->vma.perms, y->vma.perms);
+		assert_int_equal(x->vma.prot, y->vma.prot);
+		assert_string_equal(x->vma.name, y->vma.name);
+		assert_int_equal(x->vma.deleted, y->vma.deleted);
+		assert_int_equal(x->npages, y->npages);
+		assert_int_equal(x->tracked, y->tracked);
+		assert_int_equal(x->is_new, y->is_new);
+		assert_int_equal(x->dirty, y->dirty);
+		assert_int_equal(x->written == NULL, y->written == NULL);
+		for (p = 0; x->written != NULL && p < x->npages; p++) {
+			if (bitmap_test(x->written, p) !=
+			    bitmap_test(y->written, p))
+				fail_msg("VMA %zu page %zu differs", i, p);
+		}
+	}
+}
+
+/* Write s, parse it back, compare. */
+static void
+round_trip(struct snapshot *s)
+{
+	struct snapshot	*back = NULL;
+	char		*line, *cause = NULL;
+
+	line = to_json(s);
+	if (replay_parse_line(line, &back, &cause) == -1)
+		fail_msg("own record rejected: %s", cause);
+	assert_non_null(back);
+	snap_check_equal(s, back);
+	snapshot_free(back);
+	free(line);
+	snapshot_free(s);
+}
+
+static void
+replay_parse_line__out_json_record__equals_original(void **state)
+{
+	(void)state;
+	round_trip(snap_build(false, false));
+}
+
+static void
+replay_parse_line__precopy__round_trip_both_ways(void **state)
+{
+	(void)state;
+	round_trip(snap_build(true, true));
+	/* Not converging: the downtime is null in JSON, -1 in the model. */
+	round_trip(snap_build(true, false));
+}
+
+static void
+replay_parse_line__exited__round_trip(void **state)
+{
+	struct snapshot	*s = snapshot_new(0);
+
+	(void)state;
+	assert_non_null(s);
+	s->cycle = 9;
+	s->pid = 77;
+	s->page_size = PSZ;
+	s->exited = true;
+	snprintf(s->comm, sizeof s->comm, "gone");
+	snprintf(s->method, sizeof s->method, "hash");
+	round_trip(s);
+}
+
+/* A minimal good record, and the one change each bad case makes to it. */
+static const char good[] = "{\"cycle\":1,\"time\":1.5,\"pid\":42,"
+    "\"comm\":\"x\",\"method\":\"hash\",\"interval\":1,\"page_size\":4096,"
+    "\"converged\":false,\"exited\":false,\"vmas\":[{\"start\":\"0x1000\","
+    "\"end\":\"0x5000\",\"perms\":\"rw-p\",\"name\":\"a\",\"pages\":4,"
+    "\"tracked\":true,\"new\":false,\"dirty\":[[\"0x2000\",\"0x3000\"]]}]}";
+
+struct bad {
+	const char	*from;		/* replace the first occurrence of */
+	const char	*to;		/* with this */
+	const char	*cause;		/* and expect this reason */
+};
+
+static const struct bad bad_records[] = {
+	{ "\"cycle\":1,", "", "missing or bad \"cycle\"" },
+	{ "\"cycle\":1,", "\"cycle\":0,", "missing or bad \"cycle\"" },
+	{ "\"cycle\":1,", "\"cycle\":-3,", "missing or bad \"cycle\"" },
+	{ "\"cycle\":1,", "\"cycle\":\"1\",", "missing or bad \"cycle\"" },
+	{ "\"cycle\":1,", "\"cycle\":1.5,", "missing or bad \"cycle\"" },
+	{ "\"pid\":42,", "", "missing or bad \"pid\"" },
+	{ "\"pid\":42,", "\"pid\":0,", "missing or bad \"pid\"" },
+	{ "\"pid\":42,", "\"pid\":\"42\",", "missing or bad \"pid\"" },
+	{ "\"time\":1.5,", "", "missing or bad \"time\" or \"interval\"" },
+	{ "\"interval\":1,", "\"interval\":\"1s\",",
+	  "missing or bad \"time\" or \"interval\"" },
+	{ "\"method\":\"hash\",", "", "missing \"method\"" },
+	{ "\"method\":\"hash\",", "\"method\":3,", "missing \"method\"" },
+	{ "\"page_size\":4096", "\"page_size\":3000", "bad \"page_size\"" },
+	{ "\"page_size\":4096", "\"page_size\":0", "bad \"page_size\"" },
+	{ "\"converged\":false", "\"converged\":\"no\"",
+	  "\"converged\" or \"exited\" is not a boolean" },
+	{ "\"exited\":false", "\"exited\":0",
+	  "\"converged\" or \"exited\" is not a boolean" },
+	{ "\"exited\":false", "\"exited\":false,\"precopy\":\"fast\"",
+	  "bad \"precopy\" object" },
+	{ "\"exited\":false", "\"exited\":false,\"precopy\":{}",
+	  "bad \"precopy\" object" },
+	{ "\"vmas\":[{", "\"vmas\":\"no\",\"x\":[{",
+	  "\"vmas\" is not an array" },
+	{ "\"vmas\":[{", "\"vmas\":[5,{", "a VMA is not an object" },
+	{ "\"0x1000\"", "\"1000\"", "a VMA has a bad start or end" },
+	{ "\"0x1000\"", "\"0xzz\"", "a VMA has a bad start or end" },
+	{ "\"0x1000\"", "\"0x\"", "a VMA has a bad start or end" },
+	{ "\"0x1000\"", "\"0x1000 \"", "a VMA has a bad start or end" },
+	{ "\"0x1000\"", "4096", "a VMA has a bad start or end" },
+	{ "\"0x1000\"", "\"0x100000000000000000\"",
+	  "a VMA has a bad start or end" },
+	{ "\"end\":\"0x5000\",", "", "a VMA has a bad start or end" },
+	{ "\"end\":\"0x5000\"", "\"end\":\"0x1000\"",
+	  "a VMA range is empty or not page-aligned" },
+	{ "\"end\":\"0x5000\"", "\"end\":\"0x800\"",
+	  "a VMA range is empty or not page-aligned" },
+	{ "\"0x1000\"", "\"0x1800\"",
+	  "a VMA range is empty or not page-aligned" },
+	{ "\"rw-p\"", "\"rw\"", "a VMA has bad perms" },
+	{ "\"rw-p\"", "7", "a VMA has bad perms" },
+	{ "\"name\":\"a\",", "", "a VMA has no name string" },
+	{ "\"name\":\"a\",", "\"name\":null,", "a VMA has no name string" },
+	{ "\"pages\":4", "\"pages\":5", "a VMA's pages do not match its range" },
+	{ "\"pages\":4,", "", "a VMA's pages do not match its range" },
+	{ "\"pages\":4", "\"pages\":\"4\"",
+	  "a VMA's pages do not match its range" },
+	{ "\"tracked\":true", "\"tracked\":\"yes\"",
+	  "a VMA flag is not a boolean" },
+	{ "\"new\":false", "\"new\":0", "a VMA flag is not a boolean" },
+	{ "\"new\":false", "\"new\":false,\"deleted\":\"no\"",
+	  "a VMA flag is not a boolean" },
+	{ "\"dirty\":[[\"0x2000\",\"0x3000\"]]", "\"dirty\":\"0x2000\"",
+	  "a VMA's dirty is not an array" },
+	{ "[\"0x2000\",\"0x3000\"]", "[\"0x2000\"]",
+	  "a dirty range is not [\"0x..\",\"0x..\"]" },
+	{ "[\"0x2000\",\"0x3000\"]", "[\"0x2000\",\"0x3000\",\"0x4000\"]",
+	  "a dirty range is not [\"0x..\",\"0x..\"]" },
+	{ "[\"0x2000\",\"0x3000\"]", "[8192,12288]",
+	  "a dirty range is not [\"0x..\",\"0x..\"]" },
+	{ "[[\"0x2000\",\"0x3000\"]]", "[\"0x2000\"]",
+	  "a dirty range is not [\"0x..\",\"0x..\"]" },
+	{ "[\"0x2000\",\"0x3000\"]", "[\"0x0\",\"0x2000\"]",
+	  "a dirty range lies outside its VMA" },
+	{ "[\"0x2000\",\"0x3000\"]", "[\"0x4000\",\"0x6000\"]",
+	  "a dirty range lies outside its VMA" },
+	{ "[\"0x2000\",\"0x3000\"]", "[\"0x3000\",\"0x2000\"]",
+	  "a dirty range lies outside its VMA" },
+	{ "[\"0x2000\",\"0x3000\"]", "[\"0x2000\",\"0x2000\"]",
+	  "a dirty range lies outside its VMA" },
+	{ "[\"0x2000\",\"0x3000\"]", "[\"0x2001\",\"0x3000\"]",
+	  "a dirty range lies outside its VMA" },
+	{ "[\"0x2000\",\"0x3000\"]", "[\"0x2000\",\"0x2800\"]",
+	  "a dirty range lies outside its VMA" },
+	{ "\"tracked\":true", "\"tracked\":false",
+	  "an untracked VMA has dirty pages" },
+};
+
+/* good with the first occurrence of from replaced by to (malloc'd). */
+static char *
+variant(const char *from, const char *to)
+{
+	const char	*at = strstr(good, from);
+	char		*s;
+
+	if (at == NULL)
+		fail_msg("\"%s\" is not in the good record", from);
+	s = malloc(strlen(good) + strlen(to) + 1);
+	assert_non_null(s);
+	memcpy(s, good, (size_t)(at - good));
+	strcpy(s + (at - good), to);
+	strcat(s, at + strlen(from));
+	return (s);
+}
+
+static void
+replay_parse_line__good_record__parsed(void **state)
+{
+	struct snapshot	*s = NULL;
+	char		*cause = NULL;
+
+	(void)state;
+	assert_int_equal(replay_parse_line(good, &s, &cause), 0);
+	assert_int_equal(s->cycle, 1);
+	assert_int_equal(s->pid, 42);
+	assert_int_equal(s->page_size, 4096);
+	assert_int_equal(s->nvma, 1);
+	assert_int_equal(s->vmas[0].npages, 4);
+	assert_int_equal(s->vmas[0].written[0], UINT64_C(0x2));
+	assert_int_equal(s->dirty_pages, 1);
+	assert_int_equal(s->tracked_pages, 4);
+	snapshot_free(s);
+}
+
+static void
+replay_parse_line__malformed__each_fails_with_its_cause(void **state)
+{
+	struct snapshot	*s;
+	char		*line, *cause;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof bad_records / sizeof bad_records[0]; i++) {
+		line = variant(bad_records[i].from, bad_records[i].to);
+		s = (struct snapshot *)1;
+		cause = NULL;
+		if (replay_parse_line(line, &s, &cause) != -1)
+			fail_msg("accepted: %s", line);
+		assert_null(s);
+		if (cause == NULL || strcmp(cause, bad_records[i].cause) != 0)
+			fail_msg("%s: cause \"%s\", expected \"%s\"", line,
+			    cause != NULL ? cause : "(null)",
+			    bad_records[i].cause);
+		free(cause);
+		free(line);
+	}
+}
+
+static void
+replay_parse_line__not_json__column_in_cause(void **state)
+{
+	const char	*lines[] = {
+		"not json", "{\"cycle\":1", "", "42",
+		"{\"cycle\":1,\"cycle\":2}",
+	};
+	struct snapshot	*s;
+	char		*cause;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+		cause = NULL;
+		assert_int_equal(replay_parse_line(lines[i], &s, &cause), -1);
+		assert_null(s);
+		assert_non_null(cause);
+		assert_int_equal(strncmp(cause, "column ", 7), 0);
+		free(cause);
+	}
+	cause = NULL;
+	assert_int_equal(replay_parse_line("[1,2]", &s, &cause), -1);
+	assert_string_equal(cause, "expected a JSON object");
+	free(cause);
+}
+
+/* Write text to a new temporary file; its path into path. */
+static void
+temp_file(char *path, size_t size, const char *text)
+{
+	int	 fd;
+
+	snprintf(path, size, "/tmp/sdtop-replay-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+static void
+replay_next__bad_line__file_and_line_in_cause(void **state)
+{
+	struct replay	 r;
+	struct snapshot	*s;
+	char		 path[64], want[256], *text, *cause = NULL;
+	char		*one, *two;
+
+	(void)state;
+	/* Lines: good, blank, good (CRLF), blank (CRLF), bad. */
+	one = variant("\"cycle\":1", "\"cycle\":1");
+	two = variant("\"cycle\":1", "\"cycle\":2");
+	text = malloc(2 * strlen(one) + strlen(two) + 64);
+	assert_non_null(text);
+	sprintf(text, "%s\n\n%s\r\n\r\n{\"cycle\":3}\n%s\n", one, two, one);
+	temp_file(path, sizeof path, text);
+
+	assert_int_equal(replay_open(&r, path, &cause), 0);
+	assert_int_equal(replay_next(&r, &s, &cause), 1);
+	assert_int_equal(s->cycle, 1);
+	assert_int_equal(r.line, 1);
+	snapshot_free(s);
+	assert_int_equal(replay_next(&r, &s, &cause), 1);
+	assert_int_equal(s->cycle, 2);
+	assert_int_equal(r.line, 3);
+	snapshot_free(s);
+	assert_int_equal(replay_next(&r, &s, &cause), -1);
+	assert_null(s);
+	snprintf(want, sizeof want, "%s:5: missing or bad \"pid\"", path);
+	assert_string_equal(cause, want);
+	free(cause);
+	replay_close(&r);
+
+	unlink(path);
+	free(text);
+	free(one);
+	free(two);
+}
+
+static void
+replay_next__end_of_file__zero_after_trailing_blanks(void **state)
+{
+	struct replay	 r;
+	struct snapshot	*s;
+	char		 path[64], *text, *cause = NULL;
+
+	(void)state;
+	text = malloc(strlen(good) + 8);
+	assert_non_null(text);
+	/* The last line has no newline; blank lines follow none. */
+	sprintf(text, "\n%s", good);
+	temp_file(path, sizeof path, text);
+	assert_int_equal(replay_open(&r, path, &cause), 0);
+	assert_int_equal(replay_next(&r, &s, &cause), 1);
+	assert_int_equal(r.line, 2);
+	snapshot_free(s);
+	assert_int_equal(replay_next(&r, &s, &cause), 0);
+	assert_null(s);
+	assert_int_equal(replay_next(&r, &s, &cause), 0);
+	replay_close(&r);
+	unlink(path);
+	free(text);
+
+	/* An empty file, and one of blank lines only: no snapshot at all. */
+	temp_file(path, sizeof path, "\n\n\r\n");
+	assert_int_equal(replay_open(&r, path, &cause), 0);
+	assert_int_equal(replay_next(&r, &s, &cause), 0);
+	replay_close(&r);
+	unlink(path);
+}
+
+static void
+replay_open__missing_file__path_in_cause(void **state)
+{
+	struct replay	 r;
+	char		*cause = NULL, want[256];
+	const char	*path = "/nonexistent-sdtop/rec.jsonl";
+
+	(void)state;
+	assert_int_equal(replay_open(&r, path, &cause), -1);
+	snprintf(want, sizeof want, "cannot open %s: %s", path,
+	    strerror(ENOENT));
+	assert_string_equal(cause, want);
+	free(cause);
+}
+
+static void
+replay_next__hand_written_fixture__every_value(void **state)
+{
+	struct replay	 r;
+	struct snapshot	*s;
+	char		 path[4096], *cause = NULL;
+	const char	*d;
+
+	(void)state;
+	if ((d = getenv("abs_top_srcdir")) == NULL &&
+	    (d = getenv("srcdir")) == NULL)
+		d = ".";
+	snprintf(path, sizeof path, "%s/tests/fixtures/replay/"
+	    "three-cycles.jsonl", d);
+	if (replay_open(&r, path, &cause) == -1)
+		fail_msg("%s", cause);
+
+	assert_int_equal(replay_next(&r, &s, &cause), 1);
+	assert_int_equal(s->cycle, 1);
+	assert_true(s->time == 1700000001.5);
+	assert_int_equal(s->pid, 4242);
+	assert_string_equal(s->comm, "demo prog");
+	assert_string_equal(s->method, "uffd-wp");
+	assert_true(s->interval == 0.25);
+	assert_true(s->clear_ms == 0.125);
+	assert_true(s->scan_ms == 0.5);
+	assert_false(s->converged);
+	assert_false(s->exited);
+	assert_false(s->has_precopy);
+	assert_int_equal(s->nvma, 3);
+	/* Pages 1-2 and 15 of the heap. */
+	assert_int_equal(s->vmas[0].vma.start, UINT64_C(0x7f0000000000));
+	assert_int_equal(s->vmas[0].npages, 16);
+	assert_int_equal(s->vmas[0].written[0], UINT64_C(0x8006));
+	assert_int_equal(s->vmas[0].dirty, 3);
+	assert_string_equal(s->vmas[1].vma.name, "/dev/shm/seg");
+	assert_true(s->vmas[1].vma.deleted);
+	assert_int_equal(s->vmas[1].vma.prot,
+	    VMA_READ | VMA_WRITE | VMA_SHARED);
+	assert_int_equal(s->vmas[1].written[0], 0);
+	assert_false(s->vmas[2].tracked);
+	assert_null(s->vmas[2].written);
+	assert_int_equal(s->vmas[2].vma.prot, VMA_READ | VMA_EXEC);
+	assert_int_equal(s->dirty_pages, 3);
+	assert_int_equal(s->tracked_pages, 20);
+	snapshot_free(s);
+
+	assert_int_equal(replay_next(&r, &s, &cause), 1);
+	assert_int_equal(r.line, 3);
+	assert_int_equal(s->cycle, 2);
+	assert_true(s->converged);
+	assert_true(s->has_precopy);
+	assert_true(s->precopy.bandwidth_bps == 125000000);
+	assert_true(s->precopy.converges);
+	assert_true(s->precopy.downtime_ms == 0.5);
+	assert_int_equal(s->precopy.rounds, 2);
+	assert_int_equal(s->precopy.sent_bytes, 139264);
+	assert_int_equal(s->dirty_pages, 16);
+	assert_int_equal(s->tracked_pages, 16);
+	assert_true(s->vmas[1].is_new);
+	assert_false(s->vmas[1].tracked);
+	snapshot_free(s);
+
+	assert_int_equal(replay_next(&r, &s, &cause), 1);
+	assert_int_equal(s->cycle, 3);
+	assert_true(s->exited);
+	assert_int_equal(s->nvma, 0);
+	snapshot_free(s);
+
+	assert_int_equal(replay_next(&r, &s, &cause), 0);
+	replay_close(&r);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+		    replay_parse_line__out_json_record__equals_original),
+		cmocka_unit_test(
+		    replay_parse_line__precopy__round_trip_both_ways),
+		cmocka_unit_test(replay_parse_line__exited__round_trip),
+		cmocka_unit_test(replay_parse_line__good_record__parsed),
+		cmocka_unit_test(
+		    replay_parse_line__malformed__each_fails_with_its_cause),
+		cmocka_unit_test(replay_parse_line__not_json__column_in_cause),
+		cmocka_unit_test(
+		    replay_next__bad_line__file_and_line_in_cause),
+		cmocka_unit_test(
+		    replay_next__end_of_file__zero_after_trailing_blanks),
+		cmocka_unit_test(replay_open__missing_file__path_in_cause),
+		cmocka_unit_test(
+		    replay_next__hand_written_fixture__every_value),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}

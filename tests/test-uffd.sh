@@ -1,0 +1,224 @@
+#!/bin/sh
+# test-uffd.sh - the uffd-wp method on this machine's real kernel, through
+# the real sdtop binary, against the ground-truth workload.
+#
+# For each phase of tests/workload, one `sdtop --batch --json -m uffd-wp`
+# run must match the pages the workload says it writes (tests/gtcheck), and
+# the workload must then still verify its own memory ("alive"). Also: a
+# SIGKILLed sdtop leaves a healthy workload (and the next run works), a
+# SIGTERMed sdtop leaves no userfaultfd in the target, a workload exiting
+# mid-run ends the run with status 0 and "exited": true, and all of it
+# again as an unprivileged user (UFFD_USER_MODE_ONLY).
+#
+# Exits 77 (skip) with one line when the kernel or user cannot do uffd-wp.
+
+set -u
+B=${abs_top_builddir:-$(pwd)}
+SDTOP=$B/sdtop
+WORKLOAD=$B/tests/workload
+GTCHECK=$B/tests/gtcheck
+T=$(mktemp -d "${TMPDIR:-/tmp}/test-uffd.XXXXXX") || exit 1
+chmod 755 "$T"
+WPID=
+SPID=
+FAILS=0
+AS=
+
+cleanup() {
+	[ -n "$SPID" ] && kill -9 "$SPID" 2>/dev/null
+	[ -n "$WPID" ] && kill -9 "$WPID" 2>/dev/null
+	wait 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+fail() {
+	echo "FAIL: $*"
+	FAILS=$((FAILS + 1))
+}
+
+# wait_line PATTERN FILE: wait up to 5 s for a line matching PATTERN.
+wait_line() {
+	i=0
+	while ! grep -q "$1" "$2" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -gt 100 ] && return 1
+		sleep 0.05
+	done
+	return 0
+}
+
+# start_workload ARGS...: start it (as $AS when set) and wait for "ready".
+start_workload() {
+	: > "$T/wl.out"
+	$AS "$WORKLOAD" "$@" > "$T/wl.out" 2>&1 &
+	WPID=$!
+	wait_line '^phase 0 ' "$T/wl.out" || { fail "workload did not start"; return 1; }
+	return 0
+}
+
+# phase_line K: the last "phase K" line of the workload.
+phase_line() {
+	grep "^phase $1 " "$T/wl.out" | tail -n 1
+}
+
+# next_phase K: SIGUSR1, then wait for the "phase K" line.
+next_phase() {
+	n=$(grep -c "^phase $1 " "$T/wl.out")
+	kill -USR1 "$WPID"
+	i=0
+	while [ "$(grep -c "^phase $1 " "$T/wl.out")" -le "$n" ]; do
+		i=$((i + 1))
+		[ $i -gt 100 ] && { fail "no phase $1 line"; return 1; }
+		sleep 0.05
+	done
+}
+
+# alive: SIGUSR2, the workload must print "alive" and exit 0.
+check_alive() {
+	kill -USR2 "$WPID"
+	wait "$WPID"
+	st=$?
+	WPID=
+	grep -q '^alive ' "$T/wl.out" && [ $st -eq 0 ] ||
+	    fail "$1: workload not alive (status $st): $(tail -n 1 "$T/wl.out")"
+}
+
+# no_uffd PID: no userfaultfd left among the fds of PID.
+no_uffd() {
+	if ls -l "/proc/$1/fd" 2>/dev/null | grep -q 'anon_inode:\[userfaultfd\]'; then
+		fail "$2: a userfaultfd is left in the target"
+	fi
+}
+
+# run_sdtop OUT ARGS...: one batch JSON run as $AS.
+run_sdtop() {
+	out=$1
+	shift
+	$AS "$SDTOP" --batch --json -m uffd-wp "$@" > "$out" 2> "$T/err"
+}
+
+# bg_sdtop OUT ARGS...: the same in the background; SPID is sdtop itself.
+bg_sdtop() {
+	out=$1
+	shift
+	(exec $AS "$SDTOP" --batch --json -m uffd-wp "$@" > "$out" 2> "$T/err") &
+	SPID=$!
+}
+
+# gt LABEL LINE RUN [--allow-new]
+gt() {
+	label=$1
+	shift
+	if ! "$GTCHECK" "$@" > "$T/gt.out" 2>&1; then
+		fail "$label: $(head -n 3 "$T/gt.out")"
+	fi
+}
+
+# The whole phase sequence against one workload, as $AS.
+phases() {
+	who=$1
+	start_workload || return
+	buf=$(phase_line 0)
+	run_sdtop "$T/p0.jsonl" -n 2 -i 0.2 "$WPID"
+	st=$?
+	if [ $st -ne 0 ] && grep -q 'uffd-wp' "$T/err" && [ -z "$AS" ]; then
+		echo "SKIP: $(head -n 1 "$T/err")"
+		exit 77
+	fi
+	[ $st -eq 0 ] || fail "$who phase 0: sdtop status $st: $(cat "$T/err")"
+	gt "$who phase 0" "$buf" "$T/p0.jsonl"
+	no_uffd "$WPID" "$who after a normal run"
+	for k in 1 2 3; do
+		next_phase $k || return
+		run_sdtop "$T/p$k.jsonl" -n 2 -i 0.2 "$WPID" ||
+		    fail "$who phase $k: sdtop status $?: $(cat "$T/err")"
+		gt "$who phase $k" "$(phase_line $k)" "$T/p$k.jsonl"
+	done
+	# Phase 4: the new region appears about 300 ms into the run.
+	kill -USR1 "$WPID"
+	run_sdtop "$T/p4.jsonl" -n 5 -i 0.2 "$WPID" ||
+	    fail "$who phase 4: sdtop status $?: $(cat "$T/err")"
+	wait_line '^phase 4 ' "$T/wl.out" || fail "$who: no phase 4 line"
+	gt "$who phase 4" "$(phase_line 4)" "$T/p4.jsonl" --allow-new
+	# Meanwhile the buffer was left alone: it must read clean.
+	gt "$who phase 4 buffer" "$(echo "$buf" | sed 's/^phase 0/phase 4/')" "$T/p4.jsonl"
+	no_uffd "$WPID" "$who after phase 4"
+	check_alive "$who phases"
+	echo "phases 0-4 as $who: checked"
+}
+
+[ -x "$SDTOP" ] && [ -x "$WORKLOAD" ] && [ -x "$GTCHECK" ] || {
+	echo "SKIP: sdtop, tests/workload or tests/gtcheck not built"
+	exit 77
+}
+
+phases root
+
+# sdtop SIGKILLed mid-run: the workload stays healthy, and a new run on
+# the same workload is exact (it removes the userfaultfd left behind).
+start_workload && {
+	bg_sdtop "$T/k.jsonl" -n 100 -i 0.2 "$WPID"
+	sleep 0.7
+	kill -9 "$SPID"
+	wait "$SPID" 2>/dev/null
+	SPID=
+	next_phase 1
+	next_phase 2
+	run_sdtop "$T/k2.jsonl" -n 2 -i 0.2 "$WPID" ||
+	    fail "run after SIGKILL: status $?: $(cat "$T/err")"
+	gt "run after SIGKILL" "$(phase_line 2)" "$T/k2.jsonl"
+	no_uffd "$WPID" "run after SIGKILL"
+	check_alive "after sdtop was SIGKILLed"
+	echo "sdtop SIGKILLed: checked"
+}
+
+# SIGTERM to sdtop: it cleans up.
+start_workload && {
+	next_phase 1
+	bg_sdtop "$T/t.jsonl" -n 100 -i 0.2 "$WPID"
+	sleep 0.7
+	kill -TERM "$SPID"
+	wait "$SPID"
+	st=$?
+	SPID=
+	[ $st -ge 128 ] && fail "sdtop died of SIGTERM instead of cleaning up"
+	no_uffd "$WPID" "SIGTERM"
+	check_alive "after sdtop got SIGTERM"
+	echo "sdtop SIGTERMed: checked"
+}
+
+# The workload exits during the run: status 0, last object "exited": true.
+start_workload && {
+	next_phase 1
+	bg_sdtop "$T/x.jsonl" -n 100 -i 0.2 "$WPID"
+	sleep 0.7
+	kill -TERM "$WPID"
+	wait "$WPID"
+	WPID=
+	wait "$SPID"
+	st=$?
+	SPID=
+	[ $st -eq 0 ] || fail "target exit: sdtop status $st: $(cat "$T/err")"
+	tail -n 1 "$T/x.jsonl" | grep -q '"exited": *true' ||
+	    fail "target exit: last object is not \"exited\": true"
+	[ "$(grep -c '"exited": *false' "$T/x.jsonl")" -ge 1 ] ||
+	    fail "target exit: no cycle before the exit"
+	echo "target exiting mid-run: checked"
+}
+
+# Unprivileged: vm.unprivileged_userfaultfd=0 needs UFFD_USER_MODE_ONLY.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null &&
+    setpriv --reuid=nobody --regid=nogroup --clear-groups \
+    test -x "$SDTOP" 2>/dev/null; then
+	AS="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+	phases nobody
+	AS=
+else
+	echo "note: the unprivileged run was skipped (needs root, setpriv and a build directory nobody can read)"
+fi
+
+[ $FAILS -eq 0 ] || exit 1
+echo "ok"
+exit 0

@@ -1,0 +1,155 @@
+#!/bin/sh
+# test-view-live.sh - the screen, end to end in tmux, watching the
+# ground-truth workload (tests/workload) with the best method this machine
+# has. The workload says which pages it writes in each phase, so the cells
+# the screen must show follow from its own lines:
+#   phase 1: the even pages of its 64-page buffer
+#   phase 2: pages 0-7 and the last one
+# Checked: the header, the buffer's title and cells, the sparkline, the
+# keys that drive the cycle (pause, clear, interval, rescan), --record,
+# q and SIGTERM leaving the terminal sane and the workload unharmed, and
+# the target's exit keeping the last frame.
+
+name=test-view-live
+. "${srcdir:-.}/tests/test-view-lib.sh"
+
+workload=$b/tests/workload
+if [ ! -x "$workload" ]; then
+	echo "SKIP: $workload is not built"
+	exit 77
+fi
+
+wpid=
+cleanup_more() {
+	[ -n "$wpid" ] && kill -KILL "$wpid" 2>/dev/null
+}
+
+# Wait (~20 s at most, a guard, not a measurement) for a workload line
+# starting with $1; print it.
+wait_line() {
+	i=0
+	while [ $i -lt 200 ]; do
+		line=$(grep -m 1 "^$1" "$tmp/w.out")
+		if [ -n "$line" ]; then
+			echo "$line"
+			return 0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+"$workload" --pages 64 >"$tmp/w.out" 2>"$tmp/w.err" &
+wpid=$!
+ready=$(wait_line "ready ") || fail "the workload did not start"
+set -- $ready
+start_hex=$3
+end_hex=$4
+title=$(printf '%016x-%016x' "$start_hex" "$end_hex")
+
+# A method that works here, or skip.
+if ! "$sdtop" --batch -n 1 -i 0.1 "$wpid" >"$tmp/probe.out" 2>&1; then
+	echo "SKIP: sdtop cannot watch a process here:" \
+	    "$(head -1 "$tmp/probe.out")"
+	exit 77
+fi
+
+kill -USR1 "$wpid"
+wait_line "phase 1 " >/dev/null || fail "no phase 1"
+
+start -i 0.3 --record "$tmp/rec.jsonl" "$wpid"
+wait_for "cycle 2 "
+term_sane && fail "the terminal is canonical while the screen runs"
+h=$(screen | head -1)
+echo "$h" | grep -qF "pid $wpid workload" || fail "header: $h"
+echo "$h" | grep -qF "interval 0.3s" || fail "header interval: $h"
+
+# Zoom 1 whatever the layout: a toggles auto-zoom off.
+keys a
+wait_for "1 cell = 1 page |"
+wait_for "$title"
+screen | grep -F "$title" | grep -q " 64 pages .* 32 dirty" ||
+	fail "buffer title without 64 pages and 32 dirty"
+want=$(rep 32 X.)
+[ "$(row_after "$title")" = "$want" ] ||
+	fail "phase 1 cells: '$(row_after "$title")', want '$want'"
+screen | grep '^ history ' | cut -c10- | grep -q '[^ ]' ||
+	fail "an empty sparkline"
+
+# --- pause: the cycle stops; space resumes it ---
+keys p
+wait_for "[paused"
+c1=$(screen | head -1 | sed 's/.*cycle \([0-9]*\).*/\1/')
+sleep 1
+c2=$(screen | head -1 | sed 's/.*cycle \([0-9]*\).*/\1/')
+[ "$c1" = "$c2" ] || fail "cycles went on while paused ($c1, $c2)"
+keys Space
+wait_for "cycle $((c2 + 1)) "
+
+# --- c: clear now, the history restarts ---
+keys c
+wait_for "cleared"
+wait_for "not converged yet"
+
+# --- interval keys ---
+keys +
+wait_for "interval 0.5s"
+keys -
+wait_for "interval 0.25s"
+keys i 0 . 4 Enter
+wait_for "interval 0.4s"
+keys i 9 9 9 9 Enter
+wait_for "not an interval"
+screen | head -1 | grep -qF "interval 0.4s" || fail "a bad interval was taken"
+
+# --- r: rescan without clearing ---
+keys r
+wait_for "rescanned"
+
+# --- phase 2: pages 0-7 and the last ---
+kill -USR1 "$wpid"
+wait_line "phase 2 " >/dev/null || fail "no phase 2"
+wait_for " 9 dirty"
+want="$(rep 8 X)$(rep 55 .)X"
+i=0
+while [ "$(row_after "$title")" != "$want" ] && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+[ "$(row_after "$title")" = "$want" ] ||
+	fail "phase 2 cells: '$(row_after "$title")', want '$want'"
+
+# --- q: status 0, terminal sane, the workload alive, the recording ---
+keys q
+wait_for "EXIT=0"
+term_sane || fail "q left the terminal in raw mode"
+kill -0 "$wpid" || fail "the workload died"
+n=$(grep -c '"cycle":' "$tmp/rec.jsonl")
+[ "$n" -ge 3 ] || fail "--record wrote $n cycles"
+"$sdtop" --batch --replay "$tmp/rec.jsonl" >/dev/null 2>&1 ||
+	fail "the recording does not replay"
+
+# --- SIGTERM ---
+start -i 0.3 "$wpid"
+wait_for "cycle 1 "
+kill -TERM "$(sdtop_pid)"
+wait_for "EXIT=0"
+term_sane || fail "SIGTERM left the terminal in raw mode"
+kill -0 "$wpid" || fail "the workload died"
+
+# --- the target exits: the last frame stays ---
+start -i 0.3 "$wpid"
+wait_for "cycle 2 "
+kill -USR2 "$wpid"
+wait_line "alive " >/dev/null || fail "the workload is not intact: \
+$(cat "$tmp/w.out")"
+wait_for "[process exited]"
+screen | grep -qF "$title" || fail "the last frame was not kept"
+wpid=
+keys q
+wait_for "EXIT=0"
+term_sane || fail "q after the exit left the terminal in raw mode"
+
+echo "PASS"
+exit 0

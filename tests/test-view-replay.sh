@@ -1,0 +1,226 @@
+#!/bin/sh
+# test-view-replay.sh - the screen, end to end in tmux, playing a recording
+# this test writes itself, so every expected cell follows from the pages it
+# marks as written:
+#   0x10000000  4 pages rw-p  anonymous   c1 none, c2 none, c3 all
+#   0x20000000 40 pages rw-p  [heap]      c1 0-9,  c2 0-3 and 20, c3 none
+#   0x30000000  4 pages r--p  a library   untracked
+#   0x40000000  8 pages rw-p  anonymous   from c2: new, then c3 all
+# Cycle 4 writes nothing and has converged; cycle 5 says the process exited.
+# The recorded interval is an hour, so nothing moves unless a key says so.
+#
+# Checked: header, region titles, cells at zoom 1, 2 and 4, the new and
+# untracked marks, the ASCII sparkline and the convergence line, stepping,
+# pause, interval keys, sort, filter, help, resize, a tiny terminal,
+# SIGTSTP/SIGCONT, and that q and SIGTERM give the terminal back.
+
+name=test-view-replay
+. "${srcdir:-.}/tests/test-view-lib.sh"
+
+# --- the recording ---
+vma() {	# start end perms name pages tracked new dirty_pages dirty
+	printf '{"start":"%s","end":"%s","perms":"%s","name":"%s","pages":%d,'\
+'"tracked":%s,"new":%s,"dirty_pages":%d,"dirty":[%s]}' "$@"
+}
+cycle() {	# n dirty_pages converged vmas
+	printf '{"cycle":%d,"time":%d.5,"pid":4242,"comm":"tapewriter",'\
+'"method":"uffd-wp","interval":3600,"dirty_pages":%d,"tracked_pages":52,'\
+'"page_size":4096,"clear_ms":0.1,"scan_ms":0.2,"converged":%s,'\
+'"exited":false,"vmas":[%s]}\n' "$1" $((1800000000 + $1)) "$2" "$3" "$4"
+}
+lib=$(vma 0x30000000 0x30004000 r--p /usr/lib/libtape.so 4 false false 0 "")
+{
+	cycle 1 10 false "$(vma 0x10000000 0x10004000 rw-p "" 4 true false 0 \
+	    ""),$(vma 0x20000000 0x20028000 rw-p "[heap]" 40 true false 10 \
+	    '["0x20000000","0x2000a000"]'),$lib"
+	cycle 2 5 false "$(vma 0x10000000 0x10004000 rw-p "" 4 true false 0 \
+	    ""),$(vma 0x20000000 0x20028000 rw-p "[heap]" 40 true false 5 \
+	    '["0x20000000","0x20004000"],["0x20014000","0x20015000"]'),$lib,$(
+	    vma 0x40000000 0x40008000 rw-p "" 8 false true 0 "")"
+	cycle 3 12 false "$(vma 0x10000000 0x10004000 rw-p "" 4 true false 4 \
+	    '["0x10000000","0x10004000"]'),$(vma 0x20000000 0x20028000 rw-p \
+	    "[heap]" 40 true false 0 ""),$lib,$(vma 0x40000000 0x40008000 \
+	    rw-p "" 8 true false 8 '["0x40000000","0x40008000"]')"
+	cycle 4 0 true "$(vma 0x10000000 0x10004000 rw-p "" 4 true false 0 \
+	    ""),$(vma 0x20000000 0x20028000 rw-p "[heap]" 40 true false 0 ""),$(
+	    )$lib,$(vma 0x40000000 0x40008000 rw-p "" 8 true false 0 "")"
+	printf '{"cycle":5,"time":1800000005.5,"pid":4242,"comm":"tapewriter",'\
+'"method":"uffd-wp","interval":3600,"dirty_pages":0,"tracked_pages":0,'\
+'"page_size":4096,"converged":true,"exited":true,"vmas":[]}\n'
+} >"$tmp/rec.jsonl"
+
+# The recording must be valid for sdtop itself, or nothing below means
+# anything.
+"$sdtop" --batch --replay "$tmp/rec.jsonl" >"$tmp/batch.txt" 2>&1 ||
+	fail "sdtop --batch --replay rejects the recording: $(cat "$tmp/batch.txt")"
+
+start --replay "$tmp/rec.jsonl"
+wait_for "cycle 1 "
+heap="0000000020000000-0000000020028000"
+anon="0000000010000000-0000000010004000"
+
+# While the screen runs the terminal is not canonical: the check can fail.
+term_sane && fail "the terminal is canonical while the screen runs"
+
+# --- header and cells at zoom 1 ---
+h=$(screen | head -1)
+for w in "pid 4242" tapewriter "method uffd-wp" "cycle 1 " "[playing]"; do
+	echo "$h" | grep -qF -- "$w" || fail "header lacks '$w': $h"
+done
+screen | grep -F "$heap" | grep -q "40 pages.* 10 dirty.*\[heap\]" ||
+	fail "no [heap] title with 40 pages and 10 dirty"
+want="$(rep 10 X)$(rep 30 .)"
+[ "$(row_after "$heap")" = "$want" ] ||
+	fail "heap cells, cycle 1: '$(row_after "$heap")', want '$want'"
+[ "$(row_after "$anon")" = "...." ] ||
+	fail "anonymous cells, cycle 1: '$(row_after "$anon")'"
+
+# --- w: all regions / writable only ---
+screen | grep -qF libtape.so && fail "a read-only region shown by default"
+keys w
+wait_for libtape.so
+[ "$(row_after libtape.so)" = "~~~~" ] ||
+	fail "untracked cells: '$(row_after libtape.so)'"
+keys w
+wait_gone libtape.so
+
+# --- s: sort by dirty count, and back by address ---
+[ "$(row_of "$anon")" -lt "$(row_of "$heap")" ] ||
+	fail "not sorted by address"
+keys s
+wait_for "by dirty"
+[ "$(row_of "$heap")" -lt "$(row_of "$anon")" ] ||
+	fail "s did not put the dirtiest region first"
+keys s
+wait_for "by address"
+
+# --- Z, z, a: zoom out, in, auto ---
+keys Z
+wait_for "1 cell = 2 pages"
+want="$(rep 5 X)$(rep 15 .)"
+[ "$(row_after "$heap")" = "$want" ] ||
+	fail "heap at zoom 2: '$(row_after "$heap")', want '$want'"
+keys Z
+wait_for "1 cell = 4 pages"
+# Pages 8-11 hold 2 written of 4: "most", x.
+want="XXx$(rep 7 .)"
+[ "$(row_after "$heap")" = "$want" ] ||
+	fail "heap at zoom 4: '$(row_after "$heap")', want '$want'"
+keys z
+wait_for "1 cell = 2 pages"
+keys a
+wait_for "1 cell = 1 page auto"
+
+# --- . steps: cycle 2 has a new region ---
+keys .
+wait_for "cycle 2 "
+screen | head -1 | grep -qF "[paused]" || fail "stepping did not pause"
+want="$(rep 4 X)$(rep 16 .)X$(rep 19 .)"
+[ "$(row_after "$heap")" = "$want" ] ||
+	fail "heap cells, cycle 2: '$(row_after "$heap")', want '$want'"
+new="0000000040000000-0000000040008000"
+screen | grep -F "$new" | grep -qF "new region" ||
+	fail "the new region is not marked new"
+[ "$(row_after "$new")" = "++++++++" ] ||
+	fail "new region cells: '$(row_after "$new")'"
+
+# --- , steps back ---
+keys ,
+wait_for "cycle 1 "
+keys .
+wait_for "cycle 2 "
+keys .
+wait_for "cycle 3 "
+[ "$(row_after "$new")" = "XXXXXXXX" ] ||
+	fail "cycle 3, new region written: '$(row_after "$new")'"
+keys .
+wait_for "cycle 4 "
+
+# --- the ASCII sparkline: 10, 5, 12, 0 scaled to 12 ---
+line=$(screen | grep '^ history ')
+spark=$(echo "$line" | cut -c10-13)
+ramp=" _.-=+*#"
+lvl() {	# the ramp index of character $1
+	awk -v r="$ramp" -v c="$1" 'BEGIN { print index(r, c) - 1 }'
+}
+c1=$(lvl "$(echo "$spark" | cut -c1)")
+c2=$(lvl "$(echo "$spark" | cut -c2)")
+c3=$(lvl "$(echo "$spark" | cut -c3)")
+c4="$(echo "$line" | cut -c13)"
+[ "$c3" = 7 ] || fail "the largest count is not the top level: '$line'"
+[ "$c4" = " " ] || fail "a zero count is not blank: '$line'"
+[ "$c1" -gt 0 ] && [ "$c1" -lt 7 ] || fail "count 10 of 12: '$line'"
+[ "$c2" -gt 0 ] && [ "$c2" -lt "$c1" ] || fail "count 5 below 10: '$line'"
+echo "$line" | grep -q "max 12 pages" || fail "no scale: '$line'"
+# The working set is the mean of the four counts: (10+5+12+0)/4 = 6.
+screen | grep -q "converged at cycle 4: ~6 pages, 24.0 KiB" ||
+	fail "no convergence line"
+screen | head -1 | grep -qF "converged" || fail "header lacks converged"
+
+# --- past the last cycle: the process exited, the last frame stays ---
+keys .
+wait_for "[process exited]"
+screen | head -1 | grep -qF "cycle 4 " || fail "the last frame was not kept"
+
+# --- space, -, +, i: playback ---
+keys ,
+wait_for "cycle 3 "
+keys Space
+wait_for "[playing]"
+keys Space
+wait_for "[paused]"
+keys -
+wait_for "played every 30m"
+keys +
+wait_for "played every 60m"
+keys i 2 . 5 Enter
+wait_for "played every 2.5s"
+
+# --- h: the help screen lists the keys; any key closes it ---
+keys h
+wait_for "step to the previous cycle"
+screen | grep -q "^  Z  *zoom out" || fail "help lacks Z"
+keys x
+wait_gone "step to the previous cycle"
+
+# --- resize, and a tiny terminal ---
+$T resize-window -t t -x 60 -y 20
+wait_for "1 cell = "
+screen | awk 'length($0) > 60 { exit 1 }' || fail "a row wider than 60"
+$T resize-window -t t -x 30 -y 8
+wait_for "terminal too small"
+$T resize-window -t t -x 120 -y 40
+wait_for "[heap]"
+
+# --- SIGTSTP gives the terminal back; SIGCONT takes it again ---
+pid=$(sdtop_pid) || fail "no sdtop process in the pane"
+kill -TSTP "$pid"
+i=0
+while [ $i -lt 100 ]; do
+	case $(ps -o stat= -p "$pid") in T*) break ;; esac
+	sleep 0.1
+	i=$((i + 1))
+done
+term_sane || fail "stopped by SIGTSTP with the terminal in raw mode"
+kill -CONT "$pid"
+wait_for "[heap]"
+term_sane && fail "not back in raw mode after SIGCONT"
+
+# --- q quits with status 0 and a sane terminal ---
+keys q
+wait_for "EXIT=0"
+term_sane || fail "q left the terminal in raw mode"
+
+# --- SIGTERM too, here in a UTF-8 locale: Unicode blocks ---
+LOC=C.UTF-8 start --replay "$tmp/rec.jsonl"
+wait_for "cycle 1 "
+keys . . .
+wait_for "cycle 4 "
+screen | grep '^ history ' | grep -q '█' || fail "no Unicode block in UTF-8"
+pid=$(sdtop_pid) || fail "no sdtop process in the pane"
+kill -TERM "$pid"
+wait_for "EXIT=0"
+term_sane || fail "SIGTERM left the terminal in raw mode"
+
+echo "PASS"
+exit 0
