@@ -66,6 +66,18 @@ wait_for() {
 	done
 }
 
+# Wait until the header shows cycle $1 or a later one (at most ~60 s).
+wait_cycle() {
+	i=0
+	until [ "$($T capture-pane -p -t shot | head -1 |
+	    sed -n 's/.*cycle \([0-9]*\).*/\1/p')" -ge "$1" ] 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -gt 600 ] && { echo "make-screenshots: no cycle $1" >&2;
+		    return 1; }
+		sleep 0.1
+	done
+}
+
 # Start a demo pattern (its own messages go to a file) and remember it.
 demo() {
 	"$b/sdtop-demo" "$@" >"$tmp/demo.out" 2>&1 &
@@ -105,17 +117,17 @@ stop_demo() {
 # 1. The default demo (hotset), live.
 demo hotset -s 64M
 shot "$b/sdtop" -i 0.5 "$dpid"
-wait_for "cycle 8 " && snap demo-live
+wait_cycle 8 && snap demo-live
 
 # 2. Shrinking to a steady working set, with the pre-copy model.
 stop_demo
 demo shrink -s 32M
 shot "$b/sdtop" -i 0.5 --bandwidth 1Gbit "$dpid"
-wait_for "converged at cycle" && wait_for "cycle 16 " && snap converged
+wait_for "converged at cycle" && wait_cycle 16 && snap converged
 
 # 3. The help screen.
 shot "$b/sdtop" -i 0.5 "$dpid"
-wait_for "cycle 1 "
+wait_for " this cycle"
 $T send-keys -t shot h
 wait_for "this help" && snap help
 stop_demo
@@ -123,5 +135,5 @@ stop_demo
 # 4. A large process: 1 GiB, auto-zoomed.
 demo hotset -s 1G
 shot "$b/sdtop" -i 1 "$dpid"
-wait_for "cycle 4 " && snap large-zoomed
+wait_cycle 4 && snap large-zoomed
 stop_demo

@@ -12,9 +12,41 @@
 #include "output.h"
 #include "snapshot.h"
 
+/* The length of the valid UTF-8 sequence at p, or 0 if it is not one. */
+static size_t
+utf8_len(const unsigned char *p)
+{
+	uint32_t	 c;
+	size_t		 n, i;
+
+	if (*p < 0x80)
+		return (1);
+	if (*p >= 0xc2 && *p <= 0xdf) {
+		n = 2;
+		c = *p & 0x1f;
+	} else if (*p >= 0xe0 && *p <= 0xef) {
+		n = 3;
+		c = *p & 0x0f;
+	} else if (*p >= 0xf0 && *p <= 0xf4) {
+		n = 4;
+		c = *p & 0x07;
+	} else
+		return (0);
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return (0);
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	if ((n == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+	    (n == 4 && (c < 0x10000 || c > 0x10ffff)))
+		return (0);
+	return (n);
+}
+
 void
 json_write_string(FILE *f, const char *s)
 {
+	size_t			 n;
 	const unsigned char	*p;
 
 	fputc('"', f);
@@ -35,8 +67,12 @@ json_write_string(FILE *f, const char *s)
 		default:
 			if (*p < 0x20)
 				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f);
+			else if ((n = utf8_len(p)) == 0)
+				fputs("\\ufffd", f);	/* not UTF-8: U+FFFD */
+			else {
+				fwrite(p, 1, n, f);
+				p += n - 1;
+			}
 		}
 	}
 	fputc('"', f);

@@ -510,8 +510,9 @@ pftrace_parse_line(char *line, struct pf_rec *r, const char **cause)
 	}
 }
 
-int
-pftrace_reader_open(struct pftrace_reader *rd, FILE *f, char **cause)
+/* Read and check the header line. */
+static int
+reader_header(struct pftrace_reader *rd, FILE *f, char **cause)
 {
 	ssize_t	 len;
 	char	 magic[32];
@@ -542,6 +543,16 @@ pftrace_reader_open(struct pftrace_reader *rd, FILE *f, char **cause)
 	if (version != PFTRACE_VERSION) {
 		*cause = cause_fmt("line 1: trace format version %d; this "
 		    "tracepgfault reads version %d", version, PFTRACE_VERSION);
+		return (-1);
+	}
+	return (0);
+}
+
+int
+pftrace_reader_open(struct pftrace_reader *rd, FILE *f, char **cause)
+{
+	if (reader_header(rd, f, cause) != 0) {
+		pftrace_reader_close(rd);
 		return (-1);
 	}
 	return (0);

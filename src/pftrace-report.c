@@ -27,6 +27,8 @@
 #include "snapshot.h"
 
 #define MAX_REGION_ID	100000000ULL
+/* Rows of more pages (256 MiB) are drawn with several pages a cell. */
+#define MAX_ROW_CELLS	65536
 #define MAX_TIMELINE	100000
 
 static struct pfrep_proc *
@@ -71,7 +73,7 @@ region_at(struct pfreport *rep, struct pfrep_proc *p, uint64_t addr)
 	struct pfrep_region	*r;
 	size_t			 lo = 0, hi = p->nlive, mid;
 
-	if (!p->sorted) {
+	if (!p->sorted && p->nlive > 1) {
 		sort_rep = rep;
 		qsort(p->live, p->nlive, sizeof *p->live, cmp_live);
 		p->sorted = true;
@@ -440,6 +442,40 @@ row_vma(const struct pfreport *rep, const struct pfrep_region *r,
 	return (0);
 }
 
+/*
+ * The row of a region too large for a cell a page: MAX_ROW_CELLS cells
+ * at most, X where any page of the cell faulted. *zoom: pages a cell.
+ */
+static char *
+zoomed_row(const struct pfreport *rep, const struct pfrep_region *r,
+    uint64_t *zoom)
+{
+	uint64_t	 npages = (r->hi - r->lo) / rep->page, n, first;
+	char		*buf;
+	size_t		 i;
+
+	*zoom = (npages + MAX_ROW_CELLS - 1) / MAX_ROW_CELLS;
+	n = (npages + *zoom - 1) / *zoom;
+	if ((buf = malloc(n + 1)) == NULL)
+		return (NULL);
+	memset(buf, '.', n);
+	buf[n] = '\0';
+	first = r->lo / rep->page;
+	for (i = 0; i < r->nf; i++) {
+		if (r->f[i].page >= first && r->f[i].page - first < npages)
+			buf[(r->f[i].page - first) / *zoom] = 'X';
+	}
+	return (buf);
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t	x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x < y ? -1 : x > y);
+}
+
 static double
 secs(uint64_t ns)
 {
@@ -513,6 +549,7 @@ print_text(FILE *out, const struct pfreport *rep,
 	struct snap_vma		 sv;
 	const struct pfrep_proc	*p, *last = NULL;
 	char			*buf;
+	uint64_t		 npages, zoom;
 	size_t			 i;
 
 	fprintf(out, "Trace of: %s\n", rep->command != NULL ? rep->command :
@@ -532,19 +569,27 @@ print_text(FILE *out, const struct pfreport *rep,
 			    p->threads, p->faults);
 			last = p;
 		}
-		if (row_vma(rep, v[i], &sv) != 0)
-			return (-1);
-		if ((buf = malloc(sv.npages + 1)) == NULL) {
+		npages = (v[i]->hi - v[i]->lo) / rep->page;
+		if (npages <= MAX_ROW_CELLS) {
+			if (row_vma(rep, v[i], &sv) != 0)
+				return (-1);
+			if ((buf = malloc(sv.npages + 1)) == NULL) {
+				free(sv.written);
+				return (-1);
+			}
+			render_row(&sv, 1, 0, true, buf, sv.npages + 1);
 			free(sv.written);
+			zoom = 1;
+		} else if ((buf = zoomed_row(rep, v[i], &zoom)) == NULL)
 			return (-1);
-		}
-		render_row(&sv, 1, 0, true, buf, sv.npages + 1);
 		fprintf(out, "Region: %016" PRIx64 " - %016" PRIx64 " (%4"
-		    PRIu64 " pages): |%s|  %.4s %s%s\n", v[i]->lo, v[i]->hi,
-		    sv.npages, buf, v[i]->vma.perms, v[i]->vma.name,
+		    PRIu64 " pages): |%s|  %.4s %s%s", v[i]->lo, v[i]->hi,
+		    npages, buf, v[i]->vma.perms, v[i]->vma.name,
 		    v[i]->vma.deleted ? " (deleted)" : "");
+		if (zoom > 1)
+			fprintf(out, "  [%" PRIu64 " pages a cell]", zoom);
+		fputc('\n', out);
 		free(buf);
-		free(sv.written);
 		print_life(out, v[i]);
 	}
 	if (o->timeline != 0 && print_timeline(out, rep, o, v, n) != 0)
@@ -566,20 +611,24 @@ static json_t *
 region_json(const struct pfreport *rep, const struct pfrep_region *r,
     const struct pfreport_options *o)
 {
-	struct snap_vma	 sv;
 	json_t		*j, *pages, *tl;
 	uint64_t	 nbins = 0, b, start = o->from, stop;
-	uint64_t	*bins = NULL;
+	uint64_t	*bins = NULL, *idx;
 	size_t		 i;
 
-	if (row_vma(rep, r, &sv) != 0)
+	/* The distinct faulted pages, as indexes from the row's start. */
+	if ((idx = calloc(r->nf + 1, sizeof *idx)) == NULL)
 		return (NULL);
+	for (i = 0; i < r->nf; i++)
+		idx[i] = r->f[i].page - r->lo / rep->page;
+	qsort(idx, r->nf, sizeof *idx, cmp_u64);
 	pages = json_array();
-	for (i = 0; i < sv.npages; i++) {
-		if (bitmap_test(sv.written, i))
-			json_array_append_new(pages, json_integer((json_int_t)i));
+	for (i = 0; i < r->nf; i++) {
+		if (i == 0 || idx[i] != idx[i - 1])
+			json_array_append_new(pages,
+			    json_integer((json_int_t)idx[i]));
 	}
-	free(sv.written);
+	free(idx);
 	j = json_pack("{s:I, s:i, s:o, s:o, s:s, s:s, s:I, s:f, s:s, s:o, "
 	    "s:o, s:o, s:I, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
 	    "id", (json_int_t)r->id, "pid", r->pid, "start", hex(r->lo),

@@ -52,7 +52,7 @@ parse_dec(const char **p, const char *end, uint64_t *v)
 	uint64_t	 x = 0;
 
 	for (; s < end && *s >= '0' && *s <= '9'; s++) {
-		if (x > (UINT64_MAX - 9) / 10)
+		if (x > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
 			return (-1);
 		x = x * 10 + (uint64_t)(*s - '0');
 	}
@@ -102,6 +102,10 @@ maps_parse_line(const char *line, size_t len, struct vma *out,
 		*cause = "bad address range";
 		return (-1);
 	}
+	if (p < end && *p != ' ' && *p != '\t') {
+		*cause = "bad address range";
+		return (-1);
+	}
 	if (out->end <= out->start) {
 		*cause = "empty or reversed address range";
 		return (-1);
@@ -126,7 +130,8 @@ maps_parse_line(const char *line, size_t len, struct vma *out,
 	out->prot = (p[0] == 'r' ? VMA_READ : 0) | (p[1] == 'w' ? VMA_WRITE : 0) |
 	    (p[2] == 'x' ? VMA_EXEC : 0) | (p[3] == 's' ? VMA_SHARED : 0);
 	p += 4;
-	if (skip_blanks(&p, end) == -1 || parse_hex(&p, end, &out->offset) == -1) {
+	if (skip_blanks(&p, end) == -1 || parse_hex(&p, end, &out->offset) == -1 ||
+	    (p < end && *p != ' ' && *p != '\t')) {
 		*cause = "bad offset";
 		return (-1);
 	}

@@ -529,12 +529,14 @@ sibling_program(const char *name)
 /*
  * Start argv as a child and return when it has just executed its program:
  * it is traced across exec and left stopped (SIGSTOP) at its first
- * instruction, so tracking starts before it runs. -1 with *cause.
+ * instruction, so tracking starts before it runs. Its output must not
+ * land on the screen or in the batch output: with a screen it goes to
+ * /dev/null, in batch mode its stdout joins stderr. -1 with *cause.
  */
 static int
-start_child(char **argv, char **cause)
+start_child(char **argv, bool screen, char **cause)
 {
-	int	 status, go[2], err;
+	int	 status, go[2], err, fd;
 	char	 c = 0;
 
 	if (pipe2(go, O_CLOEXEC) == -1) {
@@ -547,6 +549,16 @@ start_child(char **argv, char **cause)
 	}
 	if (child == 0) {
 		close(go[1]);
+		if (screen) {
+			if ((fd = open("/dev/null", O_RDWR)) != -1) {
+				dup2(fd, STDIN_FILENO);
+				dup2(fd, STDOUT_FILENO);
+				dup2(fd, STDERR_FILENO);
+				if (fd > STDERR_FILENO)
+					close(fd);
+			}
+		} else
+			dup2(STDERR_FILENO, STDOUT_FILENO);
 		/* Wait until the parent traces us, then run the command. */
 		if (read(go[0], &c, 1) != 1)
 			_exit(127);
@@ -560,8 +572,6 @@ start_child(char **argv, char **cause)
 	if (ptrace(PTRACE_SEIZE, child, NULL,
 	    (void *)(long)(PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL)) == -1) {
 		/* Not allowed to trace: start it untraced, a little late. */
-		err = errno;
-		(void)err;
 		if (write(go[1], &c, 1) != 1) {
 			*cause = cause_errno(errno, "cannot start %s", argv[0]);
 			close(go[1]);
@@ -643,7 +653,7 @@ main(int argc, char **argv)
 			demo_argv[1] = NULL;
 			o.command = demo_argv;
 		}
-		if (start_child(o.command, &cause) == -1) {
+		if (start_child(o.command, !o.batch, &cause) == -1) {
 			fprintf(stderr, "sdtop: %s\n", cause);
 			free(cause);
 			free(demo);

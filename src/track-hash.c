@@ -11,11 +11,19 @@
  * absent between the two counts as changed (anonymous memory faulted in or
  * dropped by MADV_DONTNEED). Nothing is done to the target but reading its
  * memory; a swapped-out page counts as present and the read swaps it in.
+ * Only writable VMAs (vma_trackable()) are hashed at the clear: a VMA the
+ * snapshot tracks that was not hashed (read-only, with --all) is not judged
+ * and carries the error ENODATA.
+ *
+ * The present pages are listed with PAGEMAP_SCAN (Linux 6.7) when the
+ * kernel has it, as it skips unpopulated page tables: a sparse VMA of
+ * terabytes (a sanitizer's shadow, a reserved heap) costs what its present
+ * pages cost. Older kernels read every pagemap entry instead.
  *
  * Units: pages of page_size() bytes, counted from each VMA's start; the
- * read buffer holds HASH_BUF_BYTES bytes, pagemap is decoded HASH_CHUNK
- * pages at a time. The memory kept is 8 bytes per present page plus one
- * bit per page of the tracked VMAs.
+ * read buffer holds HASH_BUF_BYTES bytes, pagemap entries are read
+ * HASH_CHUNK pages at a time. The memory kept is 16 bytes per present page
+ * (its index and its hash), nothing per absent page.
  */
 #include "config.h"
 
@@ -40,25 +48,38 @@
 
 /* Bytes read by one process_vm_readv: 1024 pages of 4 KiB, IOV_MAX iovecs. */
 #define HASH_BUF_BYTES	(4u << 20)
-/* Pages of pagemap decoded at once; a multiple of 64 so bitmaps copy by word. */
+/* Pages of pagemap entries read at once without PAGEMAP_SCAN. */
 #define HASH_CHUNK	65536
+/* A present bitmap is given to VMAs up to this many pages (8 MiB of bits). */
+#define HASH_PRESENT_MAX (UINT64_C(1) << 26)
 
 /* The baseline of one VMA, taken at the clear. */
 struct hash_vma {
 	uint64_t	 start;
 	uint64_t	 end;
 	size_t		 npages;
-	uint64_t	*present;	/* npages bits: present or swapped */
-	uint64_t	*hashes;	/* one per set bit of present, in order */
-	size_t		 nhashes;
-	size_t		 cap;		/* room in hashes */
+	uint64_t	*pages;		/* present or swapped pages, ascending */
+	uint64_t	*hashes;	/* the hash of each of them */
+	size_t		 n;
+	size_t		 cap;		/* room in pages and hashes */
 	int		 error;		/* errno of a failure at the clear */
+};
+
+/* One pass over a VMA: the clear (sv NULL) or the collect. */
+struct hash_pass {
+	struct hash_state *hs;
+	struct hash_vma	*hv;
+	struct snap_vma	*sv;
+	size_t		 next;		/* collect: next baseline page to meet */
+	uint64_t	 seen;		/* present pages met so far */
+	int		 error;		/* errno that stopped a scan callback */
 };
 
 struct hash_state {
 	pid_t		 pid;
 	int		 pagemap_fd;
 	size_t		 psize;
+	bool		 no_scan;	/* PAGEMAP_SCAN refused: read entries */
 
 	struct hash_vma	*v;		/* sorted by start, as maps is */
 	size_t		 n;
@@ -79,7 +100,7 @@ struct hash_state {
 static void
 hash_vma_free(struct hash_vma *hv)
 {
-	free(hv->present);
+	free(hv->pages);
 	free(hv->hashes);
 	memset(hv, 0, sizeof *hv);
 }
@@ -102,6 +123,14 @@ hash_state_free(struct hash_state *hs)
 	free(hs->qpage);
 	free(hs->qbase);
 	free(hs);
+}
+
+/* Mark page i of sv as changed; no page is marked twice in a pass. */
+static void
+hash_mark(struct snap_vma *sv, uint64_t i)
+{
+	bitmap_set(sv->written, i);
+	sv->dirty++;
 }
 
 /*
@@ -150,7 +179,7 @@ hash_flush(struct hash_state *hs, struct hash_vma *hv, struct snap_vma *sv)
 			if (sv == NULL)
 				hv->hashes[hs->qbase[q]] = h;
 			else if (hv->hashes[hs->qbase[q]] != h)
-				bitmap_set(sv->written, hs->qpage[q]);
+				hash_mark(sv, hs->qpage[q]);
 		}
 		done += full;
 	}
@@ -170,7 +199,7 @@ hash_queue(struct hash_state *hs, struct hash_vma *hv, struct snap_vma *sv,
 	return (0);
 }
 
-/* Make room for n hashes in hv; -1 with errno. */
+/* Make room for n pages in hv; -1 with errno. */
 static int
 hash_vma_reserve(struct hash_vma *hv, size_t n)
 {
@@ -182,8 +211,10 @@ hash_vma_reserve(struct hash_vma *hv, size_t n)
 	cap = hv->cap == 0 ? 1024 : hv->cap;
 	while (cap < n)
 		cap *= 2;
-	p = realloc(hv->hashes, cap * sizeof *p);
-	if (p == NULL)
+	if ((p = realloc(hv->pages, cap * sizeof *p)) == NULL)
+		return (-1);
+	hv->pages = p;
+	if ((p = realloc(hv->hashes, cap * sizeof *p)) == NULL)
 		return (-1);
 	hv->hashes = p;
 	hv->cap = cap;
@@ -210,94 +241,157 @@ hash_gone(const struct hash_state *hs, uint64_t addr)
 }
 
 /*
- * Decode the states of n pages at addr into hs->st and leave in
- * hs->st.present the pages that hold content (present or swapped), with
- * every bit past n clear. -1 with errno.
+ * Page i of the VMA holds content now. At the clear, remember it and queue
+ * it for hashing. At the collect, the baseline pages before it have gone
+ * (changed), and it is either in the baseline (queued, to compare hashes)
+ * or new (changed: absent -> present needs no read). -1 with errno.
  */
 static int
-hash_read_states(struct hash_state *hs, uint64_t addr, size_t n)
+hash_page(struct hash_pass *p, uint64_t i)
 {
-	size_t	 w, nw;
-	ssize_t	 got;
+	struct hash_vma	*hv = p->hv;
+	struct snap_vma	*sv = p->sv;
 
-	nw = BITMAP_WORDS(n);
-	memset(hs->st.present, 0, nw * sizeof (uint64_t));
-	memset(hs->st.swapped, 0, nw * sizeof (uint64_t));
-	got = pagemap_read_states(hs->pagemap_fd, addr, n, &hs->st);
-	if (got == -1)
-		return (-1);
-	if ((size_t)got < n && hash_gone(hs, addr)) {
-		errno = ESRCH;
-		return (-1);
+	p->seen++;
+	if (sv == NULL) {
+		if (hash_vma_reserve(hv, hv->n + 1) == -1)
+			return (-1);
+		hv->pages[hv->n] = i;
+		return (hash_queue(p->hs, hv, NULL, i, hv->n++));
 	}
-	for (w = 0; w < nw; w++)
-		hs->st.present[w] |= hs->st.swapped[w];
-	/* A short read ([vsyscall], a VMA that went away) reads as absent. */
-	for (w = (size_t)got; w < nw * 64; w++)
-		bitmap_clear_bit(hs->st.present, w);
+	if (sv->present != NULL)
+		bitmap_set(sv->present, i);
+	while (p->next < hv->n && hv->pages[p->next] < i)
+		hash_mark(sv, hv->pages[p->next++]);
+	if (p->next < hv->n && hv->pages[p->next] == i)
+		return (hash_queue(p->hs, hv, sv, i, p->next++));
+	hash_mark(sv, i);
+	return (0);
+}
+
+/* Feed the pages of one PAGEMAP_SCAN region to hash_page(). */
+static int
+hash_scan_region(const struct pmscan_region *r, void *arg)
+{
+	struct hash_pass	*p = arg;
+	uint64_t		 i, first, last;
+
+	first = (r->start - p->hv->start) / p->hs->psize;
+	last = (r->end - p->hv->start) / p->hs->psize;
+	for (i = first; i < last && i < p->hv->npages; i++) {
+		if (hash_page(p, i) == -1) {
+			p->error = errno;
+			return (1);
+		}
+	}
 	return (0);
 }
 
 /*
- * Walk one VMA: at the clear (sv NULL) record which pages hold content and
- * hash them; at the collect, mark in sv the pages present now and those
- * that changed. -1 with errno.
+ * List the pages of the VMA that hold content (present or swapped) with
+ * PAGEMAP_SCAN. 0; 1 when the kernel refuses it (before 6.7: ENOTTY) and
+ * nothing was listed yet; -1 with errno.
+ */
+static int
+hash_scan(struct hash_pass *p)
+{
+	struct pmscan_arg	 tmpl;
+	int			 r;
+
+	memset(&tmpl, 0, sizeof tmpl);
+	tmpl.category_anyof_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED;
+	tmpl.return_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED;
+	r = pagemap_scan(p->hs->pagemap_fd, p->hv->start, p->hv->end, &tmpl,
+	    hash_scan_region, p);
+	if (r == 0)
+		return (0);
+	if (r > 0) {
+		errno = p->error;
+		return (-1);
+	}
+	if ((errno == ENOTTY || errno == EINVAL || errno == EOPNOTSUPP) &&
+	    p->seen == 0)
+		return (1);
+	return (-1);
+}
+
+/*
+ * The same as hash_scan() with plain reads of every entry, HASH_CHUNK
+ * pages at a time. A short read ([vsyscall], a process whose memory has
+ * gone) ends the VMA; ESRCH when the process has gone.
+ */
+static int
+hash_read(struct hash_pass *p)
+{
+	struct hash_state	*hs = p->hs;
+	struct page_states	*st = &hs->st;
+	uint64_t		 from, n, w, nw, bits, addr;
+	ssize_t			 got;
+
+	for (from = 0; from < p->hv->npages; from += HASH_CHUNK) {
+		n = p->hv->npages - from;
+		if (n > HASH_CHUNK)
+			n = HASH_CHUNK;
+		nw = BITMAP_WORDS(n);
+		memset(st->present, 0, nw * sizeof (uint64_t));
+		memset(st->swapped, 0, nw * sizeof (uint64_t));
+		addr = p->hv->start + from * hs->psize;
+		got = pagemap_read_states(hs->pagemap_fd, addr, n, st);
+		if (got == -1)
+			return (-1);
+		if ((size_t)got < n && hash_gone(hs, addr)) {
+			errno = ESRCH;
+			return (-1);
+		}
+		for (w = 0; w < nw; w++) {
+			bits = st->present[w] | st->swapped[w];
+			for (; bits != 0; bits &= bits - 1) {
+				if (hash_page(p, from + w * 64 +
+				    (uint64_t)__builtin_ctzll(bits)) == -1)
+					return (-1);
+			}
+		}
+		if ((size_t)got < n)
+			break;
+	}
+	return (0);
+}
+
+/*
+ * Walk one VMA: at the clear (sv NULL) list and hash the pages that hold
+ * content; at the collect, mark in sv the pages present now and those that
+ * changed. -1 with errno.
  */
 static int
 hash_walk(struct hash_state *hs, struct hash_vma *hv, struct snap_vma *sv)
 {
-	const uint64_t	*now, *was;
-	uint64_t	 bits, both;
-	size_t		 from, n, nw, w, base, i, count;
+	struct hash_pass	 p;
+	int			 r = 1;
 
+	memset(&p, 0, sizeof p);
+	p.hs = hs;
+	p.hv = hv;
+	p.sv = sv;
 	hs->nq = 0;
-	base = 0;
 	if (sv == NULL)
-		hv->nhashes = 0;
-	for (from = 0; from < hv->npages; from += HASH_CHUNK) {
-		n = hv->npages - from;
-		if (n > HASH_CHUNK)
-			n = HASH_CHUNK;
-		nw = BITMAP_WORDS(n);
-		if (hash_read_states(hs, hv->start + from * hs->psize, n) == -1)
-			return (-1);
-		now = hs->st.present;
-		was = hv->present + from / 64;
-
-		if (sv == NULL) {
-			memcpy(hv->present + from / 64, now, nw * sizeof *now);
-			count = bitmap_count(now, n);
-			if (hash_vma_reserve(hv, hv->nhashes + count) == -1)
-				return (-1);
-			for (w = 0; w < nw; w++) {
-				for (bits = now[w]; bits != 0; bits &= bits - 1) {
-					i = from + w * 64 + __builtin_ctzll(bits);
-					if (hash_queue(hs, hv, NULL, i,
-					    hv->nhashes++) == -1)
-						return (-1);
-				}
-			}
-			continue;
-		}
-
-		if (sv->present != NULL)
-			memcpy(sv->present + from / 64, now, nw * sizeof *now);
-		for (w = 0; w < nw; w++) {
-			/* Appeared or vanished: changed without reading it. */
-			sv->written[from / 64 + w] |= now[w] ^ was[w];
-			both = now[w] & was[w];
-			for (bits = was[w]; bits != 0; bits &= bits - 1) {
-				i = __builtin_ctzll(bits);
-				if (both & (UINT64_C(1) << i)) {
-					if (hash_queue(hs, hv, sv,
-					    from + w * 64 + i, base) == -1)
-						return (-1);
-				}
-				base++;
-			}
-		}
+		hv->n = 0;
+	if (!hs->no_scan) {
+		r = hash_scan(&p);
+		if (r == 1)
+			hs->no_scan = true;
 	}
-	return (hash_flush(hs, hv, sv));
+	if (r == 1)
+		r = hash_read(&p);
+	if (r == -1)
+		return (-1);
+	if (hash_flush(hs, hv, sv) == -1)
+		return (-1);
+	/* The baseline pages after the last present one have gone. */
+	if (sv != NULL) {
+		while (p.next < hv->n)
+			hash_mark(sv, hv->pages[p.next++]);
+	}
+	return (0);
 }
 
 /* Whether err ends the whole cycle rather than one VMA. */
@@ -524,18 +618,6 @@ hash_rebuild(struct hash_state *hs, const struct vma_list *vl)
 			nv[k].start = vl->v[i].start;
 			nv[k].end = vl->v[i].end;
 			nv[k].npages = vma_pages(&vl->v[i]);
-			nv[k].present = bitmap_new(nv[k].npages);
-			if (nv[k].present == NULL) {
-				/* Keep what was moved so it is freed later. */
-				while (j < hs->n)
-					hash_vma_free(&hs->v[j++]);
-				hs->spare = hs->v;
-				hs->spare_cap = hs->cap;
-				hs->v = nv;
-				hs->cap = count;
-				hs->n = k;
-				return (-1);
-			}
 		}
 		nv[k].error = 0;
 		k++;
@@ -549,6 +631,20 @@ hash_rebuild(struct hash_state *hs, const struct vma_list *vl)
 	hs->cap = count;
 	hs->n = k;
 	return (0);
+}
+
+/*
+ * Fail with ESRCH when the target has gone: its pagemap then reads as
+ * empty instead of failing, which would pass for "every page vanished".
+ */
+static int
+hash_check_alive(struct hash_state *hs, char **cause)
+{
+	if (hs->n == 0 || !hash_gone(hs, hs->v[0].start))
+		return (0);
+	*cause = hash_cause(hs, ESRCH);
+	errno = ESRCH;
+	return (-1);
 }
 
 /* Take the baseline hashes of every trackable VMA of vl. */
@@ -571,7 +667,7 @@ hash_start_cycle(struct tracker *tr, const struct vma_list *vl, char **cause)
 		}
 		hs->v[i].error = errno;
 	}
-	return (0);
+	return (hash_check_alive(hs, cause));
 }
 
 /* The baseline of [start, end), from *cursor on (both lists are sorted). */
@@ -609,10 +705,10 @@ hash_collect(struct tracker *tr, struct snapshot *s, char **cause)
 			sv->tracked = false;
 			continue;
 		}
-		memset(sv->written, 0,
-		    BITMAP_WORDS(hv->npages) * sizeof *sv->written);
-		if (sv->present == NULL)
+		/* sv->written is zeroed by snapshot_set_vma(). */
+		if (sv->present == NULL && hv->npages <= HASH_PRESENT_MAX)
 			sv->present = bitmap_new(hv->npages);
+		sv->dirty = 0;
 		if (hash_walk(hs, hv, sv) == -1) {
 			if (hash_fatal(errno)) {
 				*cause = hash_cause(hs, errno);
@@ -620,11 +716,9 @@ hash_collect(struct tracker *tr, struct snapshot *s, char **cause)
 			}
 			sv->error = errno;
 			sv->tracked = false;
-			continue;
 		}
-		sv->dirty = bitmap_count(sv->written, hv->npages);
 	}
-	return (0);
+	return (hash_check_alive(hs, cause));
 }
 
 /* Free everything; the target was never changed. */

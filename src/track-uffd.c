@@ -91,12 +91,38 @@
 /* Stale userfaultfds looked for at attach, at most. */
 #define UFFD_MAXSTALE	8
 
+/*
+ * VMAs larger than this are write-protected only where pages exist.
+ * Protecting an unpopulated page (WP_UNPOPULATED) leaves a marker in a
+ * page table, so a first clear over a sparse VMA allocates page tables
+ * for all of it, 1/512 of its size: an AddressSanitizer shadow (16 TiB,
+ * read-write, untouched) would take 32 GiB of kernel memory. Beyond this
+ * size, a page touched for the first time by a read (the zero page) is
+ * still told apart, but one first faulted in by a read from a file is
+ * counted as written once.
+ */
+#define UFFD_MARKER_MAX		(UINT64_C(4) << 30)
+
 /* One VMA range given to UFFDIO_REGISTER, and how that went. */
 struct uffd_range {
 	uint64_t	start;
 	uint64_t	end;
 	int		error;		/* errno of the registration, or 0 */
 };
+
+/* The categories a scan selects: written, and for a large VMA, populated. */
+static void
+uffd_scan_masks(struct pmscan_arg *a, uint64_t start, uint64_t end)
+{
+	a->flags = PMSCAN_WP_MATCHING | PMSCAN_CHECK_WPASYNC;
+	a->category_mask = PAGE_IS_WRITTEN;
+	a->return_mask = PAGE_IS_WRITTEN;
+	if (end - start > UFFD_MARKER_MAX) {
+		a->category_mask |= PAGE_IS_PFNZERO;
+		a->category_inverted = PAGE_IS_PFNZERO;
+		a->category_anyof_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED;
+	}
+}
 
 struct uffd_state {
 	pid_t			 pid;
@@ -210,23 +236,32 @@ uffd_register(int fd, uint64_t start, uint64_t end)
 	return (0);
 }
 
+/* A scan callback that keeps nothing. */
+static int
+uffd_discard(const struct pmscan_region *r, void *arg)
+{
+	return (0);
+}
+
 /* Write-protect [start, end) again, dropping what was written; -1, errno. */
 static int
 uffd_reprotect(int pmfd, uint64_t start, uint64_t end)
 {
 	struct pmscan_arg	a;
 
+	memset(&a, 0, sizeof a);
+	uffd_scan_masks(&a, start, end);
+	if (end - start > UFFD_MARKER_MAX)
+		return (pagemap_scan(pmfd, start, end, &a, uffd_discard, NULL));
 	/*
 	 * With no output vector (vec 0, vec_len 0) the scan only does its
-	 * WP_MATCHING work and needs one call for the whole range.
+	 * WP_MATCHING work, in one call for the whole range; the kernel then
+	 * protects every page, unpopulated ones included, whatever the masks
+	 * say, hence only for VMAs up to UFFD_MARKER_MAX.
 	 */
-	memset(&a, 0, sizeof a);
 	a.size = sizeof a;
-	a.flags = PMSCAN_WP_MATCHING | PMSCAN_CHECK_WPASYNC;
 	a.start = start;
 	a.end = end;
-	a.category_mask = PAGE_IS_WRITTEN;
-	a.return_mask = PAGE_IS_WRITTEN;
 	while (ioctl(pmfd, PMSCAN_IOCTL, &a) == -1) {
 		if (errno != EINTR)
 			return (-1);
@@ -389,6 +424,7 @@ uffd_tracer(struct proc_target *t)
 	return (tracer);
 }
 
+/* The kernel test, then whether this user may ptrace the target. */
 static int
 uffd_probe(struct proc_target *t, char **why)
 {
@@ -498,6 +534,10 @@ uffd_find_stale(struct proc_target *t, int *fds, size_t max)
 	return (n);
 }
 
+/*
+ * Create the userfaultfd inside the target (closing any left there by a
+ * killed run), take a copy of it and enable asynchronous write-protect.
+ */
 static int
 uffd_attach(struct tracker *tr, char **cause)
 {
@@ -591,6 +631,16 @@ fail:
 	return (-1);
 }
 
+/*
+ * The largest VMA write-protected, in pages (16 GiB). Protecting a range
+ * with WP_UNPOPULATED fills its holes with markers, so page tables get
+ * built for all of it: 2 MiB of them per GiB of address space. A sanitizer's
+ * multi-terabyte shadow reservation would cost the target gigabytes, so
+ * such VMAs are left alone and shown as not tracked (EFBIG).
+ */
+#define UFFD_MAX_PAGES	(UINT64_C(1) << 22)
+
+/* Register the VMAs not yet registered, then write-protect them all. */
 static int
 uffd_start_cycle(struct tracker *tr, const struct vma_list *vl, char **cause)
 {
@@ -626,6 +676,8 @@ uffd_start_cycle(struct tracker *tr, const struct vma_list *vl, char **cause)
 		nr[n].end = v->end;
 		if ((old = uffd_find(st, v->start, v->end)) != NULL)
 			nr[n].error = old->error;
+		else if (vma_pages(v) > UFFD_MAX_PAGES)
+			nr[n].error = EFBIG;
 		else
 			nr[n].error = uffd_register(st->fd, v->start, v->end);
 		if (nr[n].error == ESRCH) {
@@ -700,6 +752,7 @@ uffd_fill_present(int pmfd, struct snap_vma *sv)
 	}
 }
 
+/* Read (and protect again) the pages written since the clear, per VMA. */
 static int
 uffd_collect(struct tracker *tr, struct snapshot *s, char **cause)
 {
@@ -721,11 +774,6 @@ uffd_collect(struct tracker *tr, struct snapshot *s, char **cause)
 		    (long)st->pid);
 		return (-1);
 	}
-	memset(&tmpl, 0, sizeof tmpl);
-	tmpl.flags = PMSCAN_WP_MATCHING | PMSCAN_CHECK_WPASYNC;
-	tmpl.category_mask = PAGE_IS_WRITTEN;
-	tmpl.return_mask = PAGE_IS_WRITTEN;
-
 	for (i = 0; i < s->nvma; i++) {
 		sv = &s->vmas[i];
 		if (!sv->tracked || sv->is_new || sv->written == NULL)
@@ -745,6 +793,8 @@ uffd_collect(struct tracker *tr, struct snapshot *s, char **cause)
 			uffd_untrack(sv, r->error);
 			continue;
 		}
+		memset(&tmpl, 0, sizeof tmpl);
+		uffd_scan_masks(&tmpl, sv->vma.start, sv->vma.end);
 		f.bits = sv->written;
 		f.start = sv->vma.start;
 		f.npages = sv->npages;
@@ -767,6 +817,7 @@ uffd_collect(struct tracker *tr, struct snapshot *s, char **cause)
 	return (0);
 }
 
+/* Close the userfaultfd in the target and here; safe to call twice. */
 static void
 uffd_detach(struct tracker *tr)
 {

@@ -71,7 +71,7 @@ sleep 3
 kill -0 $pid 2>/dev/null && fail "--duration 0.3: still running after 3 s"
 wait $pid || fail "--duration 0.3: exit $?"
 
-# threads: the process has 1 + N tasks while it runs.
+# threads: the process has 1 + N threads while it runs.
 : >"$tmp/err"
 "$demo" threads --threads 3 --size 4M --duration 10 2>"$tmp/err" &
 pid=$!
@@ -79,8 +79,8 @@ pids="$pids $pid"
 wait_line "$tmp/err"
 sleep 0.3
 n=$(ls /proc/$pid/task | wc -l)
-[ "$n" -eq 4 ] && echo "ok: threads --threads 3: 4 tasks" ||
-    fail "threads --threads 3: $n tasks, not 4"
+[ "$n" -eq 4 ] && echo "ok: threads --threads 3: 4 threads" ||
+    fail "threads --threads 3: $n threads, not 4"
 kill $pid; wait $pid || fail "threads: exit $?"
 
 # stack: the stack VMA grows past 1 MiB with --size 2M.

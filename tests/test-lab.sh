@@ -157,8 +157,11 @@ for f in "$tmp"/blocks/*.sh; do
 		expect_status "sdtop " 0
 		grep -q '"converges":false' "$out" ||
 		    fail "no \"converges\": false at 100Mbit"
-		grep -q '"converges":true' "$out" &&
-		    fail "pre-copy converges at 100Mbit"
+		# Cycle 1 may catch the program starting, not sweeping yet.
+		jq -s -e '.[1:] | length > 0 and
+		    all(.[]; .precopy.converges == false)' \
+		    "$tmp/work/sweep.json" >/dev/null ||
+		    fail "pre-copy converges at 100Mbit after cycle 1"
 		jq -s -e 'last | .converged == true and
 		    .precopy.downtime_ms == null' "$tmp/work/sweep.json" \
 		    >/dev/null || fail "the last cycle is not as documented"

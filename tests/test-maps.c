@@ -416,7 +416,7 @@ static const struct bad bad_lines[] = {
 	{ "00400000-00452000 RWXP 00000000 08:02 1 /x", "bad permissions" },
 	{ "00400000-00452000 rw 00000000 08:02 1 /x", "bad permissions" },
 	{ "00400000-00452000 r-xps 00000000 08:02 1 /x", "bad offset" },
-	{ "00400000-00452000r-xp 00000000 08:02 1 /x", "missing permissions" },
+	{ "00400000-00452000r-xp 00000000 08:02 1 /x", "bad address range" },
 	/* missing or bad inode */
 	{ "00400000-00452000 r-xp 00000000 08:02", "bad inode" },
 	{ "00400000-00452000 r-xp 00000000 08:02 ", "bad inode" },

@@ -20,19 +20,12 @@
 
 #include <cmocka.h>
 
+#include <jansson.h>
+
 #include "bitmap.h"
-/*
- * output.h declares a json_string() of its own, which clashes with
- * jansson's json_string(): hide that one name while output.h is read.
- * Its escaping is tested through out_json().
- */
-#define json_string	out_json_string_hidden
 #include "output.h"
-#undef json_string
 #include "proc.h"
 #include "snapshot.h"
-
-#include <jansson.h>
 
 #define HEAP_START	UINT64_C(0x55d0c8c04000)
 #define HEAP_PAGES	70
@@ -371,6 +364,37 @@ out_json__names_needing_escapes__round_trip(void **state)
 	json_decref(o);
 	free(text);
 	snapshot_free(s);
+}
+
+static void
+json_write_string__controls_quotes_backslashes__round_trip(void **state)
+{
+	const char	*cases[] = {
+		"", "\"", "\\", "a\"b\\c", "\n\r\t\b\f\x01\x1f\x7f",
+		"\xc3\xa9\xe2\x96\x88\xf0\x9f\x98\x80",
+	};
+	json_error_t	 err;
+	json_t		*j;
+	char		*buf;
+	size_t		 len, i;
+	FILE		*f;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		buf = NULL;
+		f = open_memstream(&buf, &len);
+		assert_non_null(f);
+		json_write_string(f, cases[i]);
+		assert_int_equal(fclose(f), 0);
+		assert_int_equal(buf[0], '"');
+		assert_int_equal(buf[len - 1], '"');
+		j = json_loads(buf, JSON_DECODE_ANY, &err);
+		if (j == NULL)
+			fail_msg("case %zu: %s: %s", i, buf, err.text);
+		assert_string_equal(json_string_value(j), cases[i]);
+		json_decref(j);
+		free(buf);
+	}
 }
 
 static void
@@ -759,6 +783,8 @@ main(void)
 		cmocka_unit_test(out_json__raw_text__control_chars_escaped),
 		cmocka_unit_test(
 		    out_json__names_needing_escapes__round_trip),
+		cmocka_unit_test(
+		    json_write_string__controls_quotes_backslashes__round_trip),
 		cmocka_unit_test(out_json__comm_with_quotes__escaped),
 		cmocka_unit_test(out_json__name_not_utf8__still_valid_json),
 		cmocka_unit_test(

@@ -22,10 +22,7 @@
 #include <cmocka.h>
 
 #include "bitmap.h"
-/* output.h's json_string() clashes with jansson's; this test needs neither. */
-#define json_string	out_json_string_hidden
 #include "output.h"
-#undef json_string
 #include "proc.h"
 #include "replay.h"
 #include "snapshot.h"

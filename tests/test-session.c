@@ -31,6 +31,19 @@
 
 #define BUF_PAGES	16
 
+/*
+ * A child forked from a test built with AddressSanitizer keeps its shadow
+ * mappings: about 14 TiB of rw-p reserved memory, whose page bitmaps
+ * (one bit per page of every tracked VMA) would take gigabytes here.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define CHILD_HAS_SHADOW	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CHILD_HAS_SHADOW	1
+#endif
+#endif
+
 static const char *
 fixture_proc(void)
 {
@@ -244,6 +257,17 @@ buffer_written(const struct snapshot *s, const struct child *ch)
 	return (mask);
 }
 
+/* Skip a test whose child would carry the sanitizer's shadow memory. */
+static void
+skip_under_asan(void)
+{
+#ifdef CHILD_HAS_SHADOW
+	print_message("skipped: a child of an AddressSanitizer build maps "
+	    "terabytes of shadow memory\n");
+	skip();
+#endif
+}
+
 /* Open a session on the child with method, or skip saying why not. */
 static void
 open_or_skip(struct session *s, struct child *ch, const char *method)
@@ -271,6 +295,7 @@ cycles_on_a_child(const char *method)
 	char		*cause = NULL;
 	uint64_t	 addr;
 
+	skip_under_asan();
 	child_start(&ch);
 	open_or_skip(&s, &ch, method);
 	assert_string_equal(s.tracker.method->name, method);
@@ -346,6 +371,7 @@ session_clear__child_gone__esrch(void **state)
 	char		*cause = NULL;
 
 	(void)state;
+	skip_under_asan();
 	child_start(&ch);
 	open_or_skip(&s, &ch, "hash");
 	child_end(&ch);

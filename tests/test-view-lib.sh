@@ -19,7 +19,19 @@ if [ ! -x "$sdtop" ]; then
 	exit 77
 fi
 
+# The tmux tests of the screen run one at a time (make check -j runs
+# tests side by side): two starting tmux servers at once lost one here.
+if command -v flock >/dev/null 2>&1; then
+	exec 9>"${TMPDIR:-/tmp}/sdtop-test-view.lock"
+	flock 9
+fi
+
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/$name.XXXXXX") || exit 1
+# A server of its own, its socket in $tmp: tests running side by side
+# never share one.
+TMUX_TMPDIR=$tmp
+export TMUX_TMPDIR
+unset TMUX
 sock="sdtop-test-$$"
 T="tmux -L $sock -f /dev/null"
 cleanup_more() {

@@ -48,18 +48,27 @@ start_hex=$3
 end_hex=$4
 title=$(printf '%016x-%016x' "$start_hex" "$end_hex")
 
-# A method that works here, or skip.
-if ! "$sdtop" --batch -n 1 -i 0.1 "$wpid" >"$tmp/probe.out" 2>&1; then
+# The method: auto unless VIEW_METHOD names one. It must work here, or
+# skip; a hang is a failure (timeout(1) guards it when there is one).
+method=${VIEW_METHOD:-auto}
+guard=
+command -v timeout >/dev/null 2>&1 && guard="timeout -s KILL 60"
+$guard "$sdtop" --batch --json -m "$method" -n 1 -i 0.1 "$wpid" \
+    >/dev/null 2>"$tmp/probe.out"
+rc=$?
+[ $rc -eq 137 ] && fail "sdtop --batch -m $method hung on the workload"
+if [ $rc -ne 0 ]; then
 	echo "SKIP: sdtop cannot watch a process here:" \
 	    "$(head -1 "$tmp/probe.out")"
 	exit 77
 fi
+kill -0 "$wpid" || fail "the workload died under sdtop --batch"
 
 kill -USR1 "$wpid"
 wait_line "phase 1 " >/dev/null || fail "no phase 1"
 
-start -i 0.3 --record "$tmp/rec.jsonl" "$wpid"
-wait_for "cycle 2 "
+start -m "$method" -i 0.3 --record "$tmp/rec.jsonl" "$wpid"
+wait_for " this cycle"
 term_sane && fail "the terminal is canonical while the screen runs"
 h=$(screen | head -1)
 echo "$h" | grep -qF "pid $wpid workload" || fail "header: $h"
@@ -85,7 +94,13 @@ sleep 1
 c2=$(screen | head -1 | sed 's/.*cycle \([0-9]*\).*/\1/')
 [ "$c1" = "$c2" ] || fail "cycles went on while paused ($c1, $c2)"
 keys Space
-wait_for "cycle $((c2 + 1)) "
+i=0
+while [ "$(screen | head -1 | sed 's/.*cycle \([0-9]*\).*/\1/')" -le "$c2" ]
+do
+	[ $i -lt 100 ] || fail "the cycles did not resume"
+	sleep 0.1
+	i=$((i + 1))
+done
 
 # --- c: clear now, the history restarts ---
 keys c
@@ -131,16 +146,16 @@ n=$(grep -c '"cycle":' "$tmp/rec.jsonl")
 	fail "the recording does not replay"
 
 # --- SIGTERM ---
-start -i 0.3 "$wpid"
-wait_for "cycle 1 "
+start -m "$method" -i 0.3 "$wpid"
+wait_for " this cycle"
 kill -TERM "$(sdtop_pid)"
 wait_for "EXIT=0"
 term_sane || fail "SIGTERM left the terminal in raw mode"
 kill -0 "$wpid" || fail "the workload died"
 
 # --- the target exits: the last frame stays ---
-start -i 0.3 "$wpid"
-wait_for "cycle 2 "
+start -m "$method" -i 0.3 "$wpid"
+wait_for " this cycle"
 kill -USR2 "$wpid"
 wait_line "alive " >/dev/null || fail "the workload is not intact: \
 $(cat "$tmp/w.out")"
