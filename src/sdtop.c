@@ -544,7 +544,10 @@ start_child(char **argv, bool screen, char **cause)
 		return (-1);
 	}
 	if ((child = fork()) == -1) {
+		child = 0;
 		*cause = cause_errno(errno, "cannot fork");
+		close(go[0]);
+		close(go[1]);
 		return (-1);
 	}
 	if (child == 0) {
@@ -617,7 +620,7 @@ stop_child(void)
 {
 	int	 status;
 
-	if (child == 0)
+	if (child <= 0)
 		return;
 	kill(child, SIGTERM);
 	kill(child, SIGCONT);

@@ -124,8 +124,12 @@ main(int argc, char **argv)
 	if (mib == 0 || pipe(down) || pipe(up))
 		return (2);
 	npages = len / (size_t)sysconf(_SC_PAGESIZE);
-	if ((pid = fork()) == 0)
+	if ((pid = fork()) == 0) {
+		/* Keep only our ends, so closing down[1] ends the child. */
+		close(down[1]);
+		close(up[0]);
 		child(len, down[0], up[1]);
+	}
 	if (read(up[0], &c, 1) != 1)
 		return (1);
 
