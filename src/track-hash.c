@@ -699,6 +699,12 @@ hash_collect(struct tracker *tr, struct snapshot *s, char **cause)
 		if (!sv->tracked || sv->is_new || sv->written == NULL)
 			continue;
 		hv = hash_find(hs, &cursor, sv->vma.start, sv->vma.end);
+		/*
+		 * A read-only VMA (tracked with --all) is not hashed: nothing
+		 * writes through it, so it stays clean, as with uffd-wp.
+		 */
+		if (hv == NULL && (~sv->vma.prot & VMA_WRITE))
+			continue;
 		if (hv == NULL || hv->error != 0) {
 			/* Not hashed at the clear (read-only) or unreadable. */
 			sv->error = hv == NULL ? ENODATA : hv->error;

@@ -27,8 +27,11 @@ cache=${SDTOP_VM_CACHE:-$top_builddir/tests/vm/cache}
 qemu=${QEMU:-qemu-system-x86_64}
 qemu_timeout=${SDTOP_VM_TIMEOUT:-240}
 
+# SDTOP_REQUIRE_VM=1 (set by CI, which installs qemu and can download the
+# kernels) turns a skip into a failure, so a missing step cannot hide.
 skip() {
 	echo "SKIP: $*"
+	[ "${SDTOP_REQUIRE_VM:-0}" = 1 ] && { echo "FAIL: SDTOP_REQUIRE_VM is set"; exit 1; }
 	exit 77
 }
 
