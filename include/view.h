@@ -20,6 +20,7 @@
 
 struct replay;
 struct session;
+struct snap_vma;
 struct snapshot;
 
 struct view_options {
@@ -52,6 +53,7 @@ enum view_action {
 	ACT_NONE,
 	ACT_QUIT,
 	ACT_PAUSE,
+	ACT_RESUME,		/* a pause ended: the loop restarts its clock */
 	ACT_CLEAR,
 	ACT_RESCAN,
 	ACT_SLOWER,
@@ -108,6 +110,7 @@ struct view {
 	bool			 unicode;
 	bool			 color;
 	size_t			*order;		/* VMAs shown, in order */
+	int			*title_cols;	/* the title width of each */
 	size_t			 norder;
 	size_t			 order_cap;
 
@@ -133,8 +136,23 @@ void	 view_status(struct view *v, bool error, const char *fmt, ...)
  */
 void	 view_layout(struct view *v, int cols, int height);
 
-/* Rows one VMA takes at a zoom on cols columns: its title and its cells. */
-long	 view_vma_rows(uint64_t npages, uint64_t zoom, int cols);
+/* Columns between a title and the cells that follow it on its row. */
+#define VIEW_TITLE_GAP	2
+
+/*
+ * The title of a VMA (range, perms, size, dirty count, name) into buf;
+ * returns its length, the columns it takes when the name is ASCII.
+ */
+int	 view_title(const struct snap_vma *sv, uint64_t page_size, char *buf,
+	     size_t size);
+
+/*
+ * Rows one VMA takes at a zoom on cols columns, its title taking
+ * title_cols: one when the cells fit on the title's row after
+ * VIEW_TITLE_GAP columns, else the title's row and the rows of cells.
+ */
+long	 view_vma_rows(uint64_t npages, uint64_t zoom, int cols,
+	     int title_cols);
 
 /* Draw everything (curses must be started). */
 void	 view_draw(struct view *v);

@@ -15,23 +15,54 @@
 #include "bitmap.h"
 #include "proc.h"
 #include "replay.h"
+#include "replay-pftrace.h"
 #include "snapshot.h"
 
+/*
+ * Open path; a file whose first line starts with 't' (a JSON object
+ * starts with '{') is read as a page-fault trace, which checks the rest
+ * of that line. Only one byte is looked at so that a pipe works too.
+ */
 int
-replay_open(struct replay *r, const char *path, char **cause)
+replay_open_window(struct replay *r, const char *path, double window,
+    char **cause)
 {
+	int	c;
+
 	memset(r, 0, sizeof *r);
+	r->window = window > 0 ? window : 1;
 	if ((r->f = fopen(path, "r")) == NULL) {
 		*cause = cause_errno(errno, "cannot open %s", path);
 		return (-1);
 	}
-	r->path = strdup(path);
+	if ((r->path = strdup(path)) == NULL) {
+		*cause = cause_fmt("out of memory");
+		replay_close(r);
+		return (-1);
+	}
+	if ((c = getc(r->f)) != EOF && ungetc(c, r->f) == EOF) {
+		*cause = cause_errno(errno, "cannot read %s", path);
+		replay_close(r);
+		return (-1);
+	}
+	if (c == 't' && replay_pftrace_open(r, cause) == -1) {
+		replay_close(r);
+		return (-1);
+	}
 	return (0);
+}
+
+int
+replay_open(struct replay *r, const char *path, char **cause)
+{
+	return (replay_open_window(r, path, 1, cause));
 }
 
 void
 replay_close(struct replay *r)
 {
+	if (r->pft != NULL)
+		replay_pftrace_close(r);
 	if (r->f != NULL)
 		fclose(r->f);
 	free(r->path);
@@ -272,6 +303,8 @@ replay_next(struct replay *r, struct snapshot **out, char **cause)
 	ssize_t	 n;
 
 	*out = NULL;
+	if (r->pft != NULL)
+		return (replay_pftrace_next(r, out, cause));
 	for (;;) {
 		errno = 0;
 		if ((n = getline(&line, &cap, r->f)) == -1) {

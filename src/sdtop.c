@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -299,6 +300,7 @@ install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -478,7 +480,8 @@ run_replay(const struct options *o)
 	char			*cause = NULL;
 	int			 got, rc = 0;
 
-	if (replay_open(&r, o->replay, &cause) == -1) {
+	if (replay_open_window(&r, o->replay, o->s.interval,
+	    &cause) == -1) {
 		fprintf(stderr, "sdtop: %s\n", cause);
 		free(cause);
 		return (EXIT_RUNTIME);
@@ -562,6 +565,8 @@ start_child(char **argv, bool screen, char **cause)
 			}
 		} else
 			dup2(STDERR_FILENO, STDOUT_FILENO);
+		/* It ends with us, even if we are killed or crash. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		/* Wait until the parent traces us, then run the command. */
 		if (read(go[0], &c, 1) != 1)
 			_exit(127);

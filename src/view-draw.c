@@ -5,8 +5,9 @@
  *
  * Units: screen rows and columns; a cell is view.zoom pages; map rows are
  * counted from the first row of the whole map (view.top is the first one
- * shown). Only the visible rows are rendered, so a huge region costs what
- * the screen shows, not what it maps.
+ * shown). A region takes its title's row, then rows of cells; one whose
+ * cells fit after its title takes that row only. Only the visible rows are
+ * rendered, so a huge region costs what the screen shows, not what it maps.
  */
 #include "config.h"
 
@@ -63,7 +64,9 @@ void
 view_free(struct view *v)
 {
 	free(v->order);
+	free(v->title_cols);
 	v->order = NULL;
+	v->title_cols = NULL;
 	v->norder = v->order_cap = 0;
 }
 
@@ -178,8 +181,38 @@ view_cmp_dirty(const void *a, const void *b)
 	return (ia < ib ? -1 : ia > ib);
 }
 
+int
+view_title(const struct snap_vma *sv, uint64_t page_size, char *buf,
+    size_t size)
+{
+	char	b[32], extra[64] = "";
+	int	n;
+
+	if (sv->is_new)
+		snprintf(extra, sizeof extra, "  new region");
+	else if (!sv->tracked)
+		snprintf(extra, sizeof extra, "  untracked");
+	if (sv->error != 0)
+		snprintf(extra, sizeof extra, "  error: %s",
+		    strerror(sv->error));
+	n = snprintf(buf, size, "%016llx-%016llx %s %8llu %s %9s"
+	    " %8llu dirty  %s%s", (unsigned long long)sv->vma.start,
+	    (unsigned long long)sv->vma.end, sv->vma.perms,
+	    (unsigned long long)sv->npages, sv->npages == 1 ? "page " :
+	    "pages",
+	    render_bytes(sv->npages * page_size, b, sizeof b),
+	    (unsigned long long)sv->dirty,
+	    sv->vma.name != NULL && *sv->vma.name != '\0' ? sv->vma.name :
+	    "[anon]", extra);
+	if (n < 0)
+		return (0);
+	if (size > 0 && (size_t)n >= size)
+		n = (int)(size - 1);
+	return (n);
+}
+
 long
-view_vma_rows(uint64_t npages, uint64_t zoom, int cols)
+view_vma_rows(uint64_t npages, uint64_t zoom, int cols, int title_cols)
 {
 	uint64_t	ncells;
 
@@ -188,6 +221,9 @@ view_vma_rows(uint64_t npages, uint64_t zoom, int cols)
 	ncells = render_ncells(npages, zoom);
 	if (ncells == 0)
 		ncells = 1;
+	if (title_cols >= 0 && (uint64_t)title_cols + VIEW_TITLE_GAP +
+	    ncells <= (uint64_t)cols)
+		return (1);
 	return (1 + (long)((ncells + (uint64_t)cols - 1) / (uint64_t)cols));
 }
 
@@ -200,7 +236,7 @@ view_map_rows(const struct view *v, uint64_t zoom, int cols, long limit)
 
 	for (i = 0; i < v->norder && rows <= limit; i++)
 		rows += view_vma_rows(v->snap->vmas[v->order[i]].npages, zoom,
-		    cols);
+		    cols, v->title_cols[i]);
 	return (rows);
 }
 
@@ -210,7 +246,9 @@ view_layout(struct view *v, int cols, int height)
 	const struct snapshot	*s = v->snap;
 	uint64_t		 lo, hi, mid, biggest = 1;
 	size_t			 i, *p;
+	int			*t;
 	long			 maxtop;
+	char			 title[512];
 
 	v->norder = 0;
 	v->map_height = height > 0 ? height : 0;
@@ -220,13 +258,17 @@ view_layout(struct view *v, int cols, int height)
 		return;
 	}
 	if (v->order_cap < s->nvma) {
-		p = reallocarray(v->order, s->nvma, sizeof *p);
-		if (p == NULL) {
+		t = NULL;
+		if ((p = reallocarray(v->order, s->nvma, sizeof *p)) != NULL) {
+			v->order = p;
+			t = reallocarray(v->title_cols, s->nvma, sizeof *t);
+		}
+		if (t == NULL) {
 			view_status(v, true, "out of memory");
 			v->map_rows = 0;
 			return;
 		}
-		v->order = p;
+		v->title_cols = t;
 		v->order_cap = s->nvma;
 	}
 	for (i = 0; i < s->nvma; i++) {
@@ -240,6 +282,9 @@ view_layout(struct view *v, int cols, int height)
 		view_sort_snap = s;
 		qsort(v->order, v->norder, sizeof *v->order, view_cmp_dirty);
 	}
+	for (i = 0; i < v->norder; i++)
+		v->title_cols[i] = view_title(&s->vmas[v->order[i]],
+		    s->page_size, title, sizeof title);
 
 	if (v->autozoom) {
 		/*
@@ -465,40 +510,25 @@ view_draw_history(const struct view *v, int y)
 static void
 view_draw_title(const struct snap_vma *sv, uint64_t page_size, int y)
 {
-	char	line[512], b[32], extra[64] = "";
+	char	line[512];
 
-	if (sv->is_new)
-		snprintf(extra, sizeof extra, "  new region");
-	else if (!sv->tracked)
-		snprintf(extra, sizeof extra, "  untracked");
-	if (sv->error != 0)
-		snprintf(extra, sizeof extra, "  error: %s",
-		    strerror(sv->error));
-	snprintf(line, sizeof line, "%016llx-%016llx %s %8llu %s %9s"
-	    " %8llu dirty  %s%s", (unsigned long long)sv->vma.start,
-	    (unsigned long long)sv->vma.end, sv->vma.perms,
-	    (unsigned long long)sv->npages, sv->npages == 1 ? "page " :
-	    "pages",
-	    render_bytes(sv->npages * page_size, b, sizeof b),
-	    (unsigned long long)sv->dirty,
-	    sv->vma.name != NULL && *sv->vma.name != '\0' ? sv->vma.name :
-	    "[anon]", extra);
+	view_title(sv, page_size, line, sizeof line);
 	view_put(y, 0, sv->error != 0 ? view_error_attr : view_title_attr,
 	    line);
 }
 
-/* One row of cells: cells [from, from + cols) of a VMA. */
+/* One row of cells from column x0: cells [from, ...) of a VMA. */
 static void
 view_draw_cells(const struct snap_vma *sv, uint64_t zoom, uint64_t from,
-    int y)
+    int y, int x0)
 {
 	uint64_t	ncells, cell;
 	enum cell	c;
 	int		x;
 
 	ncells = render_ncells(sv->npages, zoom);
-	move(y, 0);
-	for (x = 0, cell = from; x < COLS && cell < ncells; x++, cell++) {
+	move(y, x0);
+	for (x = x0, cell = from; x < COLS && cell < ncells; x++, cell++) {
 		c = render_cell(sv, cell * zoom, zoom);
 		addch((chtype)(unsigned char)cell_char(c, false) |
 		    view_cell_attr[c]);
@@ -515,7 +545,8 @@ view_draw_map(const struct view *v, int y, int height)
 
 	for (i = 0; i < v->norder && row < v->top + height; i++) {
 		sv = &v->snap->vmas[v->order[i]];
-		rows = view_vma_rows(sv->npages, v->zoom, COLS);
+		rows = view_vma_rows(sv->npages, v->zoom, COLS,
+		    v->title_cols[i]);
 		if (row + rows <= v->top) {
 			row += rows;
 			continue;
@@ -528,10 +559,14 @@ view_draw_map(const struct view *v, int y, int height)
 			if (r == 0)
 				view_draw_title(sv, v->snap->page_size,
 				    y + (int)(row - v->top));
-			else
+			if (rows == 1)
+				view_draw_cells(sv, v->zoom, 0,
+				    y + (int)(row - v->top),
+				    v->title_cols[i] + VIEW_TITLE_GAP);
+			else if (r > 0)
 				view_draw_cells(sv, v->zoom,
 				    (uint64_t)(r - 1) * (uint64_t)COLS,
-				    y + (int)(row - v->top));
+				    y + (int)(row - v->top), 0);
 		}
 	}
 }

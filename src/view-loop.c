@@ -54,6 +54,36 @@ view_catch_tstp(void)
 	sigaction(SIGTSTP, &sa, NULL);
 }
 
+/*
+ * A crash (a bug of ours) must not leave the terminal raw: give it back,
+ * then die of the same signal, with the default action (SA_RESETHAND), as
+ * htop does. endwin() is not async-signal-safe, but the process is lost
+ * anyway and a usable terminal is worth the risk.
+ */
+static void
+view_on_crash(int sig)
+{
+	endwin();
+	raise(sig);
+}
+
+/* Catch the fatal signals of a crash while curses owns the terminal. */
+static void
+view_catch_crash(void)
+{
+	static const int	 fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+				     SIGABRT };
+	struct sigaction	 sa;
+	size_t			 i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = view_on_crash;
+	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+		sigaction(fatal[i], &sa, NULL);
+}
+
 /* Start curses on the terminal; -1 with *cause when there is none. */
 static int
 view_term_start(struct view *v, SCREEN **scr, char **cause)
@@ -92,6 +122,7 @@ view_term_start(struct view *v, SCREEN **scr, char **cause)
 	sigaction(SIGTSTP, NULL, &view_old_tstp);
 	view_tstp = 0;
 	view_catch_tstp();
+	view_catch_crash();
 	return (0);
 }
 
@@ -136,6 +167,37 @@ view_getch(double seconds)
 		ms = 1;
 	timeout(ms);
 	return (getch());
+}
+
+/*
+ * Wait for a key until the deadline (a moment when the cycles are not
+ * running) and do what both loops do alike with it: pause, or say in over
+ * that there is nothing to pause. false when no key came; else true with
+ * the action left to the loop, ACT_RESUME when a pause ends (the loop
+ * then restarts its clock).
+ */
+static bool
+view_next_action(struct view *v, double deadline, const char *paused,
+    const char *over, enum view_action *act)
+{
+	int	key;
+
+	key = view_getch(v->state == VIEW_RUNNING ? deadline - now_mono() : 1);
+	if (key == ERR)
+		return (false);
+	*act = view_key(v, key);
+	if (*act != ACT_PAUSE)
+		return (true);
+	*act = ACT_NONE;
+	if (v->state == VIEW_RUNNING) {
+		v->state = VIEW_PAUSED;
+		view_status(v, false, "%s", paused);
+	} else if (v->state == VIEW_PAUSED) {
+		v->state = VIEW_RUNNING;
+		*act = ACT_RESUME;
+	} else
+		view_status(v, false, "%s", over);
+	return (true);
 }
 
 /* Write a cycle to the recording; a failure shows in the status line. */
@@ -246,11 +308,10 @@ view_live(struct session *s, const struct view_options *o, char **cause)
 	SCREEN			*scr;
 	enum view_action	 act;
 	unsigned long		 cycles = 0;
-	double			 deadline, left;
+	double			 deadline;
 	char			*err = NULL;
 	size_t			 hn;
 	long			 hconv;
-	int			 key;
 
 	view_init(&v);
 	v.pid = s->target.pid;
@@ -284,43 +345,28 @@ view_live(struct session *s, const struct view_options *o, char **cause)
 				break;
 			continue;
 		}
-		left = v.state == VIEW_RUNNING ? deadline - now_mono() : 1;
-		key = view_getch(left);
-		if (key == ERR)
+		if (!view_next_action(&v, deadline, "paused; space resumes",
+		    "the process has exited", &act))
 			continue;
-		act = view_key(&v, key);
+		if (act == ACT_QUIT)
+			break;
+		if (v.state == VIEW_EXITED && (act == ACT_CLEAR ||
+		    act == ACT_RESCAN)) {
+			view_status(&v, false, "the process has exited");
+			act = ACT_NONE;
+		}
 		switch (act) {
-		case ACT_QUIT:
-			goto out;
-		case ACT_PAUSE:
-			if (v.state == VIEW_RUNNING) {
-				v.state = VIEW_PAUSED;
-				view_status(&v, false, "paused; space resumes");
-			} else if (v.state == VIEW_PAUSED) {
-				v.state = VIEW_RUNNING;
-				if (view_live_restart(&v, s, &deadline))
-					view_status(&v, false, "resumed");
-			} else
-				view_status(&v, false, "the process has"
-				    " exited");
+		case ACT_RESUME:
+			if (view_live_restart(&v, s, &deadline))
+				view_status(&v, false, "resumed");
 			break;
 		case ACT_CLEAR:
-			if (v.state == VIEW_EXITED) {
-				view_status(&v, false, "the process has"
-				    " exited");
-				break;
-			}
 			v.state = VIEW_RUNNING;
 			if (view_live_restart(&v, s, &deadline))
 				view_status(&v, false, "cleared: a new cycle"
 				    " starts now");
 			break;
 		case ACT_RESCAN:
-			if (v.state == VIEW_EXITED) {
-				view_status(&v, false, "the process has"
-				    " exited");
-				break;
-			}
 			/*
 			 * A rescan sees part of a cycle: keep its count out
 			 * of the history, which judges whole cycles only.
@@ -354,7 +400,6 @@ view_live(struct session *s, const struct view_options *o, char **cause)
 		if (o->max_cycles != 0 && cycles >= o->max_cycles)
 			break;
 	}
-out:
 	view_term_end(scr);
 	view_free(&v);
 	snapshot_free(cur);
@@ -527,8 +572,7 @@ view_replay(struct replay *r, const struct view_options *o, char **cause)
 	SCREEN			*scr;
 	enum view_action	 act;
 	size_t			 shown = 0;
-	double			 deadline, left;
-	int			 key;
+	double			 deadline;
 
 	view_init(&v);
 	v.replay = true;
@@ -557,25 +601,14 @@ view_replay(struct replay *r, const struct view_options *o, char **cause)
 			view_draw(&v);
 			continue;
 		}
-		left = v.state == VIEW_RUNNING ? deadline - now_mono() : 1;
-		key = view_getch(left);
-		if (key == ERR)
+		if (!view_next_action(&v, deadline, "paused; space plays, . and"
+		    " , step", "at the end; , steps back", &act))
 			continue;
-		act = view_key(&v, key);
+		if (act == ACT_QUIT)
+			break;
 		switch (act) {
-		case ACT_QUIT:
-			goto out;
-		case ACT_PAUSE:
-			if (v.state == VIEW_RUNNING) {
-				v.state = VIEW_PAUSED;
-				view_status(&v, false, "paused; space plays,"
-				    " . and , step");
-			} else if (v.state == VIEW_PAUSED) {
-				v.state = VIEW_RUNNING;
-				deadline = now_mono() + v.interval;
-			} else
-				view_status(&v, false, "at the end; , steps"
-				    " back");
+		case ACT_RESUME:
+			deadline = now_mono() + v.interval;
 			break;
 		case ACT_STEP_NEXT:
 			if (v.state != VIEW_RUNNING && v.state != VIEW_PAUSED)
@@ -612,7 +645,6 @@ view_replay(struct replay *r, const struct view_options *o, char **cause)
 		}
 		view_draw(&v);
 	}
-out:
 	view_term_end(scr);
 	view_free(&v);
 	view_tape_free(&t);

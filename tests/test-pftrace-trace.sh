@@ -136,6 +136,45 @@ n=$(grep -c '^proc ' "$tmp/nof.trace")
 n=$(grep -c '^proc .* fork$' "$tmp/fork.trace")
 [ "$n" -eq 1 ] || bad "fork with -f: $n forked proc records, want 1"
 
+# sdtop --replay shows the stride trace: every window of the region the
+# program reported, merged, gives its row; in windows of 1 s and 0.05 s.
+sdtop="$abs_top_builddir/sdtop"
+pg=$(getconf PAGESIZE)
+set -- $(grep '^expect-row ' "$tmp/stride.out")
+want=$5 s=$((0x$3)) e=$((0x$4))
+for iv in 1 0.05; do
+	if ! "$sdtop" --batch --json -i "$iv" --replay "$tmp/stride.trace" \
+	    >"$tmp/replay.json" 2>"$tmp/replay.err"; then
+		bad "sdtop --replay of the stride trace: $(cat "$tmp/replay.err")"
+		continue
+	fi
+	jq -r --arg s "$(printf '0x%x' "$s")" --arg e "$(printf '0x%x' "$e")" \
+	    'select(.method == "faults") | .vmas[] |
+	    select(.start == $s and .end == $e) | .dirty[] | @tsv' \
+	    "$tmp/replay.json" >"$tmp/ranges" || bad "jq on the replay"
+	: >"$tmp/pages"
+	while read -r a b; do
+		a=$((a)) b=$((b))
+		while [ "$a" -lt "$b" ]; do
+			echo $(((a - s) / pg)) >>"$tmp/pages"
+			a=$((a + pg))
+		done
+	done <"$tmp/ranges"
+	got=$(awk -v n=$(((e - s) / pg)) '{ hit[$1] = 1 }
+	    END { printf "|"; for (i = 0; i < n; i++)
+		printf "%s", (i in hit) ? "X" : "."; printf "|" }' \
+	    "$tmp/pages")
+	[ "$got" = "$want" ] ||
+	    bad "sdtop --replay -i $iv: region $3: got $got, want $want"
+	n=$(jq -s '[.[] | select(.vmas) | .vmas[] |
+	    select(.start == "'"$(printf '0x%x' "$s")"'") | .dirty_pages] | add' \
+	    "$tmp/replay.json")
+	w=$(printf '%s' "$want" | tr -cd X | wc -c)
+	[ "$n" -eq "$w" ] ||
+	    bad "sdtop --replay -i $iv: $n dirty pages counted, want $w"
+done
+echo "checked sdtop --replay of the stride trace"
+
 # The command's exit status is recorded.
 "$bin" "$tmp/false.trace" /bin/false 2>/dev/null
 grep -Eq '^exit [0-9]+ [0-9]+ [0-9]+ exited 1$' "$tmp/false.trace" ||

@@ -82,6 +82,11 @@ keys() {
 row_after() {
 	screen | awk -v pat="$1" 'found { print; exit } index($0, pat) { found = 1 }'
 }
+# The last word of the first screen row containing $1: the cells of a
+# region small enough to have them on its title's row.
+row_end() {
+	screen | awk -v pat="$1" 'index($0, pat) { print $NF; exit }'
+}
 # The screen row number (1-based) of the first row containing $1.
 row_of() {
 	screen | awk -v pat="$1" 'index($0, pat) { print NR; exit }'

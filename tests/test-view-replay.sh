@@ -9,10 +9,10 @@
 # Cycle 4 writes nothing and has converged; cycle 5 says the process exited.
 # The recorded interval is an hour, so nothing moves unless a key says so.
 #
-# Checked: header, region titles, cells at zoom 1, 2 and 4, the new and
-# untracked marks, the ASCII sparkline and the convergence line, stepping,
-# pause, interval keys, sort, filter, help, resize, a tiny terminal,
-# SIGTSTP/SIGCONT, and that q and SIGTERM give the terminal back.
+# Checked: header, region titles, cells at zoom 1, 2 and 4 (below the
+# title, or on its row when they fit after it), the new and untracked marks, the ASCII sparkline and the convergence line, stepping,
+# pause, interval keys, sort, filter, help, resize, a tiny terminal, the
+# mouse wheel, SIGTSTP/SIGCONT, and that q and SIGTERM give the terminal back.
 
 name=test-view-replay
 . "${srcdir:-.}/tests/test-view-lib.sh"
@@ -72,15 +72,19 @@ screen | grep -F "$heap" | grep -q "40 pages.* 10 dirty.*\[heap\]" ||
 want="$(rep 10 X)$(rep 30 .)"
 [ "$(row_after "$heap")" = "$want" ] ||
 	fail "heap cells, cycle 1: '$(row_after "$heap")', want '$want'"
-[ "$(row_after "$anon")" = "...." ] ||
-	fail "anonymous cells, cycle 1: '$(row_after "$anon")'"
+# 4 cells fit after the title (86 columns of 120): one row, the heap's
+# title right below it.
+[ "$(row_end "$anon")" = "...." ] ||
+	fail "anonymous cells, cycle 1: '$(row_end "$anon")'"
+[ "$(row_of "$heap")" -eq $(($(row_of "$anon") + 1)) ] ||
+	fail "the 4-page region takes more than one row"
 
 # --- w: all regions / writable only ---
 screen | grep -qF libtape.so && fail "a read-only region shown by default"
 keys w
 wait_for libtape.so
-[ "$(row_after libtape.so)" = "~~~~" ] ||
-	fail "untracked cells: '$(row_after libtape.so)'"
+[ "$(row_end libtape.so)" = "~~~~" ] ||
+	fail "untracked cells: '$(row_end libtape.so)'"
 keys w
 wait_gone libtape.so
 
@@ -97,15 +101,16 @@ wait_for "by address"
 # --- Z, z, a: zoom out, in, auto ---
 keys Z
 wait_for "1 cell = 2 pages"
+# 40 pages are 20 cells now: they fit after the title.
 want="$(rep 5 X)$(rep 15 .)"
-[ "$(row_after "$heap")" = "$want" ] ||
-	fail "heap at zoom 2: '$(row_after "$heap")', want '$want'"
+[ "$(row_end "$heap")" = "$want" ] ||
+	fail "heap at zoom 2: '$(row_end "$heap")', want '$want'"
 keys Z
 wait_for "1 cell = 4 pages"
 # Pages 8-11 hold 2 written of 4: "most", x.
 want="XXx$(rep 7 .)"
-[ "$(row_after "$heap")" = "$want" ] ||
-	fail "heap at zoom 4: '$(row_after "$heap")', want '$want'"
+[ "$(row_end "$heap")" = "$want" ] ||
+	fail "heap at zoom 4: '$(row_end "$heap")', want '$want'"
 keys z
 wait_for "1 cell = 2 pages"
 keys a
@@ -121,8 +126,8 @@ want="$(rep 4 X)$(rep 16 .)X$(rep 19 .)"
 new="0000000040000000-0000000040008000"
 screen | grep -F "$new" | grep -qF "new region" ||
 	fail "the new region is not marked new"
-[ "$(row_after "$new")" = "++++++++" ] ||
-	fail "new region cells: '$(row_after "$new")'"
+[ "$(row_end "$new")" = "++++++++" ] ||
+	fail "new region cells: '$(row_end "$new")'"
 
 # --- , steps back ---
 keys ,
@@ -131,8 +136,8 @@ keys .
 wait_for "cycle 2 "
 keys .
 wait_for "cycle 3 "
-[ "$(row_after "$new")" = "XXXXXXXX" ] ||
-	fail "cycle 3, new region written: '$(row_after "$new")'"
+[ "$(row_end "$new")" = "XXXXXXXX" ] ||
+	fail "cycle 3, new region written: '$(row_end "$new")'"
 keys .
 wait_for "cycle 4 "
 
@@ -190,6 +195,43 @@ screen | awk 'length($0) > 60 { exit 1 }' || fail "a row wider than 60"
 $T resize-window -t t -x 30 -y 8
 wait_for "terminal too small"
 $T resize-window -t t -x 120 -y 40
+wait_for "[heap]"
+
+# --- the mouse wheel scrolls three rows ---
+# On 80 columns no title leaves room for cells, so at zoom 1 each of the
+# four regions (w: all of them) takes two rows: anon, heap, library, new,
+# 8 map rows of which a 10-row screen shows 3, below the 5 header rows.
+# A wheel turn is what xterm reports in SGR mouse mode (1006): button 65
+# down, 64 up, at a column and row of the map, written into the pane.
+wheel_down=$(printf '\033[<65;10;7M')
+wheel_up=$(printf '\033[<64;10;7M')
+libt="0000000030000000-0000000030004000"
+$T resize-window -t t -x 80 -y 10
+keys w a
+wait_for "all regions"
+wait_for "1 cell = 1 page |"
+[ "$(row_after "not converged yet")" = "" ] && fail "no map below the header"
+row_after "not converged yet" | grep -qF "$anon" ||
+	fail "the map does not start with the first region"
+keys -l "$wheel_down"
+wait_for "$libt"
+# Rows 3-5: the heap's cells (nothing written in cycle 3), the library.
+[ "$(row_after "not converged yet")" = "$(rep 40 .)" ] ||
+	fail "one wheel turn down: '$(row_after "not converged yet")'"
+[ "$(row_of "$libt")" -eq $(($(row_of "not converged yet") + 2)) ] ||
+	fail "one wheel turn down did not scroll three rows"
+keys -l "$wheel_up"
+wait_gone "$libt"
+row_after "not converged yet" | grep -qF "$anon" ||
+	fail "the wheel up did not go back to the first row"
+# Two turns down would be row 6: it stops at the last screen, row 5.
+keys -l "$wheel_down$wheel_down"
+wait_for "$new"
+[ "$(row_after "not converged yet")" = "~~~~" ] ||
+	fail "scrolled past the end: '$(row_after "not converged yet")'"
+keys a w
+$T resize-window -t t -x 120 -y 40
+wait_for "1 cell = 1 page auto | by address | writable"
 wait_for "[heap]"
 
 # --- SIGTSTP gives the terminal back; SIGCONT takes it again ---

@@ -1,0 +1,642 @@
+/*
+ * replay-pftrace.c - a tracepgfault trace read as a recording, one
+ * snapshot per window of trace time, streamed: only the current layout of
+ * the first process and the pages that faulted in the current window are
+ * held, never the whole trace.
+ *
+ * Window k (1-based) covers trace times [(k-1)W, kW) nanoseconds, W the
+ * window. Records are taken in file order: a window closes when the first
+ * record timed at or after its end is read. The snapshot of window k
+ * shows the regions alive at its end, every one tracked (up to
+ * REPLAY_PFTRACE_MAX_PAGES pages), a page marked written when a fault of
+ * any kind (read, write, exec, unknown) completed on it in the window.
+ * No region is "new": that flag means "not judged this cycle" (a live
+ * method cannot tell the writes to a region born since its clear), while
+ * a trace has every fault of a region added in the window, which it
+ * shows and counts. Faults are remembered as (region
+ * id, page number) pairs, so that a region resized, split or merged in
+ * the window keeps the pages that faulted in it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bitmap.h"
+#include "history.h"
+#include "proc.h"
+#include "pftrace.h"
+#include "replay.h"
+#include "replay-pftrace.h"
+#include "snapshot.h"
+
+/* One page that faulted: in region id (0: in none when it faulted). */
+struct pft_fault {
+	uint64_t	 id;
+	uint64_t	 page;		/* address >> page_shift() */
+};
+
+/* A region of the first process, as the trace's records left it. */
+struct pft_region {
+	uint64_t	 id;
+	struct vma	 vma;		/* owns its name */
+};
+
+struct replay_pftrace {
+	struct pftrace_reader	 rd;
+	bool			 rd_open;
+	off_t			 pos;		/* where the stream stopped */
+	uint64_t		 window_ns;
+
+	int			 pid;		/* the first process; 0 before */
+	int			 threads;	/* its live threads */
+	char			 comm[32];
+	bool			 exited;	/* its last thread has gone */
+	bool			 done;		/* the exited snapshot is out */
+	unsigned long		 served;	/* snapshots read so far */
+
+	struct pft_region	*reg;		/* sorted by start when sorted */
+	size_t			 nreg, capreg;
+	bool			 sorted;
+
+	struct pft_fault	*fl;		/* this window's faults */
+	size_t			 nfl, capfl;
+
+	unsigned long		 cur;		/* the window being read */
+	struct pf_rec		 pending;	/* read, of a later window */
+	bool			 have_pending;
+	struct history		 hist;
+};
+
+/* Reset the state to just before the first record after the header. */
+static void
+pft_reset(struct replay_pftrace *p)
+{
+	size_t	i;
+
+	for (i = 0; i < p->nreg; i++)
+		vma_free(&p->reg[i].vma);
+	p->nreg = 0;
+	p->nfl = 0;
+	p->pid = 0;
+	p->threads = 0;
+	p->exited = p->done = false;
+	p->served = 0;
+	p->sorted = true;
+	p->cur = 1;
+	if (p->have_pending)
+		pftrace_rec_free(&p->pending);
+	p->have_pending = false;
+	history_reset(&p->hist);
+}
+
+/* Open the reader at the start of r->f: the header line is checked. */
+static int
+pft_start(struct replay *r, char **cause)
+{
+	struct replay_pftrace	*p = r->pft;
+	char			*why = NULL;
+
+	if (p->rd_open) {
+		pftrace_reader_close(&p->rd);
+		p->rd_open = false;
+	}
+	if (pftrace_reader_open(&p->rd, r->f, &why) == -1) {
+		*cause = cause_fmt("%s:%s", r->path, strncmp(why, "line ", 5) ==
+		    0 ? why + 5 : why);
+		free(why);
+		return (-1);
+	}
+	p->rd_open = true;
+	pft_reset(p);
+	r->line = 0;
+	p->pos = ftello(r->f);
+	return (0);
+}
+
+int
+replay_pftrace_open(struct replay *r, char **cause)
+{
+	struct replay_pftrace	*p;
+
+	if ((p = calloc(1, sizeof *p)) == NULL) {
+		*cause = cause_fmt("out of memory");
+		return (-1);
+	}
+	r->pft = p;
+	history_init(&p->hist, HISTORY_WINDOW, HISTORY_TOLERANCE);
+	p->window_ns = (uint64_t)(r->window * 1e9 + 0.5);
+	if (p->window_ns == 0)
+		p->window_ns = 1;
+	return (pft_start(r, cause));
+}
+
+void
+replay_pftrace_close(struct replay *r)
+{
+	struct replay_pftrace	*p = r->pft;
+
+	if (p == NULL)
+		return;
+	pft_reset(p);
+	if (p->rd_open)
+		pftrace_reader_close(&p->rd);
+	history_free(&p->hist);
+	free(p->reg);
+	free(p->fl);
+	free(p);
+	r->pft = NULL;
+}
+
+/* "FILE:LINE: reason" for the line last read. */
+static char *
+pft_error(struct replay *r, const char *why)
+{
+	return (cause_fmt("%s:%lu: %s", r->path, r->pft->rd.line, why));
+}
+
+/* The window (1-based) of a trace time. */
+static unsigned long
+pft_window_of(const struct replay_pftrace *p, uint64_t t)
+{
+	return ((unsigned long)(t / p->window_ns) + 1);
+}
+
+static int
+pft_region_cmp(const void *a, const void *b)
+{
+	const struct pft_region	*x = a, *y = b;
+
+	return (x->vma.start < y->vma.start ? -1 : x->vma.start > y->vma.start);
+}
+
+static int
+pft_fault_cmp(const void *a, const void *b)
+{
+	const struct pft_fault	*x = a, *y = b;
+
+	if (x->id != y->id)
+		return (x->id < y->id ? -1 : 1);
+	return (x->page < y->page ? -1 : x->page > y->page);
+}
+
+/* The index of region id, or -1. */
+static long
+pft_find_id(const struct replay_pftrace *p, uint64_t id)
+{
+	size_t	i;
+
+	for (i = 0; i < p->nreg; i++) {
+		if (p->reg[i].id == id)
+			return ((long)i);
+	}
+	return (-1);
+}
+
+/* The region holding address a (the layout sorted), or NULL. */
+static struct pft_region *
+pft_find_addr(struct replay_pftrace *p, uint64_t a)
+{
+	size_t	lo = 0, hi = p->nreg, mid;
+
+	if (!p->sorted) {
+		qsort(p->reg, p->nreg, sizeof *p->reg, pft_region_cmp);
+		p->sorted = true;
+	}
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (p->reg[mid].vma.start <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || a >= p->reg[lo - 1].vma.end)
+		return (NULL);
+	return (&p->reg[lo - 1]);
+}
+
+/* Sort the window's faults and drop repeats. */
+static void
+pft_faults_compact(struct replay_pftrace *p)
+{
+	size_t	i, n = 0;
+
+	qsort(p->fl, p->nfl, sizeof *p->fl, pft_fault_cmp);
+	for (i = 0; i < p->nfl; i++) {
+		if (n > 0 && pft_fault_cmp(&p->fl[n - 1], &p->fl[i]) == 0)
+			continue;
+		p->fl[n++] = p->fl[i];
+	}
+	p->nfl = n;
+}
+
+/* Remember a fault; when full, drop repeats before growing. */
+static int
+pft_fault_push(struct replay_pftrace *p, uint64_t id, uint64_t page)
+{
+	size_t	 cap;
+	void	*q;
+
+	if (p->nfl == p->capfl) {
+		if (p->nfl > 0)
+			pft_faults_compact(p);
+		if (p->capfl == 0 || p->nfl > p->capfl / 4 * 3) {
+			cap = p->capfl == 0 ? 1024 : p->capfl * 2;
+			q = reallocarray(p->fl, cap, sizeof *p->fl);
+			if (q == NULL)
+				return (-1);
+			p->fl = q;
+			p->capfl = cap;
+		}
+	}
+	p->fl[p->nfl++] = (struct pft_fault){ id, page };
+	return (0);
+}
+
+/* Give the faults of region from in pages [lo, hi) to region to. */
+static void
+pft_faults_move(struct replay_pftrace *p, uint64_t from, uint64_t to,
+    uint64_t lo, uint64_t hi)
+{
+	size_t	i;
+
+	for (i = 0; i < p->nfl; i++) {
+		if (p->fl[i].id == from && p->fl[i].page >= lo &&
+		    p->fl[i].page < hi)
+			p->fl[i].id = to;
+	}
+}
+
+/* Apply an add record of the first process. */
+static int
+pft_add(struct replay *r, const struct pf_rec *rec, char **cause)
+{
+	struct replay_pftrace	*p = r->pft;
+	struct pft_region	*g;
+	size_t			 cap;
+	void			*q;
+	unsigned		 shift = page_shift();
+
+	if (pft_find_id(p, rec->id) != -1) {
+		*cause = pft_error(r, "a region id added twice");
+		return (-1);
+	}
+	if (p->nreg == p->capreg) {
+		cap = p->capreg == 0 ? 64 : p->capreg * 2;
+		if ((q = reallocarray(p->reg, cap, sizeof *p->reg)) == NULL)
+			goto nomem;
+		p->reg = q;
+		p->capreg = cap;
+	}
+	g = &p->reg[p->nreg];
+	memset(g, 0, sizeof *g);
+	if (vma_copy(&g->vma, &rec->vma) == -1)
+		goto nomem;
+	g->id = rec->id;
+	p->nreg++;
+	p->sorted = false;
+	if (rec->link != 0)
+		pft_faults_move(p, rec->link, rec->id,
+		    rec->vma.start >> shift, rec->vma.end >> shift);
+	return (0);
+
+nomem:
+	*cause = pft_error(r, "out of memory");
+	return (-1);
+}
+
+/* Apply a change record: new geometry, same backing and name. */
+static int
+pft_change(struct replay *r, const struct pf_rec *rec, char **cause)
+{
+	struct replay_pftrace	*p = r->pft;
+	struct vma		*v;
+	long			 i;
+
+	if ((i = pft_find_id(p, rec->id)) == -1) {
+		*cause = pft_error(r, "a change of a region that is not there");
+		return (-1);
+	}
+	v = &p->reg[i].vma;
+	v->start = rec->vma.start;
+	v->end = rec->vma.end;
+	v->offset = rec->vma.offset;
+	v->prot = rec->vma.prot;
+	memcpy(v->perms, rec->vma.perms, sizeof v->perms);
+	p->sorted = false;
+	return (0);
+}
+
+/*
+ * Apply a remove record. The removes of the process's exit are not
+ * applied: the last snapshot shows the layout the process died with.
+ */
+static int
+pft_remove(struct replay *r, const struct pf_rec *rec, char **cause)
+{
+	struct replay_pftrace	*p = r->pft;
+	long			 i;
+
+	if ((i = pft_find_id(p, rec->id)) == -1) {
+		*cause = pft_error(r, "a remove of a region that is not there");
+		return (-1);
+	}
+	if (strcmp(rec->cause, "exit") == 0)
+		return (0);
+	if (rec->link != 0)
+		pft_faults_move(p, rec->id, rec->link, 0, UINT64_MAX);
+	vma_free(&p->reg[i].vma);
+	p->reg[i] = p->reg[--p->nreg];
+	p->sorted = false;
+	return (0);
+}
+
+/* Apply one record (of the current window) to the state. */
+static int
+pft_apply(struct replay *r, const struct pf_rec *rec, char **cause)
+{
+	struct replay_pftrace	*p = r->pft;
+	struct pft_region	*g;
+	const char		*s, *e, *slash;
+	uint64_t		 v;
+	char			*end;
+
+	if (rec->type == PFR_INFO) {
+		if (strcmp(rec->key, "page_size") == 0) {
+			errno = 0;
+			v = strtoull(rec->value, &end, 10);
+			if (errno != 0 || *end != '\0' || v != page_size()) {
+				*cause = pft_error(r, "the trace's page size "
+				    "is not this machine's");
+				return (-1);
+			}
+		} else if (strcmp(rec->key, "command") == 0) {
+			/* The name of the program, as the kernel's comm. */
+			s = rec->value;
+			e = s + strcspn(s, " ");
+			for (slash = s; slash < e; slash++) {
+				if (*slash == '/')
+					s = slash + 1;
+			}
+			snprintf(p->comm, 16, "%.*s", (int)(e - s), s);
+		}
+		return (0);
+	}
+	if (rec->type == PFR_PROC) {
+		if (p->pid == 0)
+			p->pid = rec->pid;
+		return (0);
+	}
+	if (p->pid == 0 || rec->pid != p->pid || p->exited)
+		return (0);
+	switch (rec->type) {
+	case PFR_THREAD:
+		p->threads++;
+		return (0);
+	case PFR_EXIT:
+		if (--p->threads <= 0)
+			p->exited = true;
+		return (0);
+	case PFR_ADD:
+		return (pft_add(r, rec, cause));
+	case PFR_CHANGE:
+		return (pft_change(r, rec, cause));
+	case PFR_REMOVE:
+		return (pft_remove(r, rec, cause));
+	case PFR_FAULT:
+		/* A fault that did not complete touched no page. */
+		if (rec->sev == PF_SEV_NONE)
+			return (0);
+		g = pft_find_addr(p, rec->addr);
+		if (pft_fault_push(p, g != NULL ? g->id : 0,
+		    rec->addr >> page_shift()) == -1) {
+			*cause = pft_error(r, "out of memory");
+			return (-1);
+		}
+		return (0);
+	default:
+		return (0);
+	}
+}
+
+/* Mark the faults of this window in region g of s (VMA i). */
+static void
+pft_mark(struct replay_pftrace *p, struct snap_vma *sv,
+    const struct pft_region *g)
+{
+	struct pft_fault	 key;
+	size_t			 lo = 0, hi = p->nfl, mid;
+	uint64_t		 first, last;
+	unsigned		 shift = page_shift();
+
+	first = g->vma.start >> shift;
+	last = g->vma.end >> shift;
+	key = (struct pft_fault){ g->id, first };
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (pft_fault_cmp(&p->fl[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < p->nfl && p->fl[lo].id == g->id &&
+	    p->fl[lo].page < last; lo++)
+		bitmap_set(sv->written, p->fl[lo].page - first);
+}
+
+/*
+ * The snapshot of the current window (NULL when build is false), then
+ * start the next window. -1 only when out of memory.
+ */
+static int
+pft_close_window(struct replay *r, bool build, struct snapshot **out)
+{
+	struct replay_pftrace	*p = r->pft;
+	struct snapshot		*s = NULL;
+	struct pft_region	*g;
+	struct snap_vma		*sv;
+	size_t			 i, k;
+	bool			 tracked;
+
+	*out = NULL;
+	if (!build)
+		goto next;
+	if (!p->sorted) {
+		qsort(p->reg, p->nreg, sizeof *p->reg, pft_region_cmp);
+		p->sorted = true;
+	}
+	pft_faults_compact(p);
+	if ((s = snapshot_new(p->nreg)) == NULL)
+		return (-1);
+	s->cycle = p->cur;
+	s->pid = p->pid;
+	snprintf(s->comm, sizeof s->comm, "%s", p->comm);
+	snprintf(s->method, sizeof s->method, "faults");
+	s->interval = r->window;
+	s->time = (double)p->cur * r->window;
+	for (i = 0; i < p->nreg; i++) {
+		g = &p->reg[i];
+		tracked = vma_pages(&g->vma) <= REPLAY_PFTRACE_MAX_PAGES;
+		if (snapshot_set_vma(s, i, &g->vma, tracked, false) == -1) {
+			snapshot_free(s);
+			return (-1);
+		}
+		if (tracked)
+			pft_mark(p, &s->vmas[i], g);
+	}
+	/* Faults in no region then (a stack growing): by address now. */
+	for (k = 0; k < p->nfl && p->fl[k].id == 0; k++) {
+		if ((g = pft_find_addr(p, p->fl[k].page << page_shift())) ==
+		    NULL)
+			continue;
+		sv = &s->vmas[g - p->reg];
+		if (sv->written != NULL)
+			bitmap_set(sv->written, p->fl[k].page -
+			    (g->vma.start >> page_shift()));
+	}
+	snapshot_count(s);
+	if (history_push(&p->hist, s->dirty_pages) == -1) {
+		snapshot_free(s);
+		return (-1);
+	}
+	s->converged = history_converged(&p->hist);
+	*out = s;
+next:
+	p->nfl = 0;
+	p->cur++;
+	return (0);
+}
+
+/* The snapshot that says the first process has gone. */
+static struct snapshot *
+pft_exited(struct replay *r)
+{
+	struct replay_pftrace	*p = r->pft;
+	struct snapshot		*s;
+
+	if ((s = snapshot_new(0)) == NULL)
+		return (NULL);
+	s->cycle = p->cur;
+	s->pid = p->pid;
+	snprintf(s->comm, sizeof s->comm, "%s", p->comm);
+	snprintf(s->method, sizeof s->method, "faults");
+	s->interval = r->window;
+	s->time = (double)(p->cur - 1) * r->window;
+	s->exited = true;
+	return (s);
+}
+
+/*
+ * Read on to the next snapshot: 1 with *out (NULL when build is false),
+ * 0 when there is none left, -1 with *cause.
+ */
+static int
+pft_step(struct replay *r, bool build, struct snapshot **out, char **cause)
+{
+	struct replay_pftrace	*p = r->pft;
+	struct pf_rec		 rec;
+	char			*why;
+	int			 rc;
+
+	*out = NULL;
+	if (p->done)
+		goto drain;
+	if (p->exited) {
+		/* The window of the exit is out: say the process has gone. */
+		p->done = true;
+		if (build && (*out = pft_exited(r)) == NULL)
+			goto nomem;
+		return (1);
+	}
+	for (;;) {
+		if (p->have_pending) {
+			rec = p->pending;
+			p->have_pending = false;
+		} else if ((rc = pftrace_read(&p->rd, &rec, cause)) != 1) {
+			if (rc == 0)
+				*cause = cause_fmt("line %lu: the trace ends "
+				    "early", p->rd.line);
+			goto bad;
+		}
+		if (p->pid != 0 && rec.type != PFR_INFO &&
+		    pft_window_of(p, rec.time) > p->cur) {
+			/* The current window is over; keep the record. */
+			p->pending = rec;
+			p->have_pending = true;
+			break;
+		}
+		if (rec.type == PFR_END) {
+			pftrace_rec_free(&rec);
+			if (p->pid == 0) {
+				*cause = pft_error(r, "the trace records no "
+				    "process");
+				return (-1);
+			}
+			/* Still there at the end: it has gone with it. */
+			p->exited = true;
+			break;
+		}
+		rc = pft_apply(r, &rec, cause);
+		pftrace_rec_free(&rec);
+		if (rc == -1)
+			return (-1);
+		if (p->exited)
+			break;
+	}
+	if (pft_close_window(r, build, out) == -1)
+		goto nomem;
+	return (1);
+
+drain:
+	/* After the last snapshot: check the rest of the file. */
+	while ((rc = pftrace_read(&p->rd, &rec, cause)) == 1)
+		pftrace_rec_free(&rec);
+	if (rc == 0)
+		return (0);
+bad:
+	why = *cause;
+	*cause = cause_fmt("%s:%s", r->path, strncmp(why, "line ", 5) == 0 ?
+	    why + 5 : why);
+	free(why);
+	return (-1);
+nomem:
+	*cause = pft_error(r, "out of memory");
+	return (-1);
+}
+
+int
+replay_pftrace_next(struct replay *r, struct snapshot **out, char **cause)
+{
+	struct replay_pftrace	*p = r->pft;
+	struct snapshot		*skip;
+	unsigned long		 want = r->line + 1;
+	int			 rc;
+
+	*out = NULL;
+	if (want <= p->served) {
+		/* An earlier window: read the trace again from its start. */
+		if (fseeko(r->f, 0, SEEK_SET) == -1) {
+			*cause = cause_errno(errno, "%s", r->path);
+			return (-1);
+		}
+		if (pft_start(r, cause) == -1)
+			return (-1);
+	} else if (ftello(r->f) != p->pos &&
+	    fseeko(r->f, p->pos, SEEK_SET) == -1) {
+		*cause = cause_errno(errno, "%s", r->path);
+		return (-1);
+	}
+	while (p->served + 1 < want) {
+		if ((rc = pft_step(r, false, &skip, cause)) != 1)
+			return (rc);
+		p->served++;
+	}
+	if ((rc = pft_step(r, true, out, cause)) == 1) {
+		p->served++;
+		r->line = want;
+	}
+	p->pos = ftello(r->f);
+	return (rc);
+}

@@ -1,0 +1,246 @@
+/*
+ * test-view.c - the layout of the region map, without a terminal: how
+ * many rows each region takes (one when its cells fit after its title),
+ * the total the scrolling works on, and the zoom auto-zoom picks.
+ *
+ * Units: screen columns and map rows; 4 KiB pages.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "maps.h"
+#include "snapshot.h"
+#include "view.h"
+
+/*
+ * The title of a region named name is this wide: two 16-digit addresses
+ * and a dash (33), " rw-p" (5), " %8llu" pages (9), " pages" (6),
+ * " %9s" bytes (10), " %8llu" (9), " dirty  " (8), then the name.
+ */
+#define TITLE_FIXED	80
+
+/* A snapshot of the regions {start, pages, perms, name, tracked}. */
+struct region {
+	uint64_t	 start;
+	uint64_t	 pages;
+	const char	*perms;
+	const char	*name;
+	bool		 tracked;
+};
+
+static struct snapshot *
+snap_make(const struct region *r, size_t n)
+{
+	struct snapshot	*s;
+	struct vma	 v;
+	size_t		 i;
+
+	s = snapshot_new(n);
+	assert_non_null(s);
+	s->page_size = 4096;
+	for (i = 0; i < n; i++) {
+		memset(&v, 0, sizeof v);
+		v.start = r[i].start;
+		v.end = r[i].start + r[i].pages * 4096;
+		snprintf(v.perms, sizeof v.perms, "%s", r[i].perms);
+		v.prot = (r[i].perms[0] == 'r' ? VMA_READ : 0) |
+		    (r[i].perms[1] == 'w' ? VMA_WRITE : 0);
+		v.name = (char *)r[i].name;
+		assert_int_equal(snapshot_set_vma(s, i, &v, r[i].tracked,
+		    false), 0);
+	}
+	snapshot_count(s);
+	return (s);
+}
+
+static void
+view_vma_rows__cells_fit_after_title__one_row(void **state)
+{
+	(void)state;
+	/* 86 + 2 + 32 = 120: the last cell ends at the screen's edge. */
+	assert_int_equal(view_vma_rows(32, 1, 120, 86), 1);
+	assert_int_equal(view_vma_rows(1, 1, 120, 86), 1);
+	/* One cell more and the cells go below the title. */
+	assert_int_equal(view_vma_rows(33, 1, 120, 86), 2);
+	/* Zoomed out, 64 pages are 32 cells: one row again. */
+	assert_int_equal(view_vma_rows(64, 2, 120, 86), 1);
+}
+
+static void
+view_vma_rows__wide_region__title_then_wrapped_cells(void **state)
+{
+	(void)state;
+	/* 300 cells on 120 columns: 3 rows of cells under the title. */
+	assert_int_equal(view_vma_rows(300, 1, 120, 86), 4);
+	assert_int_equal(view_vma_rows(240, 1, 120, 86), 3);
+	assert_int_equal(view_vma_rows(241, 1, 120, 86), 4);
+	/* At zoom 4 they are 75 cells: too many after the title. */
+	assert_int_equal(view_vma_rows(300, 4, 120, 86), 2);
+}
+
+static void
+view_vma_rows__title_wider_than_screen__never_one_row(void **state)
+{
+	(void)state;
+	assert_int_equal(view_vma_rows(1, 1, 60, 86), 2);
+	assert_int_equal(view_vma_rows(1, 1, 88, 86), 2);
+	assert_int_equal(view_vma_rows(1, 1, 89, 86), 1);
+	/* No columns at all still gives a row per cell, not a division by 0. */
+	assert_int_equal(view_vma_rows(3, 1, 0, 86), 4);
+}
+
+static void
+view_title__width_is_the_fixed_part_and_the_name(void **state)
+{
+	const struct region	 r[] = {
+		{ 0x10000000, 4, "rw-p", "", true },
+		{ 0x20000000, 40, "rw-p", "[heap]", true },
+		{ 0x30000000, 4, "r--p", "/usr/lib/libtape.so", false },
+	};
+	struct snapshot		*s;
+	char			 buf[512];
+	int			 n;
+
+	(void)state;
+	s = snap_make(r, 3);
+	n = view_title(&s->vmas[0], s->page_size, buf, sizeof buf);
+	assert_int_equal(n, (int)strlen(buf));
+	assert_int_equal(n, TITLE_FIXED + 6);
+	assert_non_null(strstr(buf, "0000000010000000-0000000010004000 rw-p"));
+	assert_non_null(strstr(buf, " 4 pages  16.0 KiB "));
+	assert_non_null(strstr(buf, "[anon]"));
+
+	n = view_title(&s->vmas[1], s->page_size, buf, sizeof buf);
+	assert_int_equal(n, TITLE_FIXED + 6);
+	assert_non_null(strstr(buf, "[heap]"));
+
+	/* An untracked region says so after its name. */
+	n = view_title(&s->vmas[2], s->page_size, buf, sizeof buf);
+	assert_int_equal(n, TITLE_FIXED + 19 + 11);
+	assert_non_null(strstr(buf, "libtape.so  untracked"));
+
+	/* A short buffer is cut, and the width says what it holds. */
+	n = view_title(&s->vmas[2], s->page_size, buf, 20);
+	assert_int_equal(n, 19);
+	assert_int_equal((int)strlen(buf), 19);
+	snapshot_free(s);
+}
+
+static void
+view_layout__map_rows_add_up_the_regions(void **state)
+{
+	const struct region	 r[] = {
+		{ 0x10000000, 4, "rw-p", "", true },		/* 1 row */
+		{ 0x20000000, 40, "rw-p", "[heap]", true },	/* 2 rows */
+		{ 0x30000000, 4, "r--p", "/usr/lib/libtape.so", false },
+		{ 0x40000000, 300, "rw-p", "", true },		/* 4 rows */
+	};
+	struct snapshot		*s;
+	struct view		 v;
+
+	(void)state;
+	s = snap_make(r, 4);
+	view_init(&v);
+	v.snap = s;
+	v.autozoom = false;
+	v.zoom = 1;
+	view_layout(&v, 120, 30);
+	assert_int_equal(v.norder, 3);
+	assert_int_equal(v.title_cols[0], TITLE_FIXED + 6);
+	assert_int_equal(v.map_rows, 1 + 2 + 4);
+
+	/* All regions: the untracked library fits on its title's row. */
+	v.writable_only = false;
+	view_layout(&v, 120, 30);
+	assert_int_equal(v.norder, 4);
+	assert_int_equal(v.map_rows, 1 + 2 + 1 + 4);
+
+	/* On 60 columns no title leaves room: 2, 2, 2 and 1 + 5 rows. */
+	view_layout(&v, 60, 30);
+	assert_int_equal(v.map_rows, 2 + 2 + 2 + 6);
+	view_free(&v);
+	snapshot_free(s);
+}
+
+static void
+view_layout__top_stays_within_the_last_screen(void **state)
+{
+	const struct region	 r[] = {
+		{ 0x10000000, 4, "rw-p", "", true },
+		{ 0x40000000, 300, "rw-p", "", true },
+	};
+	struct snapshot		*s;
+	struct view		 v;
+
+	(void)state;
+	s = snap_make(r, 2);
+	view_init(&v);
+	v.snap = s;
+	v.autozoom = false;
+	v.top = 100;
+	view_layout(&v, 120, 2);
+	assert_int_equal(v.map_rows, 1 + 4);
+	assert_int_equal(v.top, 5 - 2);
+	/* A screen taller than the map shows it from its first row. */
+	view_layout(&v, 120, 10);
+	assert_int_equal(v.top, 0);
+	view_free(&v);
+	snapshot_free(s);
+}
+
+static void
+view_layout__autozoom__smallest_zoom_that_fits(void **state)
+{
+	const struct region	 r[] = {
+		{ 0x10000000, 1000, "rw-p", "", true },
+	};
+	struct snapshot		*s;
+	struct view		 v;
+
+	(void)state;
+	s = snap_make(r, 1);
+	view_init(&v);
+	v.snap = s;
+	/*
+	 * Three rows: zoom 4 makes 250 cells (3 rows under the title),
+	 * zoom 5 makes 200 (2 rows).
+	 */
+	view_layout(&v, 120, 3);
+	assert_int_equal(v.zoom, 5);
+	assert_int_equal(v.map_rows, 3);
+	/* Room for everything: a page a cell. */
+	view_layout(&v, 120, 20);
+	assert_int_equal(v.zoom, 1);
+	assert_int_equal(v.map_rows, 1 + 9);
+	view_free(&v);
+	snapshot_free(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(view_vma_rows__cells_fit_after_title__one_row),
+		cmocka_unit_test(
+		    view_vma_rows__wide_region__title_then_wrapped_cells),
+		cmocka_unit_test(
+		    view_vma_rows__title_wider_than_screen__never_one_row),
+		cmocka_unit_test(
+		    view_title__width_is_the_fixed_part_and_the_name),
+		cmocka_unit_test(view_layout__map_rows_add_up_the_regions),
+		cmocka_unit_test(
+		    view_layout__top_stays_within_the_last_screen),
+		cmocka_unit_test(
+		    view_layout__autozoom__smallest_zoom_that_fits),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
