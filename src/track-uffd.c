@@ -631,15 +631,6 @@ fail:
 	return (-1);
 }
 
-/*
- * The largest VMA write-protected, in pages (16 GiB). Protecting a range
- * with WP_UNPOPULATED fills its holes with markers, so page tables get
- * built for all of it: 2 MiB of them per GiB of address space. A sanitizer's
- * multi-terabyte shadow reservation would cost the target gigabytes, so
- * such VMAs are left alone and shown as not tracked (EFBIG).
- */
-#define UFFD_MAX_PAGES	(UINT64_C(1) << 22)
-
 /* Register the VMAs not yet registered, then write-protect them all. */
 static int
 uffd_start_cycle(struct tracker *tr, const struct vma_list *vl, char **cause)
@@ -676,8 +667,6 @@ uffd_start_cycle(struct tracker *tr, const struct vma_list *vl, char **cause)
 		nr[n].end = v->end;
 		if ((old = uffd_find(st, v->start, v->end)) != NULL)
 			nr[n].error = old->error;
-		else if (vma_pages(v) > UFFD_MAX_PAGES)
-			nr[n].error = EFBIG;
 		else
 			nr[n].error = uffd_register(st->fd, v->start, v->end);
 		if (nr[n].error == ESRCH) {
