@@ -68,6 +68,17 @@ session_open(struct session *s, const struct session_options *o,
 		goto fail;
 	}
 
+	/* Reading maps needs the same right as every method: say so first. */
+	if (maps_read(&s->target, &s->at_clear, cause) == -1) {
+		if (errno == EACCES || errno == EPERM) {
+			free(*cause);
+			*cause = cause_fmt("no permission to watch process %ld "
+			    "(%s): run sdtop as its owner or as root",
+			    (long)o->pid, s->comm);
+		}
+		goto fail;
+	}
+
 	if (o->method == NULL || strcmp(o->method, "auto") == 0) {
 		if ((m = track_choose(&s->target, &why)) == NULL) {
 			*cause = cause_fmt("no tracking method works here: %s",
@@ -100,6 +111,7 @@ session_open(struct session *s, const struct session_options *o,
 	return (0);
 
 fail:
+	vma_list_free(&s->at_clear);
 	if (why_method != NULL) {
 		free(*why_method);
 		*why_method = NULL;
