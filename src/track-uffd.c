@@ -678,6 +678,20 @@ uffd_start_cycle(struct tracker *tr, const struct vma_list *vl, char **cause)
 		}
 		n++;
 	}
+	/*
+	 * Every range busy: another userfaultfd (another sdtop) already
+	 * write-protects this process. One of them must watch it, not both.
+	 */
+	for (i = 0; i < n && nr[i].error == EBUSY; i++)
+		;
+	if (n > 0 && i == n) {
+		free(nr);
+		*cause = cause_fmt("uffd-wp: the memory of PID %ld is already "
+		    "write-protected by another userfaultfd (is another sdtop "
+		    "watching it?)", (long)st->pid);
+		errno = EBUSY;
+		return (-1);
+	}
 	free(st->r);
 	st->r = nr;
 	st->n = n;

@@ -189,6 +189,28 @@ start_workload && {
 	echo "sdtop SIGTERMed: checked"
 }
 
+# A second sdtop on a process the first one watches: it fails with one
+# clear line, and the first goes on exact.
+start_workload && {
+	next_phase 1
+	bg_sdtop "$T/a.jsonl" -n 8 -i 0.2 "$WPID"
+	sleep 0.7
+	"$SDTOP" --batch --json -m uffd-wp -n 2 -i 0.2 "$WPID" \
+	    > "$T/b.jsonl" 2> "$T/b.err"
+	st=$?
+	[ $st -eq 1 ] && [ "$(wc -l < "$T/b.err")" -eq 1 ] &&
+	    grep -q "already write-protected" "$T/b.err" ||
+	    fail "second sdtop: status $st: $(cat "$T/b.err")"
+	wait "$SPID"
+	st=$?
+	SPID=
+	[ $st -eq 0 ] || fail "first sdtop: status $st: $(cat "$T/err")"
+	gt "first sdtop beside a second" "$(phase_line 1)" "$T/a.jsonl"
+	no_uffd "$WPID" "two sdtops"
+	check_alive "after two sdtops"
+	echo "a second sdtop on the same process: checked"
+}
+
 # The workload exits during the run: status 0, last object "exited": true.
 start_workload && {
 	next_phase 1
