@@ -53,8 +53,9 @@ struct snapshot	*snapshot_new(size_t n);
 void		 snapshot_free(struct snapshot *s);
 
 /*
- * Set up VMA i of s from v: copy it, and allocate its written and present
- * bitmaps when tracked. -1 on allocation failure.
+ * Set up VMA i of s from v: copy it, and allocate its written bitmap when
+ * tracked (a method that knows which pages are present allocates present
+ * itself). -1 on allocation failure.
  */
 int		 snapshot_set_vma(struct snapshot *s, size_t i,
 		     const struct vma *v, bool tracked, bool is_new);

@@ -157,6 +157,23 @@ inject_gone(struct inject *in)
 	return (-1);
 }
 
+/*
+ * Wait for the next stop of the thread: 0 with *status when it stopped,
+ * -1 with errno otherwise (ESRCH, its last report collected, when it died).
+ */
+static int
+inject_next_stop(struct inject *in, int *status)
+{
+	for (;;) {
+		if (inject_wait(in->tid, status, INJECT_STOP_MS) == -1)
+			return (errno == ESRCH ? inject_gone(in) : -1);
+		if (inject_status_gone(*status))
+			return (inject_gone(in));
+		if (WIFSTOPPED(*status))
+			return (0);
+	}
+}
+
 /* Read len bytes at addr of the target. */
 static int
 inject_read(struct inject *in, uint64_t addr, void *buf, size_t len)
@@ -278,32 +295,23 @@ inject_stop(struct inject *in, pid_t tid)
 	in->tid = tid;
 	if (ptrace(PTRACE_INTERRUPT, tid, NULL, NULL) == -1)
 		return (inject_gone(in));
-	for (;;) {
-		if (inject_wait(tid, &status, INJECT_STOP_MS) == -1) {
-			if (errno == ESRCH)
-				return (inject_gone(in));
-			return (-1);
-		}
-		if (inject_status_gone(status))
-			return (inject_gone(in));
-		if (!WIFSTOPPED(status))
-			continue;
-		event = (unsigned int)status >> 16;
-		sig = WSTOPSIG(status);
-		if (event != 0) {
-			/* The interrupt, or a group-stop (a stopped target). */
-			in->in_sigstop = false;
-			return (0);
-		}
-		/*
-		 * A signal-delivery-stop: the signal is out of the queue and
-		 * is kept to be given back. The thread is stopped, which is
-		 * all that is needed.
-		 */
-		inject_keep_signal(in, sig);
-		in->in_sigstop = true;
+	if (inject_next_stop(in, &status) == -1)
+		return (-1);
+	event = (unsigned int)status >> 16;
+	sig = WSTOPSIG(status);
+	if (event != 0) {
+		/* The interrupt, or a group-stop (a stopped target). */
+		in->in_sigstop = false;
 		return (0);
 	}
+	/*
+	 * A signal-delivery-stop: the signal is out of the queue and is kept
+	 * to be given back. The thread is stopped, which is all that is
+	 * needed.
+	 */
+	inject_keep_signal(in, sig);
+	in->in_sigstop = true;
+	return (0);
 }
 
 /* The parent of pid, from /proc/PID/stat, or -1. */
@@ -475,15 +483,8 @@ inject_syscall(struct inject *in, long nr, const long args[6], long *ret)
 	for (tries = 0; tries < 64; tries++) {
 		if (ptrace(PTRACE_SINGLESTEP, in->tid, NULL, NULL) == -1)
 			return (inject_gone(in));
-		if (inject_wait(in->tid, &status, INJECT_STOP_MS) == -1) {
-			if (errno == ESRCH)
-				return (inject_gone(in));
+		if (inject_next_stop(in, &status) == -1)
 			return (-1);
-		}
-		if (inject_status_gone(status))
-			return (inject_gone(in));
-		if (!WIFSTOPPED(status))
-			continue;
 		event = (unsigned int)status >> 16;
 		sig = WSTOPSIG(status);
 		in->in_sigstop = (event == 0);

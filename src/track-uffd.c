@@ -631,6 +631,24 @@ fail:
 	return (-1);
 }
 
+/* The target's pagemap fd for a cycle; -1 with *cause if not attached. */
+static int
+uffd_pagemap(struct tracker *tr, char **cause)
+{
+	struct uffd_state	*st = tr->priv;
+	int			 pmfd;
+
+	if (st == NULL) {
+		*cause = cause_fmt("uffd-wp: not attached");
+		errno = EINVAL;
+		return (-1);
+	}
+	if ((pmfd = proc_pagemap_fd(tr->target)) == -1)
+		*cause = cause_errno(errno, "pagemap of PID %ld",
+		    (long)st->pid);
+	return (pmfd);
+}
+
 /* Register the VMAs not yet registered, then write-protect them all. */
 static int
 uffd_start_cycle(struct tracker *tr, const struct vma_list *vl, char **cause)
@@ -641,16 +659,8 @@ uffd_start_cycle(struct tracker *tr, const struct vma_list *vl, char **cause)
 	size_t			 i, n = 0;
 	int			 pmfd;
 
-	if (st == NULL) {
-		*cause = cause_fmt("uffd-wp: not attached");
-		errno = EINVAL;
+	if ((pmfd = uffd_pagemap(tr, cause)) == -1)
 		return (-1);
-	}
-	if ((pmfd = proc_pagemap_fd(tr->target)) == -1) {
-		*cause = cause_errno(errno, "pagemap of PID %ld",
-		    (long)st->pid);
-		return (-1);
-	}
 	if ((nr = calloc(vl->n + 1, sizeof *nr)) == NULL) {
 		*cause = cause_errno(errno, "uffd-wp");
 		return (-1);
@@ -767,16 +777,8 @@ uffd_collect(struct tracker *tr, struct snapshot *s, char **cause)
 	size_t			 i;
 	int			 pmfd;
 
-	if (st == NULL) {
-		*cause = cause_fmt("uffd-wp: not attached");
-		errno = EINVAL;
+	if ((pmfd = uffd_pagemap(tr, cause)) == -1)
 		return (-1);
-	}
-	if ((pmfd = proc_pagemap_fd(tr->target)) == -1) {
-		*cause = cause_errno(errno, "pagemap of PID %ld",
-		    (long)st->pid);
-		return (-1);
-	}
 	for (i = 0; i < s->nvma; i++) {
 		sv = &s->vmas[i];
 		if (!sv->tracked || sv->is_new || sv->written == NULL)
