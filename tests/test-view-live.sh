@@ -24,11 +24,11 @@ cleanup_more() {
 	[ -n "$wpid" ] && kill -KILL "$wpid" 2>/dev/null
 }
 
-# Wait (~20 s at most, a guard, not a measurement) for a workload line
-# starting with $1; print it.
+# Wait (WAIT_POLLS times 0.1 s at most, a guard, not a measurement) for
+# a workload line starting with $1; print it.
 wait_line() {
 	i=0
-	while [ $i -lt 200 ]; do
+	while [ $i -lt $WAIT_POLLS ]; do
 		line=$(grep -m 1 "^$1" "$tmp/w.out")
 		if [ -n "$line" ]; then
 			echo "$line"
@@ -69,38 +69,47 @@ wait_line "phase 1 " >/dev/null || fail "no phase 1"
 
 start -m "$method" -i 0.3 --record "$tmp/rec.jsonl" "$wpid"
 wait_for " this cycle"
-term_sane && fail "the terminal is canonical while the screen runs"
-h=$(screen | head -1)
-echo "$h" | grep -qF "pid $wpid workload" || fail "header: $h"
-echo "$h" | grep -qF "interval 0.3s" || fail "header interval: $h"
+wait_until "the terminal is canonical while the screen runs" term_raw
+wait_header "pid $wpid workload"
+wait_header "interval 0.3s"
 
 # Zoom 1 whatever the layout: a toggles auto-zoom off.
 keys a
 wait_for "1 cell = 1 page |"
 wait_for "$title"
-screen | grep -F "$title" | grep -q " 64 pages .* 32 dirty" ||
-	fail "buffer title without 64 pages and 32 dirty"
-want=$(rep 32 X.)
-[ "$(row_after "$title")" = "$want" ] ||
-	fail "phase 1 cells: '$(row_after "$title")', want '$want'"
-screen | grep '^ history ' | cut -c10- | grep -q '[^ ]' ||
-	fail "an empty sparkline"
+# The buffer's title matches the regular expression $1.
+title_matches() {
+	screen | grep -F -- "$title" | grep -q -- "$1"
+}
+wait_until "buffer title without 64 pages and 32 dirty" \
+    title_matches " 64 pages .* 32 dirty"
+wait_row_after "$title" "$(rep 32 X.)" "phase 1 cells"
+wait_until "an empty sparkline" shows_re '^ history .*[^ ]'
 
 # --- pause: the cycle stops; space resumes it ---
+# The cycle number in the header, once the header shows one.
+cycle_now() {
+	screen | head -n 1 | sed -n 's/.* cycle \([0-9][0-9]*\) .*/\1/p'
+}
+has_cycle() {
+	[ -n "$(cycle_now)" ]
+}
+# Whether the header's cycle is past $1.
+cycle_past() {
+	c=$(cycle_now)
+	[ -n "$c" ] && [ "$c" -gt "$1" ]
+}
 keys p
 wait_for "[paused"
-c1=$(screen | head -1 | sed 's/.*cycle \([0-9]*\).*/\1/')
+wait_until "no cycle in the header" has_cycle
+c1=$(cycle_now)
+# A second with no new cycle is the check itself, not a wait.
 sleep 1
-c2=$(screen | head -1 | sed 's/.*cycle \([0-9]*\).*/\1/')
+wait_until "no cycle in the header" has_cycle
+c2=$(cycle_now)
 [ "$c1" = "$c2" ] || fail "cycles went on while paused ($c1, $c2)"
 keys Space
-i=0
-while [ "$(screen | head -1 | sed 's/.*cycle \([0-9]*\).*/\1/')" -le "$c2" ]
-do
-	[ $i -lt 100 ] || fail "the cycles did not resume"
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_until "the cycles did not resume" cycle_past "$c2"
 
 # --- c: clear now, the history restarts ---
 keys c
@@ -116,7 +125,7 @@ keys i 0 . 4 Enter
 wait_for "interval 0.4s"
 keys i 9 9 9 9 Enter
 wait_for "not an interval"
-screen | head -1 | grep -qF "interval 0.4s" || fail "a bad interval was taken"
+wait_until "a bad interval was taken" header_shows "interval 0.4s"
 
 # --- r: rescan without clearing ---
 keys r
@@ -126,14 +135,7 @@ wait_for "rescanned"
 kill -USR1 "$wpid"
 wait_line "phase 2 " >/dev/null || fail "no phase 2"
 wait_for " 9 dirty"
-want="$(rep 8 X)$(rep 55 .)X"
-i=0
-while [ "$(row_after "$title")" != "$want" ] && [ $i -lt 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-[ "$(row_after "$title")" = "$want" ] ||
-	fail "phase 2 cells: '$(row_after "$title")', want '$want'"
+wait_row_after "$title" "$(rep 8 X)$(rep 55 .)X" "phase 2 cells"
 
 # --- q: status 0, terminal sane, the workload alive, the recording ---
 keys q
@@ -148,7 +150,8 @@ n=$(grep -c '"cycle":' "$tmp/rec.jsonl")
 # --- SIGTERM ---
 start -m "$method" -i 0.3 "$wpid"
 wait_for " this cycle"
-kill -TERM "$(sdtop_pid)"
+sdtop_pid
+kill -TERM "$pid"
 wait_for "EXIT=0"
 term_sane || fail "SIGTERM left the terminal in raw mode"
 kill -0 "$wpid" || fail "the workload died"
@@ -160,7 +163,7 @@ kill -USR2 "$wpid"
 wait_line "alive " >/dev/null || fail "the workload is not intact: \
 $(cat "$tmp/w.out")"
 wait_for "[process exited]"
-screen | grep -qF "$title" || fail "the last frame was not kept"
+wait_until "the last frame was not kept" shows "$title"
 wpid=
 keys q
 wait_for "EXIT=0"

@@ -60,57 +60,51 @@ heap="0000000020000000-0000000020028000"
 anon="0000000010000000-0000000010004000"
 
 # While the screen runs the terminal is not canonical: the check can fail.
-term_sane && fail "the terminal is canonical while the screen runs"
+wait_until "the terminal is canonical while the screen runs" term_raw
 
 # --- header and cells at zoom 1 ---
-h=$(screen | head -1)
 for w in "pid 4242" tapewriter "method uffd-wp" "cycle 1 " "[playing]"; do
-	echo "$h" | grep -qF -- "$w" || fail "header lacks '$w': $h"
+	wait_header "$w"
 done
-screen | grep -F "$heap" | grep -q "40 pages.* 10 dirty.*\[heap\]" ||
-	fail "no [heap] title with 40 pages and 10 dirty"
-want="$(rep 10 X)$(rep 30 .)"
-[ "$(row_after "$heap")" = "$want" ] ||
-	fail "heap cells, cycle 1: '$(row_after "$heap")', want '$want'"
+# The title of region $1 matches the regular expression $2.
+title_matches() {
+	screen | grep -F -- "$1" | grep -q -- "$2"
+}
+wait_until "no [heap] title with 40 pages and 10 dirty" \
+    title_matches "$heap" "40 pages.* 10 dirty.*\[heap\]"
+wait_row_after "$heap" "$(rep 10 X)$(rep 30 .)" "heap cells, cycle 1"
 # 4 cells fit after the title (86 columns of 120): one row, the heap's
 # title right below it.
-[ "$(row_end "$anon")" = "...." ] ||
-	fail "anonymous cells, cycle 1: '$(row_end "$anon")'"
-[ "$(row_of "$heap")" -eq $(($(row_of "$anon") + 1)) ] ||
-	fail "the 4-page region takes more than one row"
+wait_row_end "$anon" "...." "anonymous cells, cycle 1"
+wait_until "the 4-page region takes more than one row" \
+    rows_apart "$anon" "$heap" 1
 
 # --- w: all regions / writable only ---
-screen | grep -qF libtape.so && fail "a read-only region shown by default"
+shows libtape.so && fail "a read-only region shown by default"
 keys w
 wait_for libtape.so
-[ "$(row_end libtape.so)" = "~~~~" ] ||
-	fail "untracked cells: '$(row_end libtape.so)'"
+wait_row_end libtape.so "~~~~" "untracked cells"
 keys w
 wait_gone libtape.so
 
 # --- s: sort by dirty count, and back by address ---
-[ "$(row_of "$anon")" -lt "$(row_of "$heap")" ] ||
-	fail "not sorted by address"
+wait_until "not sorted by address" above "$anon" "$heap"
 keys s
 wait_for "by dirty"
-[ "$(row_of "$heap")" -lt "$(row_of "$anon")" ] ||
-	fail "s did not put the dirtiest region first"
+wait_until "s did not put the dirtiest region first" above "$heap" "$anon"
 keys s
 wait_for "by address"
+wait_until "s did not sort by address again" above "$anon" "$heap"
 
 # --- Z, z, a: zoom out, in, auto ---
 keys Z
 wait_for "1 cell = 2 pages"
 # 40 pages are 20 cells now: they fit after the title.
-want="$(rep 5 X)$(rep 15 .)"
-[ "$(row_end "$heap")" = "$want" ] ||
-	fail "heap at zoom 2: '$(row_end "$heap")', want '$want'"
+wait_row_end "$heap" "$(rep 5 X)$(rep 15 .)" "heap at zoom 2"
 keys Z
 wait_for "1 cell = 4 pages"
 # Pages 8-11 hold 2 written of 4: "most", x.
-want="XXx$(rep 7 .)"
-[ "$(row_end "$heap")" = "$want" ] ||
-	fail "heap at zoom 4: '$(row_end "$heap")', want '$want'"
+wait_row_end "$heap" "XXx$(rep 7 .)" "heap at zoom 4"
 keys z
 wait_for "1 cell = 2 pages"
 keys a
@@ -119,15 +113,12 @@ wait_for "1 cell = 1 page auto"
 # --- . steps: cycle 2 has a new region ---
 keys .
 wait_for "cycle 2 "
-screen | head -1 | grep -qF "[paused]" || fail "stepping did not pause"
-want="$(rep 4 X)$(rep 16 .)X$(rep 19 .)"
-[ "$(row_after "$heap")" = "$want" ] ||
-	fail "heap cells, cycle 2: '$(row_after "$heap")', want '$want'"
+wait_until "stepping did not pause" header_shows "[paused]"
+wait_row_after "$heap" "$(rep 4 X)$(rep 16 .)X$(rep 19 .)" "heap cells, cycle 2"
 new="0000000040000000-0000000040008000"
-screen | grep -F "$new" | grep -qF "new region" ||
-	fail "the new region is not marked new"
-[ "$(row_end "$new")" = "++++++++" ] ||
-	fail "new region cells: '$(row_end "$new")'"
+wait_until "the new region is not marked new" \
+    title_matches "$new" "new region"
+wait_row_end "$new" "++++++++" "new region cells"
 
 # --- , steps back ---
 keys ,
@@ -136,36 +127,34 @@ keys .
 wait_for "cycle 2 "
 keys .
 wait_for "cycle 3 "
-[ "$(row_end "$new")" = "XXXXXXXX" ] ||
-	fail "cycle 3, new region written: '$(row_end "$new")'"
+wait_row_end "$new" "XXXXXXXX" "cycle 3, new region written"
 keys .
 wait_for "cycle 4 "
 
 # --- the ASCII sparkline: 10, 5, 12, 0 scaled to 12 ---
-line=$(screen | grep '^ history ')
-spark=$(echo "$line" | cut -c10-13)
-ramp=" _.-=+*#"
-lvl() {	# the ramp index of character $1
-	awk -v r="$ramp" -v c="$1" 'BEGIN { print index(r, c) - 1 }'
+# Whether the history row shows them: the largest count at the top
+# level, the zero one blank, 10 and 5 in between in order, the scale.
+spark_ok() {
+	screen | awk -v ramp=" _.-=+*#" '
+	    function lvl(c) { return index(ramp, c) - 1 }
+	    /^ history / {
+		c1 = lvl(substr($0, 10, 1)); c2 = lvl(substr($0, 11, 1))
+		c3 = lvl(substr($0, 12, 1)); c4 = substr($0, 13, 1)
+		ok = c3 == 7 && c4 == " " && c1 > 0 && c1 < 7 &&
+		    c2 > 0 && c2 < c1 && index($0, "max 12 pages")
+		exit
+	    }
+	    END { exit !ok }'
 }
-c1=$(lvl "$(echo "$spark" | cut -c1)")
-c2=$(lvl "$(echo "$spark" | cut -c2)")
-c3=$(lvl "$(echo "$spark" | cut -c3)")
-c4="$(echo "$line" | cut -c13)"
-[ "$c3" = 7 ] || fail "the largest count is not the top level: '$line'"
-[ "$c4" = " " ] || fail "a zero count is not blank: '$line'"
-[ "$c1" -gt 0 ] && [ "$c1" -lt 7 ] || fail "count 10 of 12: '$line'"
-[ "$c2" -gt 0 ] && [ "$c2" -lt "$c1" ] || fail "count 5 below 10: '$line'"
-echo "$line" | grep -q "max 12 pages" || fail "no scale: '$line'"
+wait_until "the sparkline is not 10, 5, 12, 0 of max 12 pages" spark_ok
 # The working set is the mean of the four counts: (10+5+12+0)/4 = 6.
-screen | grep -q "converged at cycle 4: ~6 pages, 24.0 KiB" ||
-	fail "no convergence line"
-screen | head -1 | grep -qF "converged" || fail "header lacks converged"
+wait_for "converged at cycle 4: ~6 pages, 24.0 KiB"
+wait_until "header lacks converged" header_shows "converged"
 
 # --- past the last cycle: the process exited, the last frame stays ---
 keys .
 wait_for "[process exited]"
-screen | head -1 | grep -qF "cycle 4 " || fail "the last frame was not kept"
+wait_until "the last frame was not kept" header_shows "cycle 4 "
 
 # --- space, -, +, i: playback ---
 keys ,
@@ -184,14 +173,18 @@ wait_for "played every 2.5s"
 # --- h: the help screen lists the keys; any key closes it ---
 keys h
 wait_for "step to the previous cycle"
-screen | grep -q "^  Z  *zoom out" || fail "help lacks Z"
+wait_until "help lacks Z" shows_re "^  Z  *zoom out"
 keys x
 wait_gone "step to the previous cycle"
 
 # --- resize, and a tiny terminal ---
 $T resize-window -t t -x 60 -y 20
 wait_for "1 cell = "
-screen | awk 'length($0) > 60 { exit 1 }' || fail "a row wider than 60"
+# Whether no row is wider than $1.
+narrow() {
+	screen | awk -v w="$1" 'length($0) > w { exit 1 }'
+}
+wait_until "a row wider than 60" narrow 60
 $T resize-window -t t -x 30 -y 8
 wait_for "terminal too small"
 $T resize-window -t t -x 120 -y 40
@@ -210,43 +203,35 @@ $T resize-window -t t -x 80 -y 10
 keys w a
 wait_for "all regions"
 wait_for "1 cell = 1 page |"
-[ "$(row_after "not converged yet")" = "" ] && fail "no map below the header"
-row_after "not converged yet" | grep -qF "$anon" ||
-	fail "the map does not start with the first region"
+wait_until "the map does not start with the first region" \
+    row_after_has "not converged yet" "$anon"
 keys -l "$wheel_down"
 wait_for "$libt"
 # Rows 3-5: the heap's cells (nothing written in cycle 3), the library.
-[ "$(row_after "not converged yet")" = "$(rep 40 .)" ] ||
-	fail "one wheel turn down: '$(row_after "not converged yet")'"
-[ "$(row_of "$libt")" -eq $(($(row_of "not converged yet") + 2)) ] ||
-	fail "one wheel turn down did not scroll three rows"
+wait_row_after "not converged yet" "$(rep 40 .)" "one wheel turn down"
+wait_until "one wheel turn down did not scroll three rows" \
+    rows_apart "not converged yet" "$libt" 2
 keys -l "$wheel_up"
 wait_gone "$libt"
-row_after "not converged yet" | grep -qF "$anon" ||
-	fail "the wheel up did not go back to the first row"
+wait_until "the wheel up did not go back to the first row" \
+    row_after_has "not converged yet" "$anon"
 # Two turns down would be row 6: it stops at the last screen, row 5.
 keys -l "$wheel_down$wheel_down"
 wait_for "$new"
-[ "$(row_after "not converged yet")" = "~~~~" ] ||
-	fail "scrolled past the end: '$(row_after "not converged yet")'"
+wait_row_after "not converged yet" "~~~~" "two wheel turns down"
 keys a w
 $T resize-window -t t -x 120 -y 40
 wait_for "1 cell = 1 page auto | by address | writable"
 wait_for "[heap]"
 
 # --- SIGTSTP gives the terminal back; SIGCONT takes it again ---
-pid=$(sdtop_pid) || fail "no sdtop process in the pane"
+sdtop_pid
 kill -TSTP "$pid"
-i=0
-while [ $i -lt 100 ]; do
-	case $(ps -o stat= -p "$pid") in T*) break ;; esac
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_until "SIGTSTP did not stop sdtop" stopped "$pid"
 term_sane || fail "stopped by SIGTSTP with the terminal in raw mode"
 kill -CONT "$pid"
+wait_until "not back in raw mode after SIGCONT" term_raw
 wait_for "[heap]"
-term_sane && fail "not back in raw mode after SIGCONT"
 
 # --- q quits with status 0 and a sane terminal ---
 keys q
@@ -258,8 +243,8 @@ LOC=C.UTF-8 start --replay "$tmp/rec.jsonl"
 wait_for "cycle 1 "
 keys . . .
 wait_for "cycle 4 "
-screen | grep '^ history ' | grep -q '█' || fail "no Unicode block in UTF-8"
-pid=$(sdtop_pid) || fail "no sdtop process in the pane"
+wait_until "no Unicode block in UTF-8" shows_re '^ history .*█'
+sdtop_pid
 kill -TERM "$pid"
 wait_for "EXIT=0"
 term_sane || fail "SIGTERM left the terminal in raw mode"
