@@ -3,6 +3,10 @@
 # check that the trace and its report show exactly what each program says
 # it did: the pages it touched, the kinds of its faults, the records of its
 # mmap, mprotect, munmap, mremap and brk calls, its threads, its child.
+# Which of its loads and stores fault is the kernel's choice (a read of a
+# fresh page may map the zero page or a page of its own): the program
+# counts the faults of each access itself, and the expectations follow
+# from its counts.
 set -u
 : "${abs_top_builddir:=.}"
 bin="$abs_top_builddir/tracepgfault"
@@ -15,6 +19,7 @@ ASAN_OPTIONS=detect_leaks=0
 export ASAN_OPTIONS
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
+pg=$(getconf PAGESIZE)
 
 if ! "$bin" "$tmp/probe" /bin/true 2>"$tmp/err"; then
 	echo "SKIP: cannot trace here: $(head -n 1 "$tmp/err")"
@@ -43,10 +48,64 @@ id_at() {
 	    END { print id }' "$1"
 }
 
+# Compare the steps in pf-pattern's output $1 (each one load or store and
+# the faults it counted) with trace $2: on every page a thread stepped on,
+# the trace must hold exactly as many completed faults by that thread,
+# and with kinds ($3 = yes) as many reads and as many writes. Prints one
+# line per page that differs.
+steps_differ() {
+	awk -v pg="$pg" -v kinds="$3" '
+	    function hex(s,  i, v) {
+		v = 0
+		for (i = 1; i <= length(s); i++)
+			v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+		return v
+	    }
+	    # As a string made with %.0f: mawk would write a large number
+	    # with CONVFMT (%.6g) and lose its last digits.
+	    function pageno(s) {
+		return sprintf("%.0f", int(hex(s) / pg))
+	    }
+	    FNR == NR {
+		if ($1 == "step") {
+			k = $3 " " pageno($4)
+			page[k] = $4
+			want[k, $5] += $6
+			want[k] += $6
+		}
+		next
+	    }
+	    $1 == "fault" && ($8 == "m" || $8 == "M") {
+		k = $4 " " pageno($5)
+		if (k in page) {
+			got[k, $7]++
+			got[k]++
+		}
+	    }
+	    END {
+		for (k in page) {
+			split(k, tp, " ")
+			if (got[k] + 0 != want[k] + 0 || (kinds == "yes" &&
+			    (got[k, "r"] + 0 != want[k, "r"] + 0 ||
+			    got[k, "w"] + 0 != want[k, "w"] + 0)))
+				printf "thread %s, page %s: the trace has " \
+				    "%d faults (%d r, %d w), the steps took " \
+				    "%d (%d r, %d w)\n", tp[1], page[k],
+				    got[k], got[k, "r"], got[k, "w"], want[k],
+				    want[k, "r"], want[k, "w"]
+		}
+	    }' "$1" "$2"
+}
+
 # Check every expectation a run of pf-pattern printed ($1: its output,
 # $2: the trace).
 check() {
 	out=$1 trace=$2
+	steps_differ "$out" "$trace" "$kinds" >"$tmp/steps"
+	while read -r line; do
+		bad "$line"
+	done <"$tmp/steps"
+	grep -q '^step ' "$out" || bad "no steps in $out"
 	"$bin" --report "$trace" >"$tmp/report" 2>"$tmp/rerr" ||
 	    bad "report of $trace: $(cat "$tmp/rerr")"
 	while read -r what a b c d e; do
@@ -115,7 +174,8 @@ run() {
 		return
 	fi
 	check "$tmp/$name.out" "$tmp/$name.trace"
-	echo "checked $name: $(grep -c '^expect-' "$tmp/$name.out") expectations"
+	echo "checked $name: $(grep -c '^expect-' "$tmp/$name.out")" \
+	    "expectations, $(grep -c '^step ' "$tmp/$name.out") steps"
 }
 
 run stride "$tmp/stride.trace" "$pf" stride 40
@@ -139,7 +199,6 @@ n=$(grep -c '^proc .* fork$' "$tmp/fork.trace")
 # sdtop --replay shows the stride trace: every window of the region the
 # program reported, merged, gives its row; in windows of 1 s and 0.05 s.
 sdtop="$abs_top_builddir/sdtop"
-pg=$(getconf PAGESIZE)
 set -- $(grep '^expect-row ' "$tmp/stride.out")
 want=$5 s=$((0x$3)) e=$((0x$4))
 for iv in 1 0.05; do
