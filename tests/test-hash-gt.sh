@@ -34,11 +34,12 @@ fail() {
 	exit 1
 }
 
-# Wait (at most ~20 s, a guard against hanging, not a measurement) for a
-# line of the workload's output that starts with $1; print it.
+# Wait (600 polls 0.05 s apart, 30 s and more on a loaded machine: a
+# guard against hanging, not a measurement) for a line of the workload's
+# output that starts with $1; print it.
 wait_line() {
 	i=0
-	while [ $i -lt 400 ]; do
+	while [ $i -lt 600 ]; do
 		line=$(grep -m 1 "^$1" "$tmp/w.out")
 		if [ -n "$line" ]; then
 			echo "$line"
