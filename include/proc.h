@@ -26,8 +26,29 @@ int	 proc_open(struct proc_target *t, const char *root, pid_t pid,
 	     char **cause);
 void	 proc_close(struct proc_target *t);
 
-/* The pagemap fd of the target, opened read-only on first use; -1. */
+/*
+ * The pagemap fd of the target, opened read-only on first use; -1. It
+ * reads the address space the process had when it was opened: after an
+ * execve() it reads nothing (see proc_mm_alive()).
+ */
 int	 proc_pagemap_fd(struct proc_target *t);
+
+/*
+ * Whether the address space the pagemap fd was opened on still exists. A
+ * process that runs execve() gets a new one, and so does nothing else; a
+ * read of the old one then gives 0 bytes, as after an exit. 1 alive, 0
+ * gone, -1 with errno.
+ */
+int	 proc_mm_alive(struct proc_target *t);
+
+/* Forget the pagemap fd, so that the next use opens the new one. */
+void	 proc_mm_reset(struct proc_target *t);
+
+/*
+ * Whether the process is still running (not exited, not a zombie): 1, 0,
+ * or -1 with errno.
+ */
+int	 proc_running(const struct proc_target *t);
 
 /*
  * Read the whole of a file below the target directory into a malloc'd,
@@ -40,6 +61,19 @@ int	 proc_read_file(const struct proc_target *t, const char *name,
 /* Write a short string to a file below the target directory; -1 with errno. */
 int	 proc_write_file(const struct proc_target *t, const char *name,
 	     const char *data);
+
+/*
+ * The value of field key ("Seccomp", "TracerPid", "State") of the target's
+ * status file, or of its thread tid's (task/TID/status) when tid is not 0:
+ * the text after the colon, without leading blanks or the newline, cut to
+ * size. -1 with errno (ESRCH: gone; ENODATA: no such field).
+ */
+int	 proc_status_field(const struct proc_target *t, pid_t tid,
+	     const char *key, char *val, size_t size);
+
+/* The same for a field holding a decimal number, into *val. */
+int	 proc_status_long(const struct proc_target *t, pid_t tid,
+	     const char *key, long *val);
 
 /* The target's command name (/proc/PID/comm, without the newline). */
 int	 proc_comm(const struct proc_target *t, char *buf, size_t size);

@@ -6,6 +6,11 @@
  * which returns a new immutable snapshot. The session reads maps at the
  * clear and again at the collect; a VMA whose range [start, end) was not
  * in the maps at the clear is new: its pages are not judged this cycle.
+ *
+ * A process that runs execve() keeps its PID but gets a new address space:
+ * the cycle in which that happens says so (exec), shows the new program's
+ * regions, all new, and the history starts again; the method is attached
+ * anew to the new image.
  */
 #ifndef SDTOP_SESSION_H
 #define SDTOP_SESSION_H
@@ -23,11 +28,14 @@ struct session {
 	struct proc_target	 target;
 	struct tracker		 tracker;
 	bool			 attached;
+	bool			 auto_method;	/* chosen by "auto": re-choose */
+	bool			 mm_gone;	/* the clear found a new image */
 	bool			 all_vmas;	/* track read-only VMAs too */
 	double			 interval;	/* seconds, for the snapshot */
 	double			 bandwidth_bps;	/* pre-copy model; 0 = off */
 	struct vma_list		 at_clear;	/* maps as read at the last clear */
 	double			 clear_time;	/* monotonic seconds of the clear */
+	double			 clear_real;	/* Unix seconds it began */
 	double			 clear_ms;
 	unsigned long		 cycle;		/* cycles collected so far */
 	struct history		 history;
@@ -49,7 +57,8 @@ struct session_options {
  * Open the target and attach the chosen method. -1 with *cause: one line
  * fit for stderr ("no such process: 1234", "soft-dirty is not available
  * on this kernel: ..."). *why_method, when not NULL, says why auto did not
- * pick a better method (malloc'd or NULL).
+ * pick a better method, or what the method chosen by name will cost the
+ * target (malloc'd or NULL).
  */
 int	 session_open(struct session *s, const struct session_options *o,
 	     char **why_method, char **cause);

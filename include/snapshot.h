@@ -16,6 +16,12 @@
 #include "maps.h"
 #include "precopy.h"
 
+/*
+ * A VMA's error that is not an errno: it holds huge pages, which the
+ * uffd-wp method leaves unprotected (a write would split them).
+ */
+#define SNAP_EHUGE	4096
+
 /* One VMA as it was at the end of a cycle. */
 struct snap_vma {
 	struct vma	 vma;		/* owns its name */
@@ -35,6 +41,7 @@ struct snapshot {
 	char		 method[16];
 	double		 interval;	/* seconds between clear and scan */
 	double		 time;		/* Unix time when the scan ended */
+	double		 clear_time;	/* Unix time when the clear began */
 	double		 clear_ms;	/* what the clear (reset) took */
 	double		 scan_ms;	/* what the collection took */
 	uint64_t	 dirty_pages;	/* written pages of tracked VMAs */
@@ -42,6 +49,7 @@ struct snapshot {
 	uint64_t	 page_size;	/* bytes */
 	bool		 converged;	/* the history had converged at this cycle */
 	bool		 exited;	/* the target has gone: no VMAs */
+	bool		 exec;		/* it ran a new program this cycle */
 	bool		 has_precopy;
 	struct precopy	 precopy;	/* when a bandwidth was given */
 	size_t		 nvma;
@@ -59,6 +67,9 @@ void		 snapshot_free(struct snapshot *s);
  */
 int		 snapshot_set_vma(struct snapshot *s, size_t i,
 		     const struct vma *v, bool tracked, bool is_new);
+
+/* What a VMA's error means, in a few words ("Permission denied"). */
+const char	*snap_vma_error(const struct snap_vma *sv);
 
 /* Recount every VMA's dirty pages and the snapshot totals. */
 void		 snapshot_count(struct snapshot *s);

@@ -35,6 +35,13 @@ struct track_method {
 	 */
 	int	(*probe)(struct proc_target *t, char **why);
 
+	/*
+	 * Whether watching t this way would cost it something that outlasts
+	 * the watching (huge pages split for good): 1 with *why, else 0.
+	 * NULL when the method never does. "auto" passes such a method over.
+	 */
+	int	(*lasting_cost)(struct proc_target *t, char **why);
+
 	/* Prepare to track tr->target; -1 with *cause. */
 	int	(*attach)(struct tracker *tr, char **cause);
 
@@ -69,11 +76,21 @@ extern const struct track_method *const track_methods[];
 const struct track_method *track_find(const char *name);
 
 /*
- * The first method that works for t, in the order of track_methods. When
- * the choice is not the first method, *why says why the better ones were
- * passed over (malloc'd, "soft-dirty: ...; uffd-wp: ..."). NULL with *why
- * when none works.
+ * The first method that works for t and costs it nothing lasting, in the
+ * order of track_methods. When the choice is not the first method, *why
+ * says why the better ones were passed over (malloc'd, "soft-dirty: ...;
+ * uffd-wp: ..."). NULL with *why when none works.
  */
 const struct track_method *track_choose(struct proc_target *t, char **why);
+
+/*
+ * Attach tr to t with the first method that works: as track_choose(), and
+ * a method whose attach fails is passed over too (a seccomp filter that
+ * forbids an injected call, a refused userfaultfd()), its cause added to
+ * *why. -1 with *cause when none could be attached, or when t has gone
+ * (errno ESRCH).
+ */
+int	 track_attach_auto(struct tracker *tr, struct proc_target *t,
+	     char **why, char **cause);
 
 #endif

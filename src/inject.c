@@ -15,6 +15,14 @@
  * if nothing happened; a signal taken out of the queue while stopped is
  * given back with its siginfo.
  *
+ * Nothing runs in the target that its seccomp filters would not allow:
+ * before each call the stopped thread's filters are fetched and run on the
+ * call's exact seccomp_data (seccomp-eval.c), and a call they would answer
+ * with anything but "allow" is refused here, never attempted.
+ *
+ * The target is reached through its proc_target (an open /proc/PID
+ * directory), so a recycled PID is never read by mistake.
+ *
  * Addresses are the target's virtual addresses in bytes.
  */
 #include "config.h"
@@ -27,6 +35,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
@@ -39,7 +48,9 @@
 #include <unistd.h>
 
 #include "inject.h"
+#include "maps.h"
 #include "proc.h"
+#include "seccomp-eval.h"
 
 #if defined(__x86_64__)
 
@@ -58,6 +69,15 @@
 #define PTRACE_GETSIGMASK	0x420a
 #define PTRACE_SETSIGMASK	0x420b
 #endif
+#ifndef PTRACE_SECCOMP_GET_FILTER
+#define PTRACE_SECCOMP_GET_FILTER 0x420c
+#endif
+#ifndef AUDIT_ARCH_X86_64
+#define AUDIT_ARCH_X86_64	0xc000003eU
+#endif
+
+/* Filters looked at, at most (a process may stack many). */
+#define INJECT_MAXFILTERS	64
 
 /* The code segment of a 64-bit task; a 32-bit one has other numbers. */
 #define USER64_CS		0x33
@@ -69,6 +89,7 @@
 #define INJECT_STOP_MS		5000
 
 struct inject {
+	const struct proc_target *t;
 	pid_t			 pid;		/* the process */
 	pid_t			 tid;		/* the stopped thread */
 	bool			 is_child;	/* pid is a child of ours */
@@ -198,29 +219,28 @@ inject_read(struct inject *in, uint64_t addr, void *buf, size_t len)
 	return (0);
 }
 
-/* Find the [vdso] of the target in its maps: 0, or -1. */
+/* Find the [vdso] of the target in its maps: 0, or -1 with errno. */
 static int
-inject_find_vdso(pid_t pid, uint64_t *start, uint64_t *end)
+inject_find_vdso(const struct proc_target *t, uint64_t *start, uint64_t *end)
 {
-	char		 path[64], line[512];
-	FILE		*f;
-	unsigned long	 s, e;
+	struct vma_list	 vl = { 0 };
+	char		*cause = NULL;
+	size_t		 i;
 	int		 found = -1;
 
-	snprintf(path, sizeof path, "/proc/%ld/maps", (long)pid);
-	if ((f = fopen(path, "re")) == NULL)
+	if (maps_read(t, &vl, &cause) == -1) {
+		free(cause);
 		return (-1);
-	while (fgets(line, sizeof line, f) != NULL) {
-		if (strstr(line, "[vdso]") == NULL)
-			continue;
-		if (sscanf(line, "%lx-%lx", &s, &e) == 2) {
-			*start = s;
-			*end = e;
-			found = 0;
-		}
-		break;
 	}
-	fclose(f);
+	for (i = 0; i < vl.n; i++) {
+		if (vl.v[i].name != NULL && strcmp(vl.v[i].name, "[vdso]") == 0) {
+			*start = vl.v[i].start;
+			*end = vl.v[i].end;
+			found = 0;
+			break;
+		}
+	}
+	vma_list_free(&vl);
 	if (found != 0)
 		errno = ENOENT;
 	return (found);
@@ -243,7 +263,7 @@ inject_find_syscall(struct inject *in)
 		in->syscall_ip = in->saved.rip - 2;
 		return (0);
 	}
-	if (inject_find_vdso(in->pid, &start, &end) != 0)
+	if (inject_find_vdso(in->t, &start, &end) != 0)
 		return (-1);
 	if (end - start > (1 << 20) || end <= start) {
 		errno = ENOENT;
@@ -314,66 +334,53 @@ inject_stop(struct inject *in, pid_t tid)
 	return (0);
 }
 
-/* The parent of pid, from /proc/PID/stat, or -1. */
+/* The parent of the target, from its stat file, or -1. */
 static pid_t
-inject_ppid(pid_t pid)
+inject_ppid(const struct proc_target *t)
 {
-	char	 buf[512], *p;
-	FILE	*f;
+	char	*buf, *p;
 	long	 ppid = -1;
 
-	snprintf(buf, sizeof buf, "/proc/%ld/stat", (long)pid);
-	if ((f = fopen(buf, "re")) == NULL)
+	if (proc_read_file(t, "stat", &buf, NULL) == -1)
 		return (-1);
 	/* The command name may hold spaces and parentheses: skip to the last. */
-	if (fgets(buf, sizeof buf, f) != NULL &&
-	    (p = strrchr(buf, ')')) != NULL)
+	if ((p = strrchr(buf, ')')) != NULL)
 		sscanf(p + 1, " %*c %ld", &ppid);
-	fclose(f);
+	free(buf);
 	return ((pid_t)ppid);
 }
 
-/* Whether the thread-group leader of pid is a zombie (its threads live on). */
+/* Whether the thread-group leader is a zombie (its threads live on). */
 static bool
-inject_leader_zombie(pid_t pid)
+inject_leader_zombie(const struct proc_target *t)
 {
-	char	 buf[256];
-	FILE	*f;
-	bool	 zombie = false;
+	char	 state[32];
 
-	snprintf(buf, sizeof buf, "/proc/%ld/status", (long)pid);
-	if ((f = fopen(buf, "re")) == NULL)
-		return (false);
-	while (fgets(buf, sizeof buf, f) != NULL) {
-		if (strncmp(buf, "State:", 6) == 0) {
-			zombie = strchr(buf, 'Z') != NULL;
-			break;
-		}
-	}
-	fclose(f);
-	return (zombie);
+	return (proc_status_field(t, 0, "State", state, sizeof state) == 0 &&
+	    state[0] == 'Z');
 }
 
 /*
  * Stop the thread-group leader; if it is a zombie (it called pthread_exit),
- * stop another thread, found in /proc/PID/task.
+ * stop another thread, found in the target's task directory.
  */
 static int
 inject_stop_any(struct inject *in)
 {
-	char		 path[64];
 	DIR		*d;
 	struct dirent	*de;
 	long		 tid;
-	int		 saved;
+	int		 saved, fd;
 
 	if (inject_stop(in, in->pid) == 0)
 		return (0);
 	saved = errno;
-	if (saved != EPERM || in->tid != -1 || !inject_leader_zombie(in->pid))
+	if (saved != EPERM || in->tid != -1 || !inject_leader_zombie(in->t))
 		return (-1);
-	snprintf(path, sizeof path, "/proc/%ld/task", (long)in->pid);
-	if ((d = opendir(path)) == NULL) {
+	if ((fd = openat(in->t->dirfd, "task", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1 || (d = fdopendir(fd)) == NULL) {
+		if (fd != -1)
+			close(fd);
 		errno = saved;
 		return (-1);
 	}
@@ -395,10 +402,11 @@ inject_stop_any(struct inject *in)
 }
 
 struct inject *
-inject_attach(pid_t pid, char **cause)
+inject_attach(const struct proc_target *t, char **cause)
 {
 	struct inject	*in;
 	uint64_t	 all = ~UINT64_C(0);
+	pid_t		 pid = t->pid;
 	int		 saved;
 	const char	*what;
 
@@ -407,9 +415,10 @@ inject_attach(pid_t pid, char **cause)
 			*cause = cause_errno(errno, "inject");
 		return (NULL);
 	}
+	in->t = t;
 	in->pid = pid;
 	in->tid = -1;
-	in->is_child = inject_ppid(pid) == getpid();
+	in->is_child = inject_ppid(t) == getpid();
 	if (inject_stop_any(in) != 0) {
 		/*
 		 * Seized but never stopped (ETIMEDOUT: in an uninterruptible
@@ -461,12 +470,159 @@ out:
 	return (NULL);
 }
 
+/* A name for the system calls this program injects, for messages. */
+static const char *inject_call_name(long, char *, size_t);
+
+/* Fill *cause for a call that could not be run; returns rc, errno kept. */
+static int
+inject_call_failed(struct inject *in, long nr, int rc, char **cause)
+{
+	char	nbuf[32];
+	int	saved = errno;
+
+	if (cause != NULL)
+		*cause = saved == ESRCH ?
+		    cause_fmt("PID %ld has exited", (long)in->pid) :
+		    cause_errno(saved, "running %s in PID %ld",
+		    inject_call_name(nr, nbuf, sizeof nbuf), (long)in->pid);
+	errno = saved;
+	return (rc);
+}
+
+/* A name for the system calls this program injects, for messages. */
+static const char *
+inject_call_name(long nr, char *buf, size_t size)
+{
+	switch (nr) {
+	case SYS_userfaultfd:
+		return ("userfaultfd()");
+	case SYS_close:
+		return ("close()");
+	case SYS_getpid:
+		return ("getpid()");
+	}
+	snprintf(buf, size, "system call %ld", nr);
+	return (buf);
+}
+
+/*
+ * Run every seccomp filter of the stopped thread on data d and fold the
+ * verdicts. -1 with errno (EACCES: only root may read filters) when they
+ * cannot be fetched.
+ */
+static int
+inject_filters(struct inject *in, const struct seccomp_data *d,
+    struct seccomp_verdict *v)
+{
+	struct sock_filter	*prog;
+	struct seccomp_verdict	 one;
+	long			 i, n;
+
+	*v = seccomp_verdict_allow();
+	for (i = 0; i < INJECT_MAXFILTERS; i++) {
+		n = ptrace(PTRACE_SECCOMP_GET_FILTER, in->tid, (void *)i, NULL);
+		if (n == -1 && errno == ENOENT && i > 0)
+			return (0);
+		if (n <= 0 || n > BPF_MAXINSNS) {
+			if (n != -1)
+				errno = EINVAL;
+			return (-1);
+		}
+		if ((prog = calloc((size_t)n, sizeof *prog)) == NULL)
+			return (-1);
+		if (ptrace(PTRACE_SECCOMP_GET_FILTER, in->tid, (void *)i,
+		    prog) != n) {
+			free(prog);
+			errno = EINVAL;
+			return (-1);
+		}
+		seccomp_eval(prog, (size_t)n, d, &one);
+		seccomp_verdict_merge(v, &one);
+		free(prog);
+	}
+	/* More filters than we look at: refuse rather than guess. */
+	errno = E2BIG;
+	return (-1);
+}
+
 int
-inject_syscall(struct inject *in, long nr, const long args[6], long *ret)
+inject_permitted(struct inject *in, long nr, const long *args, char **cause)
+{
+	struct seccomp_data	 d;
+	struct seccomp_verdict	 v;
+	char			 nbuf[32], abuf[48];
+	const char		*name = inject_call_name(nr, nbuf, sizeof nbuf);
+	long			 mode;
+	int			 i;
+
+	if (proc_status_long(in->t, in->tid, "Seccomp", &mode) == -1) {
+		/* Before Linux 3.8 the field is absent, and so is seccomp. */
+		if (errno == ENODATA)
+			return (0);
+		*cause = cause_errno(errno, "reading the seccomp mode of PID "
+		    "%ld", (long)in->pid);
+		return (-1);
+	}
+	if (mode == 0)
+		return (0);
+	if (mode == 1) {
+		*cause = cause_fmt("PID %ld runs in seccomp strict mode: %s "
+		    "would kill it", (long)in->pid, name);
+		errno = EPERM;
+		return (-1);
+	}
+	memset(&d, 0, sizeof d);
+	d.nr = (int)nr;
+	d.arch = AUDIT_ARCH_X86_64;
+	/* The kernel reports the address after the syscall instruction. */
+	d.instruction_pointer = in->syscall_ip + 2;
+	for (i = 0; args != NULL && i < 6; i++)
+		d.args[i] = (uint64_t)args[i];
+	if (inject_filters(in, &d, &v) == -1) {
+		if (errno == EACCES || errno == EPERM)
+			*cause = cause_fmt("PID %ld has a seccomp filter, which "
+			    "only root can read: sdtop does not run %s in a "
+			    "process whose filter it cannot check",
+			    (long)in->pid, name);
+		else
+			*cause = cause_errno(errno, "reading the seccomp "
+			    "filters of PID %ld", (long)in->pid);
+		errno = EPERM;
+		return (-1);
+	}
+	if (v.invalid) {
+		*cause = cause_fmt("the seccomp filter of PID %ld cannot be "
+		    "evaluated: sdtop does not run %s in it", (long)in->pid,
+		    name);
+		errno = EPERM;
+		return (-1);
+	}
+	if (!seccomp_action_allows(v.action)) {
+		*cause = cause_fmt("the seccomp filter of PID %ld would %s on "
+		    "%s", (long)in->pid, seccomp_action_name(v.action, abuf,
+		    sizeof abuf), name);
+		errno = EPERM;
+		return (-1);
+	}
+	if (args == NULL && v.read_args) {
+		*cause = cause_fmt("the seccomp filter of PID %ld judges %s by "
+		    "its arguments, which are not known yet", (long)in->pid,
+		    name);
+		errno = EPERM;
+		return (-1);
+	}
+	return (0);
+}
+
+int
+inject_syscall(struct inject *in, long nr, const long args[6], long *ret,
+    char **cause)
 {
 	struct user_regs_struct	regs;
 	int			status, event, sig, tries;
 
+	if (inject_permitted(in, nr, args, cause) == -1)
+		return (-1);
 	regs = in->saved;
 	regs.rip = in->syscall_ip;
 	regs.rax = nr;
@@ -478,20 +634,22 @@ inject_syscall(struct inject *in, long nr, const long args[6], long *ret)
 	regs.r8 = args[4];
 	regs.r9 = args[5];
 	if (ptrace(PTRACE_SETREGS, in->tid, NULL, &regs) == -1)
-		return (inject_gone(in));
+		return (inject_call_failed(in, nr, inject_gone(in), cause));
 
 	for (tries = 0; tries < 64; tries++) {
 		if (ptrace(PTRACE_SINGLESTEP, in->tid, NULL, NULL) == -1)
-			return (inject_gone(in));
+			return (inject_call_failed(in, nr, inject_gone(in),
+			    cause));
 		if (inject_next_stop(in, &status) == -1)
-			return (-1);
+			return (inject_call_failed(in, nr, -1, cause));
 		event = (unsigned int)status >> 16;
 		sig = WSTOPSIG(status);
 		in->in_sigstop = (event == 0);
 		if (event == 0 && sig != SIGTRAP)
 			inject_keep_signal(in, sig);
 		if (ptrace(PTRACE_GETREGS, in->tid, NULL, &regs) == -1)
-			return (inject_gone(in));
+			return (inject_call_failed(in, nr, inject_gone(in),
+			    cause));
 		if (regs.rip == in->syscall_ip + 2) {
 			*ret = (long)regs.rax;
 			return (0);
@@ -502,11 +660,11 @@ inject_syscall(struct inject *in, long nr, const long args[6], long *ret)
 		 */
 		if (regs.rip != in->syscall_ip) {
 			errno = EFAULT;
-			return (-1);
+			return (inject_call_failed(in, nr, -1, cause));
 		}
 	}
 	errno = EAGAIN;
-	return (-1);
+	return (inject_call_failed(in, nr, -1, cause));
 }
 
 int
@@ -558,7 +716,7 @@ struct inject {
 };
 
 struct inject *
-inject_attach(pid_t pid, char **cause)
+inject_attach(const struct proc_target *t, char **cause)
 {
 	if (cause != NULL)
 		*cause = cause_fmt("running system calls in another process "
@@ -568,10 +726,19 @@ inject_attach(pid_t pid, char **cause)
 }
 
 int
-inject_syscall(struct inject *in, long nr, const long args[6], long *ret)
+inject_permitted(struct inject *in, long nr, const long *args, char **cause)
 {
+	*cause = cause_fmt("running system calls in another process is only "
+	    "supported on x86_64");
 	errno = ENOSYS;
 	return (-1);
+}
+
+int
+inject_syscall(struct inject *in, long nr, const long args[6], long *ret,
+    char **cause)
+{
+	return (inject_permitted(in, nr, args, cause));
 }
 
 int
@@ -584,24 +751,25 @@ inject_detach(struct inject *in)
 #endif /* __x86_64__ */
 
 int
-inject_calls(pid_t pid, struct inject_call *calls, size_t n, char **cause)
+inject_calls(const struct proc_target *t, struct inject_call *calls,
+    size_t n, char **cause)
 {
 	struct inject	*in;
+	char		*why = NULL;
 	size_t		 i;
 	int		 saved;
 
-	if ((in = inject_attach(pid, cause)) == NULL)
+	if ((in = inject_attach(t, cause)) == NULL)
 		return (-1);
 	for (i = 0; i < n; i++) {
 		if (inject_syscall(in, calls[i].nr, calls[i].args,
-		    &calls[i].ret) == -1) {
+		    &calls[i].ret, &why) == -1) {
 			saved = errno;
 			inject_detach(in);
 			if (cause != NULL)
-				*cause = saved == ESRCH ?
-				    cause_fmt("PID %ld has exited", (long)pid) :
-				    cause_errno(saved, "system call %ld in "
-				    "PID %ld", calls[i].nr, (long)pid);
+				*cause = why;
+			else
+				free(why);
 			errno = saved;
 			return (-1);
 		}
@@ -610,8 +778,9 @@ inject_calls(pid_t pid, struct inject_call *calls, size_t n, char **cause)
 		saved = errno;
 		if (cause != NULL)
 			*cause = saved == ESRCH ?
-			    cause_fmt("PID %ld has exited", (long)pid) :
-			    cause_errno(saved, "releasing PID %ld", (long)pid);
+			    cause_fmt("PID %ld has exited", (long)t->pid) :
+			    cause_errno(saved, "releasing PID %ld",
+			    (long)t->pid);
 		errno = saved;
 		return (-1);
 	}

@@ -125,17 +125,19 @@ out_json(FILE *f, const struct snapshot *s)
 	const struct snap_vma	*sv;
 	size_t			 i;
 
-	fprintf(f, "{\"cycle\":%lu,\"time\":%.6f,\"pid\":%ld,\"comm\":",
-	    s->cycle, s->time, (long)s->pid);
+	fprintf(f, "{\"cycle\":%lu,\"time\":%.6f,\"clear_time\":%.6f,"
+	    "\"pid\":%ld,\"comm\":", s->cycle, s->time, s->clear_time,
+	    (long)s->pid);
 	json_write_string(f, s->comm);
 	fputs(",\"method\":", f);
 	json_write_string(f, s->method);
 	fprintf(f, ",\"interval\":%g,\"dirty_pages\":%" PRIu64
 	    ",\"tracked_pages\":%" PRIu64 ",\"page_size\":%" PRIu64
 	    ",\"clear_ms\":%.3f,\"scan_ms\":%.3f,\"converged\":%s"
-	    ",\"exited\":%s", s->interval, s->dirty_pages, s->tracked_pages,
-	    s->page_size, s->clear_ms, s->scan_ms,
-	    s->converged ? "true" : "false", s->exited ? "true" : "false");
+	    ",\"exited\":%s,\"exec\":%s", s->interval, s->dirty_pages,
+	    s->tracked_pages, s->page_size, s->clear_ms, s->scan_ms,
+	    s->converged ? "true" : "false", s->exited ? "true" : "false",
+	    s->exec ? "true" : "false");
 	if (s->has_precopy)
 		out_json_precopy(f, &s->precopy);
 	fputs(",\"vmas\":[", f);
@@ -154,7 +156,7 @@ out_json(FILE *f, const struct snapshot *s)
 		out_json_ranges(f, sv, s->page_size);
 		if (sv->error != 0) {
 			fputs(",\"error\":", f);
-			json_write_string(f, strerror(sv->error));
+			json_write_string(f, snap_vma_error(sv));
 		}
 		fputc('}', f);
 	}

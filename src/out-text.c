@@ -48,6 +48,10 @@ out_text(FILE *f, const struct snapshot *s, const struct text_options *o)
 		    s->cycle, (long)s->pid, s->comm);
 		return (ferror(f) ? -1 : 0);
 	}
+	if (s->exec)
+		fprintf(f, "cycle %lu  pid %ld ran a new program (%s): its "
+		    "regions are new, the history starts again\n", s->cycle,
+		    (long)s->pid, s->comm);
 	fprintf(f, "cycle %lu  pid %ld (%s)  method %s  interval %gs  "
 	    "dirty %" PRIu64 "/%" PRIu64 " pages (%s)  %s\n",
 	    s->cycle, (long)s->pid, s->comm, s->method, s->interval,
@@ -80,7 +84,7 @@ out_text(FILE *f, const struct snapshot *s, const struct text_options *o)
 		fprintf(f, "  %s %s%s", sv->vma.perms, sv->vma.name,
 		    sv->vma.deleted ? " (deleted)" : "");
 		if (sv->error != 0)
-			fprintf(f, "  [error: %s]", strerror(sv->error));
+			fprintf(f, "  [error: %s]", snap_vma_error(sv));
 		fputc('\n', f);
 	}
 	return (ferror(f) ? -1 : 0);

@@ -127,6 +127,42 @@ proc_pagemap_fd(struct proc_target *t)
 	return (t->pagemap_fd);
 }
 
+int
+proc_mm_alive(struct proc_target *t)
+{
+	uint64_t	 entry;
+	ssize_t		 r;
+	int		 fd;
+
+	if ((fd = proc_pagemap_fd(t)) == -1)
+		return (proc_gone(errno) ? 0 : -1);
+	/* Virtual page 0: there is an entry for it in every address space. */
+	do
+		r = pread(fd, &entry, sizeof entry, 0);
+	while (r == -1 && errno == EINTR);
+	if (r == -1)
+		return (proc_gone(errno) ? 0 : -1);
+	return (r == (ssize_t)sizeof entry);
+}
+
+void
+proc_mm_reset(struct proc_target *t)
+{
+	if (t->pagemap_fd != -1)
+		close(t->pagemap_fd);
+	t->pagemap_fd = -1;
+}
+
+int
+proc_running(const struct proc_target *t)
+{
+	char	 state[32];
+
+	if (proc_status_field(t, 0, "State", state, sizeof state) == -1)
+		return (proc_gone(errno) ? 0 : -1);
+	return (state[0] != 'Z' && state[0] != 'X');
+}
+
 /*
  * Read a whole file through the target's directory fd. procfs files report
  * a size of 0, so read until EOF into a growing buffer.
@@ -199,6 +235,56 @@ proc_write_file(const struct proc_target *t, const char *name,
 	close(fd);
 	if (r != (ssize_t)len) {
 		errno = r == -1 ? err : EIO;
+		return (-1);
+	}
+	return (0);
+}
+
+int
+proc_status_field(const struct proc_target *t, pid_t tid, const char *key,
+    char *val, size_t size)
+{
+	char	 name[64], *buf, *line, *end;
+	size_t	 klen = strlen(key), n;
+
+	if (tid == 0)
+		snprintf(name, sizeof name, "status");
+	else
+		snprintf(name, sizeof name, "task/%ld/status", (long)tid);
+	if (proc_read_file(t, name, &buf, NULL) == -1)
+		return (-1);
+	for (line = buf; line != NULL && *line != '\0'; line = end) {
+		if ((end = strchr(line, '\n')) != NULL)
+			*end++ = '\0';
+		if (strncmp(line, key, klen) != 0 || line[klen] != ':')
+			continue;
+		line += klen + 1;
+		line += strspn(line, " \t");
+		n = strlen(line);
+		if (n >= size)
+			n = size - 1;
+		memcpy(val, line, n);
+		val[n] = '\0';
+		free(buf);
+		return (0);
+	}
+	free(buf);
+	errno = ENODATA;
+	return (-1);
+}
+
+int
+proc_status_long(const struct proc_target *t, pid_t tid, const char *key,
+    long *val)
+{
+	char	 buf[64], *end;
+
+	if (proc_status_field(t, tid, key, buf, sizeof buf) == -1)
+		return (-1);
+	errno = 0;
+	*val = strtol(buf, &end, 10);
+	if (errno != 0 || end == buf) {
+		errno = EINVAL;
 		return (-1);
 	}
 	return (0);

@@ -614,8 +614,21 @@ start_child(char **argv, bool screen, char **cause)
 		    (void *)(long)(WIFSTOPPED(status) &&
 		    WSTOPSIG(status) != SIGTRAP ? WSTOPSIG(status) : 0));
 	}
-	/* Leave it stopped at its first instruction, no longer traced. */
-	ptrace(PTRACE_DETACH, child, NULL, (void *)(long)SIGSTOP);
+	/*
+	 * Leave it stopped at its first instruction, no longer traced. A
+	 * signal given with PTRACE_DETACH is dropped in an exec event stop,
+	 * so SIGSTOP is queued first: it is taken on the way back to user
+	 * mode, before the program's first instruction.
+	 */
+	kill(child, SIGSTOP);
+	ptrace(PTRACE_DETACH, child, NULL, NULL);
+	while (waitpid(child, &status, WUNTRACED) == -1 && errno == EINTR)
+		;
+	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		child = 0;
+		*cause = cause_fmt("%s exited at once", argv[0]);
+		return (-1);
+	}
 	return (0);
 }
 

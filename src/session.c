@@ -68,6 +68,17 @@ session_open(struct session *s, const struct session_options *o,
 		goto fail;
 	}
 
+	/*
+	 * Hold the address space the method will be attached to: its pagemap
+	 * reads nothing once the process runs another program.
+	 */
+	if (proc_pagemap_fd(&s->target) == -1 && !proc_gone(errno) &&
+	    errno != EACCES && errno != EPERM) {
+		*cause = cause_errno(errno, "cannot open the pagemap of "
+		    "process %ld", (long)o->pid);
+		goto fail;
+	}
+
 	/* Reading maps needs the same right as every method: say so first. */
 	if (maps_read(&s->target, &s->at_clear, cause) == -1) {
 		if (errno == EACCES || errno == EPERM) {
@@ -79,13 +90,12 @@ session_open(struct session *s, const struct session_options *o,
 		goto fail;
 	}
 
+	s->tracker.target = &s->target;
 	if (o->method == NULL || strcmp(o->method, "auto") == 0) {
-		if ((m = track_choose(&s->target, &why)) == NULL) {
-			*cause = cause_fmt("no tracking method works here: %s",
-			    why != NULL ? why : "?");
-			free(why);
+		s->auto_method = true;
+		if (track_attach_auto(&s->tracker, &s->target, &why,
+		    cause) == -1)
 			goto fail;
-		}
 		if (why_method != NULL)
 			*why_method = why;
 		else
@@ -101,12 +111,17 @@ session_open(struct session *s, const struct session_options *o,
 			goto fail;
 		}
 		free(why);
+		why = NULL;
+		if (m->lasting_cost != NULL &&
+		    m->lasting_cost(&s->target, &why) == 1 &&
+		    why_method != NULL)
+			*why_method = why;
+		else
+			free(why);
+		s->tracker.method = m;
+		if (m->attach(&s->tracker, cause) == -1)
+			goto fail;
 	}
-
-	s->tracker.method = m;
-	s->tracker.target = &s->target;
-	if (m->attach(&s->tracker, cause) == -1)
-		goto fail;
 	s->attached = true;
 	return (0);
 
@@ -127,6 +142,13 @@ session_clear(struct session *s, char **cause)
 	const struct track_method	*m = s->tracker.method;
 	double				 t0;
 
+	/* A new image: the next collect says so and attaches to it. */
+	s->clear_real = now_real();
+	if (s->mm_gone || proc_mm_alive(&s->target) == 0) {
+		s->mm_gone = true;
+		s->clear_time = now_mono();
+		return (0);
+	}
 	if (maps_read(&s->target, &s->at_clear, cause) == -1)
 		return (-1);
 	t0 = now_mono();
@@ -137,6 +159,19 @@ session_clear(struct session *s, char **cause)
 	return (0);
 }
 
+/* Fill the fields every snapshot of the session has. */
+static void
+session_stamp(struct session *s, struct snapshot *snap)
+{
+	snap->cycle = ++s->cycle;
+	snap->pid = s->target.pid;
+	snprintf(snap->comm, sizeof snap->comm, "%s", s->comm);
+	snprintf(snap->method, sizeof snap->method, "%s",
+	    s->tracker.method != NULL ? s->tracker.method->name : "none");
+	snap->interval = s->interval;
+	snap->time = now_real();
+}
+
 /* A snapshot that only says the target has gone. */
 static struct snapshot *
 session_exited(struct session *s)
@@ -145,15 +180,73 @@ session_exited(struct session *s)
 
 	if ((snap = snapshot_new(0)) == NULL)
 		return (NULL);
-	snap->cycle = s->cycle + 1;
-	snap->pid = s->target.pid;
-	snprintf(snap->comm, sizeof snap->comm, "%s", s->comm);
-	snprintf(snap->method, sizeof snap->method, "%s",
-	    s->tracker.method->name);
-	snap->interval = s->interval;
-	snap->time = now_real();
+	session_stamp(s, snap);
 	snap->exited = true;
 	return (snap);
+}
+
+/*
+ * The process runs a new program: attach the method to the new image (or,
+ * under "auto", the best method for it) and make the cycle's snapshot,
+ * which shows the new regions, all new, and restarts the history.
+ */
+static int
+session_exec(struct session *s, struct snapshot **out, char **cause)
+{
+	const struct track_method	*m = s->tracker.method;
+	struct vma_list			 now = { 0 };
+	struct snapshot			*snap;
+	char				*why = NULL;
+	size_t				 i;
+	int				 r;
+
+	if (s->attached)
+		m->detach(&s->tracker);
+	s->attached = false;
+	s->mm_gone = false;
+	proc_mm_reset(&s->target);
+	if (proc_comm(&s->target, s->comm, sizeof s->comm) == -1 ||
+	    maps_read(&s->target, &now, cause) == -1) {
+		if (proc_gone(errno)) {
+			free(*cause);
+			*cause = NULL;
+			vma_list_free(&now);
+			return (1);
+		}
+		return (-1);
+	}
+	history_reset(&s->history);
+	proc_pagemap_fd(&s->target);
+	if (s->auto_method)
+		r = track_attach_auto(&s->tracker, &s->target, &why, cause);
+	else
+		r = m->attach(&s->tracker, cause);
+	free(why);
+	if (r == -1) {
+		vma_list_free(&now);
+		return (proc_gone(errno) ? 1 : -1);
+	}
+	s->attached = true;
+	if ((snap = snapshot_new(now.n)) == NULL)
+		goto nomem;
+	for (i = 0; i < now.n; i++) {
+		if (snapshot_set_vma(snap, i, &now.v[i], false, true) == -1) {
+			snapshot_free(snap);
+			goto nomem;
+		}
+	}
+	vma_list_free(&now);
+	snapshot_count(snap);
+	session_stamp(s, snap);
+	snap->exec = true;
+	*out = snap;
+	return (0);
+
+nomem:
+	vma_list_free(&now);
+	*cause = cause_fmt("out of memory");
+	errno = ENOMEM;
+	return (-1);
 }
 
 int
@@ -168,6 +261,22 @@ session_collect(struct session *s, struct snapshot **out, char **cause)
 	size_t				 i;
 
 	*out = NULL;
+	/*
+	 * The address space the method watches is gone: an exit, or an
+	 * execve() (the process runs on with a new one).
+	 */
+	if (s->mm_gone || proc_mm_alive(&s->target) == 0) {
+		if (proc_running(&s->target) != 1)
+			goto gone;
+		switch (session_exec(s, out, cause)) {
+		case 0:
+			return (0);
+		case 1:
+			goto gone;
+		default:
+			return (-1);
+		}
+	}
 	if (maps_read(&s->target, &now, cause) == -1) {
 		if (!proc_gone(errno))
 			return (-1);
@@ -208,16 +317,18 @@ session_collect(struct session *s, struct snapshot **out, char **cause)
 	elapsed = t0 - s->clear_time;
 	snapshot_count(snap);
 
-	snap->cycle = ++s->cycle;
-	snap->pid = s->target.pid;
-	snprintf(snap->comm, sizeof snap->comm, "%s", s->comm);
-	snprintf(snap->method, sizeof snap->method, "%s", m->name);
-	snap->interval = s->interval;
+	session_stamp(s, snap);
 	snap->clear_ms = s->clear_ms;
-	snap->time = now_real();
-	if (history_push(&s->history, snap->dirty_pages) == -1)
-		goto nomem;
-	snap->converged = history_converged(&s->history);
+	snap->clear_time = s->clear_real;
+	/*
+	 * A cycle that tracked nothing (every region failed, or none is
+	 * writable) says nothing about convergence: it is not counted.
+	 */
+	if (snap->tracked_pages > 0) {
+		if (history_push(&s->history, snap->dirty_pages) == -1)
+			goto nomem;
+		snap->converged = history_converged(&s->history);
+	}
 	if (s->bandwidth_bps > 0) {
 		rate = elapsed > 0 ? (double)snap->dirty_pages *
 		    (double)snap->page_size / elapsed : 0;

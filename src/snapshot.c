@@ -58,6 +58,14 @@ snapshot_set_vma(struct snapshot *s, size_t i, const struct vma *v,
 	return (0);
 }
 
+const char *
+snap_vma_error(const struct snap_vma *sv)
+{
+	if (sv->error == SNAP_EHUGE)
+		return ("huge pages, left unprotected");
+	return (strerror(sv->error));
+}
+
 void
 snapshot_count(struct snapshot *s)
 {

@@ -4,11 +4,12 @@
  * without soft-dirty.
  *
  * A userfaultfd belongs to the mm of the process that creates it, so it is
- * created inside the target by an injected userfaultfd() call (inject.c),
- * and a copy of it is taken with pidfd_getfd(). The ioctls on that copy act
- * on the target's memory (checked on Linux 6.18: UFFDIO_API and
- * UFFDIO_REGISTER from another process register the creator's VMAs), so
- * only the creation and the final close() run inside the target.
+ * created inside the target, by sdtop's injector process (injector.c),
+ * which hands back a copy of it. The ioctls on that copy act on the
+ * target's memory (checked on Linux 6.18: UFFDIO_REGISTER from another
+ * process registers the creator's VMAs), so only the creation and the
+ * final close() run inside the target, and only when its seccomp filters
+ * allow both.
  *
  * With UFFD_FEATURE_WP_ASYNC (Documentation/admin-guide/mm/userfaultfd.rst)
  * a write to a protected page is resolved by the kernel at once, without
@@ -16,15 +17,26 @@
  * PM_SCAN_WP_MATCHING and category PAGE_IS_WRITTEN then returns exactly
  * the pages written since the last such scan and protects them again, in
  * one atomic walk (Documentation/admin-guide/mm/pagemap.rst). The clear is
- * such a scan with no output; the collection is one with output.
- * UFFD_FEATURE_WP_UNPOPULATED protects never-touched pages too, so a read
- * of one (which maps the zero page) is not taken for a write.
+ * such a scan whose output is dropped; the collection is one that keeps it.
+ *
+ * What is protected is chosen so that watching leaves nothing behind:
+ *  - only pages that exist (present or swapped): protecting a hole leaves a
+ *    marker in a page table, and page tables allocated for markers stay
+ *    after the userfaultfd is closed (a sparse 1 GiB region: 2 MiB of page
+ *    tables). A never-touched page that is then read maps the shared zero
+ *    page, which PAGEMAP_SCAN reports as PAGE_IS_PFNZERO and which is
+ *    never taken for a write; one that is written is a new page, unprotected,
+ *    hence written. The scans therefore never use the no-output fast path,
+ *    which protects every entry whatever the masks say.
+ *  - never a huge page (PAGE_IS_HUGE): the first write to a write-protected
+ *    transparent huge page splits it, for good (measured on 6.18: 1 GiB of
+ *    THP, all split after one write per huge page). A VMA that holds huge
+ *    pages is not tracked, and says why; "auto" passes uffd-wp over for a
+ *    process that uses them.
  *
  * Closing the last reference to the userfaultfd unregisters every range
  * and drops all the protection; the target keeps no trace of the tracking.
- * If this process is killed, its copy closes by itself and the target is
- * left with one idle userfaultfd (O_CLOEXEC) under asynchronous
- * write-protect, which costs it a fault per first write and nothing else.
+ * If this process is killed, the injector notices and does that itself.
  *
  * Addresses are in bytes; bitmaps have a bit per page of page_size().
  */
@@ -35,7 +47,6 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -45,11 +56,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <linux/kcmp.h>
 #include <linux/userfaultfd.h>
 
 #include "bitmap.h"
-#include "inject.h"
+#include "injector.h"
 #include "maps.h"
 #include "pagemap.h"
 #include "proc.h"
@@ -72,13 +82,12 @@
 #ifndef SYS_pidfd_getfd
 #define SYS_pidfd_getfd			438
 #endif
-#ifndef SYS_kcmp
-#define SYS_kcmp			312
-#endif
-#ifndef SYS_pidfd_send_signal
-#define SYS_pidfd_send_signal		424
-#endif
 
+/*
+ * WP_UNPOPULATED is asked for because some kernels let PAGEMAP_SCAN
+ * write-protect an anonymous VMA only with it (userfaultfd_wp_use_markers());
+ * the masks below keep it from ever placing a marker.
+ */
 #define UFFD_FEATURES	(UFFD_FEATURE_WP_ASYNC | UFFD_FEATURE_WP_UNPOPULATED)
 
 /*
@@ -88,21 +97,6 @@
  */
 #define UFFD_FLAGS	(O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY)
 
-/* Stale userfaultfds looked for at attach, at most. */
-#define UFFD_MAXSTALE	8
-
-/*
- * VMAs larger than this are write-protected only where pages exist.
- * Protecting an unpopulated page (WP_UNPOPULATED) leaves a marker in a
- * page table, so a first clear over a sparse VMA allocates page tables
- * for all of it, 1/512 of its size: an AddressSanitizer shadow (16 TiB,
- * read-write, untouched) would take 32 GiB of kernel memory. Beyond this
- * size, a page touched for the first time by a read (the zero page) is
- * still told apart, but one first faulted in by a read from a file is
- * counted as written once.
- */
-#define UFFD_MARKER_MAX		(UINT64_C(4) << 30)
-
 /* One VMA range given to UFFDIO_REGISTER, and how that went. */
 struct uffd_range {
 	uint64_t	start;
@@ -110,18 +104,18 @@ struct uffd_range {
 	int		error;		/* errno of the registration, or 0 */
 };
 
-/* The categories a scan selects: written, and for a large VMA, populated. */
+/*
+ * The categories every write-protecting scan selects: written pages that
+ * exist, are not the zero page and are not part of a huge page.
+ */
 static void
-uffd_scan_masks(struct pmscan_arg *a, uint64_t start, uint64_t end)
+uffd_scan_masks(struct pmscan_arg *a)
 {
 	a->flags = PMSCAN_WP_MATCHING | PMSCAN_CHECK_WPASYNC;
-	a->category_mask = PAGE_IS_WRITTEN;
+	a->category_mask = PAGE_IS_WRITTEN | PAGE_IS_PFNZERO | PAGE_IS_HUGE;
+	a->category_inverted = PAGE_IS_PFNZERO | PAGE_IS_HUGE;
+	a->category_anyof_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED;
 	a->return_mask = PAGE_IS_WRITTEN;
-	if (end - start > UFFD_MARKER_MAX) {
-		a->category_mask |= PAGE_IS_PFNZERO;
-		a->category_inverted = PAGE_IS_PFNZERO;
-		a->category_anyof_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED;
-	}
 }
 
 struct uffd_state {
@@ -133,7 +127,8 @@ struct uffd_state {
 	size_t			 n;
 };
 
-static size_t	uffd_find_stale(struct proc_target *, int *, size_t);
+/* Attached trackers: the injector is stopped when the last one detaches. */
+static unsigned int	uffd_users;
 
 static int
 uffd_pidfd_open(pid_t pid)
@@ -145,80 +140,6 @@ static int
 uffd_pidfd_getfd(int pidfd, int fd)
 {
 	return ((int)syscall(SYS_pidfd_getfd, pidfd, fd, 0));
-}
-
-/* Whether the process behind pidfd is still alive (not reaped). */
-static bool
-uffd_alive(int pidfd)
-{
-	return (syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) == 0);
-}
-
-/*
- * Whether descriptor fd of the target is still the file of our copy mine:
- * the target may have closed it and reused the number for a file of its
- * own, which must never be closed. kcmp(2) compares the files themselves;
- * without it (no CONFIG_KCMP), a userfaultfd with our flags must do.
- */
-static bool
-uffd_still_ours(pid_t pid, int mine, int fd, struct proc_target *t)
-{
-	int	stale[UFFD_MAXSTALE];
-	size_t	i, n;
-	long	r;
-
-	r = syscall(SYS_kcmp, getpid(), pid, KCMP_FILE, mine, fd);
-	if (r == 0)
-		return (true);
-	if (r > 0 || errno != ENOSYS || t == NULL)
-		return (false);
-	n = uffd_find_stale(t, stale, UFFD_MAXSTALE);
-	for (i = 0; i < n; i++)
-		if (stale[i] == fd)
-			return (true);
-	return (false);
-}
-
-/*
- * Run close(fd) inside the target, but only if it is still the process of
- * pidfd (checked while it is stopped, so its PID cannot be reused
- * meanwhile) and fd is still ours; then close our copy *mine.
- */
-static int
-uffd_close_remote(struct uffd_state *st, int *mine, struct proc_target *t)
-{
-	struct inject	*in;
-	long		 args[6] = { st->target_fd, 0, 0, 0, 0, 0 }, ret;
-	int		 r = -1;
-
-	if (!uffd_alive(st->pidfd)) {
-		errno = ESRCH;
-		goto out;
-	}
-	if ((in = inject_attach(st->pid, NULL)) == NULL)
-		goto out;
-	if (!uffd_alive(st->pidfd))
-		errno = ESRCH;
-	else if (*mine != -1 &&
-	    !uffd_still_ours(st->pid, *mine, st->target_fd, t))
-		errno = EBADF;
-	else {
-		/* Ours first, so the target's close drops the last reference. */
-		if (*mine != -1) {
-			close(*mine);
-			*mine = -1;
-		}
-		if (inject_syscall(in, SYS_close, args, &ret) == 0)
-			r = 0;
-	}
-	if (inject_detach(in) == -1)
-		r = -1;
-out:
-	if (*mine != -1) {
-		close(*mine);
-		*mine = -1;
-	}
-	return (r);
 }
 
 /* Register [start, end) for asynchronous write-protect: 0 or an errno. */
@@ -250,23 +171,8 @@ uffd_reprotect(int pmfd, uint64_t start, uint64_t end)
 	struct pmscan_arg	a;
 
 	memset(&a, 0, sizeof a);
-	uffd_scan_masks(&a, start, end);
-	if (end - start > UFFD_MARKER_MAX)
-		return (pagemap_scan(pmfd, start, end, &a, uffd_discard, NULL));
-	/*
-	 * With no output vector (vec 0, vec_len 0) the scan only does its
-	 * WP_MATCHING work, in one call for the whole range; the kernel then
-	 * protects every page, unpopulated ones included, whatever the masks
-	 * say, hence only for VMAs up to UFFD_MARKER_MAX.
-	 */
-	a.size = sizeof a;
-	a.start = start;
-	a.end = end;
-	while (ioctl(pmfd, PMSCAN_IOCTL, &a) == -1) {
-		if (errno != EINTR)
-			return (-1);
-	}
-	return (0);
+	uffd_scan_masks(&a);
+	return (pagemap_scan(pmfd, start, end, &a, uffd_discard, NULL));
 }
 
 /* What a collecting scan fills: one VMA's bitmap. */
@@ -275,6 +181,7 @@ struct uffd_fill {
 	uint64_t	 start;		/* of the VMA */
 	uint64_t	 npages;
 	unsigned int	 shift;
+	bool		 huge;		/* a region of huge pages was seen */
 };
 
 /* Set the bits of one region returned by PAGEMAP_SCAN, clipped to the VMA. */
@@ -377,19 +284,17 @@ uffd_probe_kernel(char **why)
 			    "PAGEMAP_SCAN ioctl (Linux 6.7+)");
 		else
 			*why = cause_errno(errno, "uffd-wp: PAGEMAP_SCAN with "
-			    "WP_MATCHING and PAGE_IS_WRITTEN");
+			    "WP_MATCHING and the categories it needs");
 		goto out;
 	}
 	page[0] = 2;
 	memset(&a, 0, sizeof a);
+	uffd_scan_masks(&a);
 	a.size = sizeof a;
-	a.flags = PMSCAN_WP_MATCHING | PMSCAN_CHECK_WPASYNC;
 	a.start = (uintptr_t)page;
 	a.end = (uintptr_t)page + psz;
 	a.vec = (uintptr_t)vec;
 	a.vec_len = 4;
-	a.category_mask = PAGE_IS_WRITTEN;
-	a.return_mask = PAGE_IS_WRITTEN;
 	n1 = ioctl(pmfd, PMSCAN_IOCTL, &a);
 	n2 = ioctl(pmfd, PMSCAN_IOCTL, &a);
 	if (n1 != 1 || n2 != 0) {
@@ -408,23 +313,51 @@ out:
 	return (rc);
 }
 
-/* The TracerPid of the target, 0 if none or unknown. */
-static long
-uffd_tracer(struct proc_target *t)
+/* Whether this process may read seccomp filters (CAP_SYS_ADMIN). */
+static bool
+uffd_can_read_filters(void)
 {
-	char	*buf, *p;
-	size_t	 len;
-	long	 tracer = 0;
+	struct proc_target	 self;
+	char			 caps[32], *cause = NULL;
+	unsigned long long	 eff = 0;
 
-	if (proc_read_file(t, "status", &buf, &len) == -1)
-		return (0);
-	if ((p = strstr(buf, "\nTracerPid:")) != NULL)
-		tracer = strtol(p + 11, NULL, 10);
-	free(buf);
-	return (tracer);
+	if (proc_open(&self, "/proc", getpid(), &cause) == -1) {
+		free(cause);
+		return (false);
+	}
+	if (proc_status_field(&self, 0, "CapEff", caps, sizeof caps) == 0)
+		eff = strtoull(caps, NULL, 16);
+	proc_close(&self);
+	return ((eff >> 21) & 1);	/* CAP_SYS_ADMIN */
 }
 
-/* The kernel test, then whether this user may ptrace the target. */
+/*
+ * What the target's seccomp mode allows before anything is injected:
+ * strict mode allows nothing, a filter must be readable to be checked
+ * (the injector then runs it on each call). 0, or -1 with *why.
+ */
+static int
+uffd_probe_seccomp(struct proc_target *t, char **why)
+{
+	long	mode;
+
+	if (proc_status_long(t, 0, "Seccomp", &mode) == -1 || mode == 0)
+		return (0);
+	if (mode == 1) {
+		*why = cause_fmt("uffd-wp: PID %ld runs in seccomp strict mode, "
+		    "where userfaultfd() would kill it", (long)t->pid);
+		return (-1);
+	}
+	if (!uffd_can_read_filters()) {
+		*why = cause_fmt("uffd-wp: PID %ld has a seccomp filter, which "
+		    "only root can read, and sdtop injects nothing a filter "
+		    "might forbid", (long)t->pid);
+		return (-1);
+	}
+	return (0);
+}
+
+/* The kernel test, then whether this user may watch the target so. */
 static int
 uffd_probe(struct proc_target *t, char **why)
 {
@@ -469,86 +402,54 @@ uffd_probe(struct proc_target *t, char **why)
 		    (long)t->pid);
 		return (-1);
 	}
-	if ((tracer = uffd_tracer(t)) != 0) {
+	if (proc_status_long(t, 0, "TracerPid", &tracer) == 0 && tracer != 0) {
 		*why = cause_fmt("uffd-wp: PID %ld is already traced by PID "
 		    "%ld (a debugger?)", (long)t->pid, tracer);
 		return (-1);
 	}
-	return (0);
+	return (uffd_probe_seccomp(t, why));
 }
 
 /*
- * Find userfaultfds left in the target by an earlier run of this program
- * that was killed before it could close them: their registrations would
- * make every new one fail with EBUSY. They are recognised by their exact
- * open flags and features in /proc/PID/fdinfo (features 0x8000a000 is
- * WP_ASYNC | WP_UNPOPULATED plus the kernel's "initialized" bit), which a
- * program using userfaultfd for itself is most unlikely to share.
+ * Huge pages in the target: write-protecting one splits it at its next
+ * write, so "auto" prefers a method that leaves them whole.
  */
-static size_t
-uffd_find_stale(struct proc_target *t, int *fds, size_t max)
+static int
+uffd_lasting_cost(struct proc_target *t, char **why)
 {
-	char		 path[64], link[64], *info, *p;
-	DIR		*d;
-	struct dirent	*de;
-	size_t		 n = 0, len;
-	ssize_t		 ll;
-	unsigned long	 flags, features;
-	long		 fd;
-	int		 dfd;
+	static const char *const fields[] = {
+		"AnonHugePages:", "ShmemPmdMapped:", "FilePmdMapped:"
+	};
+	char		*buf, *p;
+	unsigned long	 kb = 0;
+	size_t		 i;
 
-	if ((dfd = openat(t->dirfd, "fd", O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC)) == -1)
+	if (proc_read_file(t, "smaps_rollup", &buf, NULL) == -1)
 		return (0);
-	if ((d = fdopendir(dfd)) == NULL) {
-		close(dfd);
+	for (i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		if ((p = strstr(buf, fields[i])) != NULL)
+			kb += strtoul(p + strlen(fields[i]), NULL, 10);
+	}
+	free(buf);
+	if (kb == 0)
 		return (0);
-	}
-	while (n < max && (de = readdir(d)) != NULL) {
-		if ((fd = strtol(de->d_name, &p, 10)) < 0 || *p != '\0' ||
-		    p == de->d_name)
-			continue;
-		ll = readlinkat(dfd, de->d_name, link, sizeof link - 1);
-		if (ll <= 0)
-			continue;
-		link[ll] = '\0';
-		if (strcmp(link, "anon_inode:[userfaultfd]") != 0)
-			continue;
-		snprintf(path, sizeof path, "fdinfo/%ld", fd);
-		if (proc_read_file(t, path, &info, &len) == -1)
-			continue;
-		flags = features = 0;
-		if ((p = strstr(info, "flags:")) != NULL)
-			flags = strtoul(p + 6, NULL, 8);
-		if ((p = strstr(info, "API:")) != NULL &&
-		    (p = strchr(p, ':')) != NULL &&
-		    (p = strchr(p + 1, ':')) != NULL)
-			features = strtoul(p + 1, NULL, 16);
-		free(info);
-		if ((flags & ~(unsigned long)O_ACCMODE) ==
-		    (O_CLOEXEC | O_NONBLOCK) &&
-		    (features & 0x7fffffffUL) == UFFD_FEATURES)
-			fds[n++] = (int)fd;
-	}
-	closedir(d);
-	return (n);
+	*why = cause_fmt("uffd-wp: PID %ld has %lu MiB in transparent huge "
+	    "pages, which write-protection would split", (long)t->pid,
+	    (kb + 1023) / 1024);
+	return (1);
 }
 
 /*
- * Create the userfaultfd inside the target (closing any left there by a
- * killed run), take a copy of it and enable asynchronous write-protect.
+ * Have the injector create the userfaultfd inside the target (closing any
+ * left there by a killed run) and hand us a copy with asynchronous
+ * write-protect enabled.
  */
 static int
 uffd_attach(struct tracker *tr, char **cause)
 {
 	struct uffd_state	*st;
-	struct uffdio_api	 api;
-	struct inject		*in;
 	pid_t			 pid = tr->target->pid;
-	long			 args[6] = { UFFD_FLAGS, 0, 0, 0, 0, 0 };
-	long			 cargs[6] = { 0 }, ret;
-	int			 saved, stale[UFFD_MAXSTALE];
-	size_t			 i, nstale;
+	int			 saved;
 
 	if ((st = calloc(1, sizeof *st)) == NULL) {
 		*cause = cause_errno(errno, "uffd-wp");
@@ -565,67 +466,18 @@ uffd_attach(struct tracker *tr, char **cause)
 		    (long)pid);
 		goto fail;
 	}
-
-	if ((in = inject_attach(pid, cause)) == NULL) {
+	uffd_users++;
+	if (injector_uffd_create(tr->target, st->pidfd, UFFD_FLAGS,
+	    UFFD_FEATURES, &st->fd, &st->target_fd, cause) == -1) {
 		saved = errno;
-		goto fail;
-	}
-	if (!uffd_alive(st->pidfd)) {
-		inject_detach(in);
-		saved = ESRCH;
-		*cause = cause_fmt("PID %ld has exited", (long)pid);
-		goto fail;
-	}
-	nstale = uffd_find_stale(tr->target, stale, UFFD_MAXSTALE);
-	for (i = 0; i < nstale; i++) {
-		cargs[0] = stale[i];
-		if (inject_syscall(in, SYS_close, cargs, &ret) == -1)
-			break;
-	}
-	if (inject_syscall(in, SYS_userfaultfd, args, &ret) == -1) {
-		saved = errno;
-		inject_detach(in);
-		*cause = saved == ESRCH ?
-		    cause_fmt("PID %ld has exited", (long)pid) :
-		    cause_errno(saved, "uffd-wp: running userfaultfd() in "
-		    "PID %ld", (long)pid);
-		goto fail;
-	}
-	if (inject_detach(in) == -1 && ret >= 0) {
-		saved = errno;
-		*cause = cause_errno(saved, "uffd-wp: releasing PID %ld",
-		    (long)pid);
-		goto fail;
-	}
-	if (ret < 0) {
-		saved = (int)-ret;
-		*cause = cause_errno(saved, "uffd-wp: userfaultfd() in PID %ld",
-		    (long)pid);
-		goto fail;
-	}
-	st->target_fd = (int)ret;
-
-	if ((st->fd = uffd_pidfd_getfd(st->pidfd, st->target_fd)) == -1) {
-		saved = errno;
-		*cause = cause_errno(saved, "uffd-wp: pidfd_getfd of PID %ld",
-		    (long)pid);
-		goto fail;
-	}
-	memset(&api, 0, sizeof api);
-	api.api = UFFD_API;
-	api.features = UFFD_FEATURES;
-	if (ioctl(st->fd, UFFDIO_API, &api) == -1) {
-		saved = errno;
-		*cause = cause_errno(saved, "uffd-wp: UFFDIO_API with "
-		    "WP_ASYNC and WP_UNPOPULATED");
+		if (--uffd_users == 0)
+			injector_stop();
 		goto fail;
 	}
 	tr->priv = st;
 	return (0);
 
 fail:
-	if (st->target_fd != -1)
-		uffd_close_remote(st, &st->fd, tr->target);
 	uffd_state_free(st);
 	errno = saved;
 	return (-1);
@@ -697,8 +549,8 @@ uffd_start_cycle(struct tracker *tr, const struct vma_list *vl, char **cause)
 	if (n > 0 && i == n) {
 		free(nr);
 		*cause = cause_fmt("uffd-wp: the memory of PID %ld is already "
-		    "write-protected by another userfaultfd (is another sdtop "
-		    "watching it?)", (long)st->pid);
+		    "registered with another userfaultfd (its own, or another "
+		    "tool's)", (long)st->pid);
 		errno = EBUSY;
 		return (-1);
 	}
@@ -742,27 +594,43 @@ uffd_untrack(struct snap_vma *sv, int err)
 	sv->present = NULL;
 }
 
-/* Fill sv->present from a plain scan (no write-protect); NULL if it fails. */
-static void
+/* Set the present bits of one region of a plain scan; note huge pages. */
+static int
+uffd_fill_present_region(const struct pmscan_region *reg, void *arg)
+{
+	struct uffd_fill	*f = arg;
+
+	if (reg->categories & PAGE_IS_HUGE)
+		f->huge = true;
+	return (uffd_fill_region(reg, arg));
+}
+
+/*
+ * Fill sv->present from a plain scan (no write-protect); NULL if it fails.
+ * Returns whether the VMA holds huge pages.
+ */
+static bool
 uffd_fill_present(int pmfd, struct snap_vma *sv)
 {
 	struct pmscan_arg	tmpl;
 	struct uffd_fill	f;
 
+	memset(&f, 0, sizeof f);
 	if ((sv->present = bitmap_new(sv->npages)) == NULL)
-		return;
+		return (false);
 	memset(&tmpl, 0, sizeof tmpl);
 	tmpl.category_anyof_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED;
-	tmpl.return_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED;
+	tmpl.return_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED | PAGE_IS_HUGE;
 	f.bits = sv->present;
 	f.start = sv->vma.start;
 	f.npages = sv->npages;
 	f.shift = page_shift();
 	if (pagemap_scan(pmfd, sv->vma.start, sv->vma.end, &tmpl,
-	    uffd_fill_region, &f) != 0) {
+	    uffd_fill_present_region, &f) != 0) {
 		free(sv->present);
 		sv->present = NULL;
 	}
+	return (f.huge);
 }
 
 /* Read (and protect again) the pages written since the clear, per VMA. */
@@ -799,7 +667,8 @@ uffd_collect(struct tracker *tr, struct snapshot *s, char **cause)
 			continue;
 		}
 		memset(&tmpl, 0, sizeof tmpl);
-		uffd_scan_masks(&tmpl, sv->vma.start, sv->vma.end);
+		uffd_scan_masks(&tmpl);
+		memset(&f, 0, sizeof f);
 		f.bits = sv->written;
 		f.start = sv->vma.start;
 		f.npages = sv->npages;
@@ -817,28 +686,38 @@ uffd_collect(struct tracker *tr, struct snapshot *s, char **cause)
 			uffd_untrack(sv, errno);
 			continue;
 		}
-		uffd_fill_present(pmfd, sv);
+		/* Huge pages are never protected: their writes are unknown. */
+		if (uffd_fill_present(pmfd, sv))
+			uffd_untrack(sv, SNAP_EHUGE);
 	}
 	return (0);
 }
 
-/* Close the userfaultfd in the target and here; safe to call twice. */
+/* Close the userfaultfd here and in the target; safe to call twice. */
 static void
 uffd_detach(struct tracker *tr)
 {
 	struct uffd_state	*st = tr->priv;
+	char			*cause = NULL;
 
 	if (st == NULL)
 		return;
 	tr->priv = NULL;
 	/*
-	 * Closing the last reference, in the target, makes the kernel
-	 * unregister every range and remove the write-protection
-	 * (userfaultfd_release()).
+	 * Ours first, so that the target's close() drops the last reference
+	 * and the kernel unregisters everything (userfaultfd_release()).
 	 */
+	if (st->fd != -1) {
+		close(st->fd);
+		st->fd = -1;
+	}
 	if (st->target_fd != -1)
-		uffd_close_remote(st, &st->fd, tr->target);
+		injector_uffd_remove(tr->target, st->pidfd, st->target_fd,
+		    &cause);
+	free(cause);
 	uffd_state_free(st);
+	if (--uffd_users == 0)
+		injector_stop();
 }
 
 const struct track_method track_uffd = {
@@ -846,6 +725,7 @@ const struct track_method track_uffd = {
 	.summary = "exact: userfaultfd write-protect + PAGEMAP_SCAN "
 	    "(Linux 6.7+, ptrace)",
 	.probe = uffd_probe,
+	.lasting_cost = uffd_lasting_cost,
 	.attach = uffd_attach,
 	.start_cycle = uffd_start_cycle,
 	.collect = uffd_collect,

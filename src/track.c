@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,28 +30,91 @@ track_find(const char *name)
 	return (NULL);
 }
 
+/* Append reason (or the method's name) to the list *all; frees reason. */
+static void
+track_pass_over(char **all, const struct track_method *m, char *reason)
+{
+	char	*joined;
+
+	joined = cause_fmt("%s%s%s", *all != NULL ? *all : "",
+	    *all != NULL ? "; " : "", reason != NULL ? reason : m->name);
+	free(*all);
+	free(reason);
+	*all = joined;
+}
+
+/* Whether m can watch t and leaves it nothing; else why not, in *all. */
+static bool
+track_usable(const struct track_method *m, struct proc_target *t,
+    char **all)
+{
+	char	*reason = NULL;
+
+	if (m->probe(t, &reason) == -1) {
+		track_pass_over(all, m, reason);
+		return (false);
+	}
+	free(reason);
+	reason = NULL;
+	if (t != NULL && m->lasting_cost != NULL &&
+	    m->lasting_cost(t, &reason) == 1) {
+		track_pass_over(all, m, reason);
+		return (false);
+	}
+	free(reason);
+	return (true);
+}
+
 const struct track_method *
 track_choose(struct proc_target *t, char **why)
 {
 	const struct track_method	*m;
-	char				*reason, *all = NULL, *joined;
+	char				*all = NULL;
 	size_t				 i;
 
-	*why = NULL;
 	for (i = 0; (m = track_methods[i]) != NULL; i++) {
-		reason = NULL;
-		if (m->probe(t, &reason) == 0) {
-			free(reason);
+		if (track_usable(m, t, &all)) {
 			*why = all;
 			return (m);
 		}
-		joined = cause_fmt("%s%s%s", all != NULL ? all : "",
-		    all != NULL ? "; " : "",
-		    reason != NULL ? reason : m->name);
-		free(all);
-		free(reason);
-		all = joined;
 	}
 	*why = all;
 	return (NULL);
+}
+
+int
+track_attach_auto(struct tracker *tr, struct proc_target *t, char **why,
+    char **cause)
+{
+	const struct track_method	*m;
+	char				*all = NULL, *reason;
+	size_t				 i;
+
+	*why = NULL;
+	tr->target = t;
+	for (i = 0; (m = track_methods[i]) != NULL; i++) {
+		if (!track_usable(m, t, &all))
+			continue;
+		tr->method = m;
+		reason = NULL;
+		if (m->attach(tr, &reason) == 0) {
+			*why = all;
+			return (0);
+		}
+		if (proc_gone(errno)) {
+			free(all);
+			*cause = reason;
+			errno = ESRCH;
+			return (-1);
+		}
+		track_pass_over(&all, m, cause_fmt("%s: %s", m->name,
+		    reason != NULL ? reason : "cannot attach"));
+		free(reason);
+	}
+	tr->method = NULL;
+	*cause = cause_fmt("no tracking method works here: %s",
+	    all != NULL ? all : "?");
+	free(all);
+	errno = ENOTSUP;
+	return (-1);
 }

@@ -194,7 +194,7 @@ view_title(const struct snap_vma *sv, uint64_t page_size, char *buf,
 		snprintf(extra, sizeof extra, "  untracked");
 	if (sv->error != 0)
 		snprintf(extra, sizeof extra, "  error: %s",
-		    strerror(sv->error));
+		    snap_vma_error(sv));
 	n = snprintf(buf, size, "%016llx-%016llx %s %8llu %s %9s"
 	    " %8llu dirty  %s%s", (unsigned long long)sv->vma.start,
 	    (unsigned long long)sv->vma.end, sv->vma.perms,

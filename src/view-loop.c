@@ -259,6 +259,10 @@ view_live_collect(struct view *v, struct session *s,
 	v->snap = snap;
 	snprintf(v->comm, sizeof v->comm, "%s", snap->comm);
 	snprintf(v->method, sizeof v->method, "%s", snap->method);
+	if (snap->exec)
+		view_status(v, false, "process %ld ran a new program, %s: its "
+		    "regions are new, the history starts again", (long)v->pid,
+		    snap->comm);
 	if (clear && session_clear(s, &err) == -1) {
 		view_status(v, true, "%s", err != NULL ? err : "clear failed");
 		free(err);

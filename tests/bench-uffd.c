@@ -133,13 +133,18 @@ main(int argc, char **argv)
 	if (read(up[0], &c, 1) != 1)
 		return (1);
 
+	if (proc_open(&t, "/proc", pid, &cause) == -1) {
+		fprintf(stderr, "bench-uffd: %s\n", cause);
+		return (1);
+	}
 	t0 = now();
 	for (i = 0; i < n; i++)
-		if (inject_calls(pid, &call, 1, &cause) == -1) {
+		if (inject_calls(&t, &call, 1, &cause) == -1) {
 			fprintf(stderr, "bench-uffd: %s\n", cause);
 			return (1);
 		}
 	t1 = now();
+	proc_close(&t);
 	printf("inject getpid (attach, call, detach): %.1f us each over %d\n",
 	    (t1 - t0) * 1e6 / n, n);
 

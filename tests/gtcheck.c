@@ -3,6 +3,7 @@
  * one phase of the workload (tests/workload.c).
  *
  * Usage: gtcheck 'phase K 0xSTART 0xEND PAGES' RUN.jsonl [--allow-new]
+ *                [--since UNIXTIME] [--after-exec]
  *
  * For every cycle object of RUN.jsonl (objects with "exited": true carry
  * no VMAs and are skipped), the VMA [START, END) must be present and
@@ -12,7 +13,11 @@
  * may be absent from the first cycles; in the cycle it first appears in it
  * must be "new": true, unless it is already exact there (it was mapped just
  * before that cycle's clear); in every later cycle it must be exact; and at
- * least one exact cycle is required.
+ * least one exact cycle is required. With --since, only the cycles whose
+ * clear began at UNIXTIME or later are judged (the workload's phase line
+ * was seen at UNIXTIME: every write before it is older than the clear).
+ * With --after-exec, a cycle must say "exec": true, and only the cycles
+ * after it are judged.
  *
  * Prints "ok: N cycles exact" and exits 0; on a mismatch prints which cycle,
  * which pages were missing and which extra, and exits 1; bad arguments or
@@ -185,16 +190,30 @@ main(int argc, char **argv)
 	size_t		 cap = 0, n = 0, lineno = 0;
 	ssize_t		 len;
 	bool		 allow_new, appeared = false, failed = false;
+	bool		 after_exec = false, execed = false;
+	double		 since = 0;
+	int		 i;
 	bool		*want = NULL, *have = NULL, exact;
 	json_t		*obj, *v;
 	json_error_t	 jerr;
 	unsigned long	 cycle, ncycles = 0, nexact = 0;
 	uint64_t	 pagesz = 0;
 
-	allow_new = argc == 4 && strcmp(argv[3], "--allow-new") == 0;
-	if (argc != 3 && !allow_new) {
+	allow_new = false;
+	for (i = 3; i < argc; i++) {
+		if (strcmp(argv[i], "--allow-new") == 0)
+			allow_new = true;
+		else if (strcmp(argv[i], "--after-exec") == 0)
+			after_exec = true;
+		else if (strcmp(argv[i], "--since") == 0 && i + 1 < argc)
+			since = strtod(argv[++i], NULL);
+		else
+			argc = 0;
+	}
+	if (argc < 3) {
 		fprintf(stderr, "usage: gtcheck 'phase K 0xSTART 0xEND PAGES' "
-		    "RUN.jsonl [--allow-new]\n");
+		    "RUN.jsonl [--allow-new] [--since UNIXTIME] "
+		    "[--after-exec]\n");
 		return (2);
 	}
 	if (truth_parse(argv[1], &t) != 0) {
@@ -216,6 +235,15 @@ main(int argc, char **argv)
 			return (2);
 		}
 		if (json_is_true(json_object_get(obj, "exited"))) {
+			json_decref(obj);
+			continue;
+		}
+		/* Only what follows the exec, and what began after since. */
+		if (json_is_true(json_object_get(obj, "exec")))
+			execed = true;
+		if ((after_exec && (!execed || json_is_true(json_object_get(obj,
+		    "exec")))) || json_real_value(json_object_get(obj,
+		    "clear_time")) < since) {
 			json_decref(obj);
 			continue;
 		}
@@ -292,7 +320,10 @@ main(int argc, char **argv)
 	}
 	fclose(f);
 	free(line);
-	if (ncycles == 0) {
+	if (after_exec && !execed) {
+		printf("%s: no cycle says \"exec\": true\n", argv[2]);
+		failed = true;
+	} else if (ncycles == 0) {
 		printf("%s: no cycle objects\n", argv[2]);
 		failed = true;
 	} else if (nexact == 0 && !failed) {

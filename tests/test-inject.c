@@ -27,6 +27,7 @@
 #include <cmocka.h>
 
 #include "inject.h"
+#include "proc.h"
 
 /* What a child writes back when it is done. */
 struct report {
@@ -131,13 +132,16 @@ static long
 inject_one(pid_t pid, long nr)
 {
 	struct inject_call	c = { .nr = nr };
+	struct proc_target	t;
 	char			*cause = NULL;
 
-	if (inject_calls(pid, &c, 1, &cause) == -1) {
+	if (proc_open(&t, "/proc", pid, &cause) == -1 ||
+	    inject_calls(&t, &c, 1, &cause) == -1) {
 		fprintf(stderr, "%s\n", cause);
 		free(cause);
 		fail();
 	}
+	proc_close(&t);
 	return (c.ret);
 }
 
@@ -287,17 +291,21 @@ inject__signal_sent_while_attached__delivered_once(void **state)
 	struct child	 c;
 	struct report	 r;
 	struct inject	*in;
+	struct proc_target t;
 	long		 args[6] = { 0 }, ret = 0;
 	char		*cause = NULL;
 
 	child_start(&c, child_sleeper);
 	pause_ms(50);
-	in = inject_attach(c.pid, &cause);
+	assert_int_equal(proc_open(&t, "/proc", c.pid, &cause), 0);
+	in = inject_attach(&t, &cause);
 	assert_non_null(in);
 	assert_int_equal(kill(c.pid, SIGUSR1), 0);
-	assert_int_equal(inject_syscall(in, SYS_getpid, args, &ret), 0);
+	assert_int_equal(inject_syscall(in, SYS_getpid, args, &ret, &cause),
+	    0);
 	assert_int_equal(ret, c.pid);
 	assert_int_equal(inject_detach(in), 0);
+	proc_close(&t);
 	child_finish(&c, &r);
 	assert_int_equal(r.signals, 1);
 	/* A signal with a handler interrupts nanosleep: EINTR is right here. */
@@ -383,18 +391,23 @@ inject__child_killed_while_attached__esrch_no_hang(void **state)
 {
 	struct child	 c;
 	struct inject	*in;
+	struct proc_target t;
 	long		 args[6] = { 0 }, ret = 0;
 	char		*cause = NULL;
 	int		 status;
 
 	child_start(&c, child_spinner);
-	in = inject_attach(c.pid, &cause);
+	assert_int_equal(proc_open(&t, "/proc", c.pid, &cause), 0);
+	in = inject_attach(&t, &cause);
 	assert_non_null(in);
 	assert_int_equal(kill(c.pid, SIGKILL), 0);
 	pause_ms(20);
-	assert_int_equal(inject_syscall(in, SYS_getpid, args, &ret), -1);
+	assert_int_equal(inject_syscall(in, SYS_getpid, args, &ret, &cause),
+	    -1);
 	assert_int_equal(errno, ESRCH);
+	free(cause);
 	inject_detach(in);
+	proc_close(&t);
 	assert_int_equal(waitpid(c.pid, &status, 0), c.pid);
 	assert_true(WIFSIGNALED(status));
 	assert_int_equal(WTERMSIG(status), SIGKILL);
@@ -406,18 +419,24 @@ static void
 inject__no_such_process__esrch_with_cause(void **state)
 {
 	struct inject_call	 call = { .nr = SYS_getpid };
+	struct proc_target	 t;
 	char			*cause = NULL;
 	pid_t			 pid;
 	int			 status;
 
-	/* A reaped child's PID is free (reuse within a test is unlikely). */
-	if ((pid = fork()) == 0)
+	/* Opened while it lived, reaped before the injection. */
+	if ((pid = fork()) == 0) {
+		pause();
 		_exit(0);
+	}
+	assert_int_equal(proc_open(&t, "/proc", pid, &cause), 0);
+	kill(pid, SIGKILL);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_int_equal(inject_calls(pid, &call, 1, &cause), -1);
+	assert_int_equal(inject_calls(&t, &call, 1, &cause), -1);
 	assert_int_equal(errno, ESRCH);
 	assert_non_null(cause);
 	free(cause);
+	proc_close(&t);
 }
 
 int

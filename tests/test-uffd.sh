@@ -5,10 +5,15 @@
 # For each phase of tests/workload, one `sdtop --batch --json -m uffd-wp`
 # run must match the pages the workload says it writes (tests/gtcheck), and
 # the workload must then still verify its own memory ("alive"). Also: a
-# SIGKILLed sdtop leaves a healthy workload (and the next run works), a
-# SIGTERMed sdtop leaves no userfaultfd in the target, a workload exiting
-# mid-run ends the run with status 0 and "exited": true, and all of it
-# again as an unprivileged user (UFFD_USER_MODE_ONLY).
+# SIGKILLed sdtop leaves a healthy workload with nothing of sdtop's in it
+# (its injector removes it) and the next run works; so does a SIGKILL of
+# the injector as well (the next run finds the userfaultfd left behind by
+# its mark and removes it); a SIGTERMed sdtop leaves no userfaultfd in the
+# target; a second sdtop on the same process says so (or, with auto, uses
+# hash); a target's own userfaultfd, with the same flags and features, is
+# never touched; a workload exiting mid-run ends the run with status 0 and
+# "exited": true; and all of it again as an unprivileged user
+# (UFFD_USER_MODE_ONLY).
 #
 # Exits 77 (skip) with one line when the kernel or user cannot do uffd-wp.
 
@@ -38,18 +43,18 @@ fail() {
 	FAILS=$((FAILS + 1))
 }
 
-# wait_line PATTERN FILE: wait up to 5 s for a line matching PATTERN.
+# wait_line PATTERN FILE: wait up to 30 s for a line matching PATTERN.
 wait_line() {
 	i=0
 	while ! grep -q "$1" "$2" 2>/dev/null; do
 		i=$((i + 1))
-		[ $i -gt 100 ] && return 1
+		[ $i -gt 600 ] && return 1
 		sleep 0.05
 	done
 	return 0
 }
 
-# start_workload ARGS...: start it (as $AS when set) and wait for "ready".
+# start_workload ARGS...: start it (as $AS when set) and wait for "phase 0".
 start_workload() {
 	: > "$T/wl.out"
 	$AS "$WORKLOAD" "$@" > "$T/wl.out" 2>&1 &
@@ -70,7 +75,7 @@ next_phase() {
 	i=0
 	while [ "$(grep -c "^phase $1 " "$T/wl.out")" -le "$n" ]; do
 		i=$((i + 1))
-		[ $i -gt 100 ] && { fail "no phase $1 line"; return 1; }
+		[ $i -gt 600 ] && { fail "no phase $1 line"; return 1; }
 		sleep 0.05
 	done
 }
@@ -85,11 +90,23 @@ check_alive() {
 	    fail "$1: workload not alive (status $st): $(tail -n 1 "$T/wl.out")"
 }
 
-# no_uffd PID: no userfaultfd left among the fds of PID.
+# uffd_count PID: the userfaultfds among the fds of PID.
+uffd_count() {
+	ls -l "/proc/$1/fd" 2>/dev/null | grep -c 'anon_inode:\[userfaultfd\]'
+}
+
+# no_uffd PID LABEL [N]: no more than N (0) userfaultfds in PID, once
+# whatever sdtop left running (its injector) is done: wait up to 10 s.
 no_uffd() {
-	if ls -l "/proc/$1/fd" 2>/dev/null | grep -q 'anon_inode:\[userfaultfd\]'; then
-		fail "$2: a userfaultfd is left in the target"
-	fi
+	i=0
+	while [ "$(uffd_count "$1")" -gt "${3:-0}" ]; do
+		i=$((i + 1))
+		if [ $i -gt 200 ]; then
+			fail "$2: a userfaultfd is left in the target"
+			return
+		fi
+		sleep 0.05
+	done
 }
 
 # run_sdtop OUT ARGS...: one batch JSON run as $AS.
@@ -156,14 +173,15 @@ phases() {
 
 phases root
 
-# sdtop SIGKILLed mid-run: the workload stays healthy, and a new run on
-# the same workload is exact (it removes the userfaultfd left behind).
+# sdtop SIGKILLed mid-run: the workload stays healthy, its injector
+# removes sdtop's userfaultfd, and a new run on the same workload is exact.
 start_workload && {
 	bg_sdtop "$T/k.jsonl" -n 100 -i 0.2 "$WPID"
-	sleep 0.7
+	wait_line '"cycle":2' "$T/k.jsonl" || fail "SIGKILL: no cycle"
 	kill -9 "$SPID"
 	wait "$SPID" 2>/dev/null
 	SPID=
+	no_uffd "$WPID" "after SIGKILL, by itself"
 	next_phase 1
 	next_phase 2
 	run_sdtop "$T/k2.jsonl" -n 2 -i 0.2 "$WPID" ||
@@ -174,11 +192,53 @@ start_workload && {
 	echo "sdtop SIGKILLed: checked"
 }
 
+# sdtop and its injector both SIGKILLed: sdtop's userfaultfd stays in the
+# target (it costs a fault per first write, nothing else); the next run
+# recognises it by its mark, removes it and is exact.
+start_workload && {
+	bg_sdtop "$T/k.jsonl" -n 100 -i 0.2 "$WPID"
+	wait_line '"cycle":2' "$T/k.jsonl" || fail "injector SIGKILL: no cycle"
+	inj=$(pgrep -P "$SPID" -x sdtop-injector)
+	[ -n "$inj" ] || fail "no injector under sdtop $SPID"
+	kill -9 "$SPID" $inj
+	wait "$SPID" 2>/dev/null
+	SPID=
+	[ "$(uffd_count "$WPID")" -eq 1 ] ||
+	    fail "injector SIGKILL: $(uffd_count "$WPID") userfaultfds, not 1"
+	next_phase 1
+	run_sdtop "$T/k3.jsonl" -n 2 -i 0.2 "$WPID" ||
+	    fail "run after the injector's SIGKILL: status $?: $(cat "$T/err")"
+	gt "run after the injector's SIGKILL" "$(phase_line 1)" "$T/k3.jsonl"
+	no_uffd "$WPID" "run after the injector's SIGKILL"
+	check_alive "after sdtop and its injector were SIGKILLed"
+	echo "sdtop and its injector SIGKILLed: checked"
+}
+
+# A target with its own userfaultfd, of the same flags and features as
+# sdtop's, write-protecting a region of its own: sdtop never touches it
+# (the workload checks it is the same file and still exact), and the
+# buffer is tracked exactly.
+start_workload --own-uffd && {
+	next_phase 1
+	run_sdtop "$T/o.jsonl" -n 2 -i 0.2 "$WPID" ||
+	    fail "own userfaultfd: status $?: $(cat "$T/err")"
+	gt "own userfaultfd" "$(phase_line 1)" "$T/o.jsonl"
+	no_uffd "$WPID" "own userfaultfd" 1
+	bg_sdtop "$T/o2.jsonl" -n 100 -i 0.2 "$WPID"
+	wait_line '"cycle":2' "$T/o2.jsonl" || fail "own userfaultfd: no cycle"
+	kill -9 "$SPID"
+	wait "$SPID" 2>/dev/null
+	SPID=
+	no_uffd "$WPID" "own userfaultfd, sdtop SIGKILLed" 1
+	check_alive "with its own userfaultfd"
+	echo "a target's own userfaultfd: checked"
+}
+
 # SIGTERM to sdtop: it cleans up.
 start_workload && {
 	next_phase 1
 	bg_sdtop "$T/t.jsonl" -n 100 -i 0.2 "$WPID"
-	sleep 0.7
+	wait_line '"cycle":1' "$T/t.jsonl" || fail "SIGTERM: no cycle"
 	kill -TERM "$SPID"
 	wait "$SPID"
 	st=$?
@@ -189,18 +249,24 @@ start_workload && {
 	echo "sdtop SIGTERMed: checked"
 }
 
-# A second sdtop on a process the first one watches: it fails with one
-# clear line, and the first goes on exact.
+# A second sdtop on a process the first one watches: with -m uffd-wp it
+# fails with one clear line, with auto it uses hash; the first goes on
+# exact.
 start_workload && {
 	next_phase 1
 	bg_sdtop "$T/a.jsonl" -n 8 -i 0.2 "$WPID"
-	sleep 0.7
+	wait_line '"cycle":1' "$T/a.jsonl" || fail "first sdtop: no cycle"
 	"$SDTOP" --batch --json -m uffd-wp -n 2 -i 0.2 "$WPID" \
 	    > "$T/b.jsonl" 2> "$T/b.err"
 	st=$?
 	[ $st -eq 1 ] && [ "$(wc -l < "$T/b.err")" -eq 1 ] &&
-	    grep -q "already write-protected" "$T/b.err" ||
+	    grep -q "is already watched by another sdtop" "$T/b.err" ||
 	    fail "second sdtop: status $st: $(cat "$T/b.err")"
+	"$SDTOP" --batch --json -n 2 -i 0.2 "$WPID" > "$T/c.jsonl" \
+	    2> "$T/c.err" || fail "second sdtop, auto: $(cat "$T/c.err")"
+	grep -q '"method":"hash"' "$T/c.jsonl" ||
+	    fail "second sdtop, auto: not on hash"
+	gt "second sdtop, auto (hash)" "$(phase_line 1)" "$T/c.jsonl"
 	wait "$SPID"
 	st=$?
 	SPID=
@@ -215,7 +281,7 @@ start_workload && {
 start_workload && {
 	next_phase 1
 	bg_sdtop "$T/x.jsonl" -n 100 -i 0.2 "$WPID"
-	sleep 0.7
+	wait_line '"cycle":1' "$T/x.jsonl" || fail "target exit: no cycle"
 	kill -TERM "$WPID"
 	wait "$WPID"
 	WPID=

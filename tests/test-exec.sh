@@ -1,0 +1,169 @@
+#!/bin/sh
+# test-exec.sh - a watched process that runs a new program (execve) is
+# followed: the cycle it happens in says "exec": true with the new name,
+# the method is attached to the new image, and every cycle that began
+# after the new program was set up is exact against its ground truth.
+#
+# The programs sdtop starts are wrappers that exec the workload, as shell
+# scripts, env, pyenv shims and launchers do: `sh -c 'exec WORKLOAD'`,
+# `env WORKLOAD`, and the workload re-running itself (--exec-self). For
+# every method this kernel has. Also: --until-converged never reports
+# convergence from the empty map of the exec cycle, and a PID watched from
+# outside is followed the same way.
+
+set -u
+b=${abs_top_builddir:-$(pwd)}
+sdtop=$b/sdtop
+workload=$b/tests/workload
+gtcheck=$b/tests/gtcheck
+for p in "$sdtop" "$workload" "$gtcheck"; do
+	[ -x "$p" ] || { echo "SKIP: $p is not built"; exit 77; }
+done
+command -v jq >/dev/null || { echo "SKIP: jq is not installed"; exit 77; }
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/test-exec.XXXXXX") || exit 1
+SPID=
+WPID=
+FAILS=0
+cleanup() {
+	[ -n "$SPID" ] && kill -9 "$SPID" 2>/dev/null
+	[ -n "$WPID" ] && kill -9 "$WPID" 2>/dev/null
+	wait 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+fail() {
+	echo "FAIL: $*"
+	FAILS=$((FAILS + 1))
+}
+
+# wait_for CMD...: run CMD until it succeeds, for at most 30 s.
+wait_for() {
+	i=0
+	until "$@"; do
+		i=$((i + 1))
+		[ $i -gt 600 ] && return 1
+		sleep 0.05
+	done
+}
+
+# cycles_since FILE T: how many cycles of FILE began at T or later.
+cycles_since() {
+	jq -s --argjson t "$2" '[.[] | select(.exited != true and
+	    .clear_time >= $t)] | length' "$1" 2>/dev/null || echo 0
+}
+
+has_cycles() {
+	[ "$(cycles_since "$1" "$2")" -ge "$3" ]
+}
+
+# The methods this kernel and user have.
+methods=
+"$sdtop" --probe > "$T/probe" 2>&1
+grep -q '^soft-dirty  *yes' "$T/probe" && methods="$methods soft-dirty"
+grep -q '^uffd-wp  *yes' "$T/probe" && methods="$methods uffd-wp"
+grep -q '^process_vm_readv  *yes' "$T/probe" && methods="$methods hash"
+[ -n "$methods" ] || { echo "SKIP: no method works here"; exit 77; }
+
+# run_wrapped LABEL METHOD WRAPPER...: sdtop starts WRAPPER (whose last
+# word runs the workload, its output in $T/wl.out), which execs the
+# workload in phase 1 (it writes the even pages of its buffer, again and
+# again). Judge the cycles after the exec, then have the workload verify
+# itself, which ends the run.
+run_wrapped() {
+	label=$1
+	m=$2
+	shift 2
+	: > "$T/wl.out"
+	"$sdtop" -b --json -m "$m" -i 0.15 -n 200 -- "$@" \
+	    > "$T/run.jsonl" 2> "$T/err" &
+	SPID=$!
+	if ! wait_for grep -q '^phase 1 ' "$T/wl.out"; then
+		fail "$label: the workload did not start: $(cat "$T/err")"
+		kill "$SPID"; wait "$SPID"; SPID=
+		return
+	fi
+	t0=$(date +%s.%N)
+	wait_for has_cycles "$T/run.jsonl" "$t0" 3 ||
+	    fail "$label: no 3 cycles after the exec: $(cat "$T/err")"
+	wpid=$(awk '/^ready /{print $2}' "$T/wl.out")
+	kill -USR2 "$wpid"
+	wait "$SPID"
+	st=$?
+	SPID=
+	[ $st -eq 0 ] || fail "$label: sdtop status $st: $(cat "$T/err")"
+	grep -q '^alive ' "$T/wl.out" ||
+	    fail "$label: the workload is harmed: $(tail -n 1 "$T/wl.out")"
+	if ! "$gtcheck" "$(grep '^phase 1 ' "$T/wl.out")" "$T/run.jsonl" \
+	    --after-exec --since "$t0" > "$T/gt" 2>&1; then
+		fail "$label: $(head -n 3 "$T/gt")"
+		return
+	fi
+	# The exec cycle: says so, names the new program, judges nothing.
+	jq -e -s '[.[] | select(.exec)] | length >= 1 and
+	    (last.comm == "workload") and all(.converged == false)' \
+	    "$T/run.jsonl" > /dev/null 2>&1 ||
+	    fail "$label: the exec cycle is not as it should be"
+	[ "$(jq -r -s 'map(select(.exec == false and .exited == false)) |
+	    last | .comm' "$T/run.jsonl")" = workload ] ||
+	    fail "$label: the name did not follow the exec"
+	echo "$label: $(cat "$T/gt")"
+}
+
+for m in $methods; do
+	run_wrapped "$m, sh -c exec" "$m" sh -c \
+	    "exec '$workload' --phase 1 > '$T/wl.out'"
+	run_wrapped "$m, env" "$m" sh -c \
+	    "exec env '$workload' --phase 1 > '$T/wl.out'"
+	run_wrapped "$m, re-exec of itself" "$m" sh -c \
+	    "exec '$workload' --exec-self --phase 1 > '$T/wl.out'"
+done
+
+# --until-converged: the exec cycle (nothing tracked) never converges,
+# and convergence is only reported on a cycle that tracked pages.
+"$sdtop" -b --json --until-converged -n 40 -i 0.1 --window 3 -- sh -c \
+    "sleep 0.3; exec '$workload' --pages 8 > /dev/null" > "$T/conv.jsonl" \
+    2> "$T/err"
+st=$?
+[ $st -eq 0 ] || fail "--until-converged across an exec: status $st: $(cat "$T/err")"
+jq -e -s 'any(.exec) and (last | .converged and .tracked_pages > 0 and
+    .comm == "workload") and all(select(.exec) | .converged == false)' \
+    "$T/conv.jsonl" > /dev/null 2>&1 ||
+    fail "--until-converged across an exec: $(jq -c -s 'map({cycle, exec, comm, tracked_pages, converged})' "$T/conv.jsonl")"
+
+# A PID watched from outside, which execs while watched.
+for m in $methods; do
+	: > "$T/wl.out"
+	mkfifo "$T/fifo"
+	sh -c "read x < '$T/fifo'; exec '$workload' --phase 1 > '$T/wl.out'" &
+	WPID=$!
+	"$sdtop" -b --json -m "$m" -i 0.15 -n 200 "$WPID" > "$T/pid.jsonl" \
+	    2> "$T/err" &
+	SPID=$!
+	wait_for has_cycles "$T/pid.jsonl" 0 2 ||
+	    fail "$m, PID: no cycle before the exec: $(cat "$T/err")"
+	echo go > "$T/fifo"
+	rm -f "$T/fifo"
+	wait_for grep -q '^phase 1 ' "$T/wl.out" ||
+	    fail "$m, PID: the workload did not start"
+	t0=$(date +%s.%N)
+	wait_for has_cycles "$T/pid.jsonl" "$t0" 3 ||
+	    fail "$m, PID: no 3 cycles after the exec: $(cat "$T/err")"
+	kill -USR2 "$WPID"
+	wait "$WPID"
+	WPID=
+	wait "$SPID"
+	SPID=
+	grep -q '^alive ' "$T/wl.out" || fail "$m, PID: the workload is harmed"
+	"$gtcheck" "$(grep '^phase 1 ' "$T/wl.out")" "$T/pid.jsonl" \
+	    --after-exec --since "$t0" > "$T/gt" 2>&1 ||
+	    fail "$m, PID: $(head -n 3 "$T/gt")"
+	tail -n 1 "$T/pid.jsonl" | jq -e '.exited' > /dev/null ||
+	    fail "$m, PID: the run did not end with the exit"
+	echo "$m, a PID that execs: $(cat "$T/gt")"
+done
+
+[ $FAILS -eq 0 ] || exit 1
+echo "ok"

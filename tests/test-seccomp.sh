@@ -1,0 +1,138 @@
+#!/bin/sh
+# test-seccomp.sh - a target's seccomp filter judges every system call
+# injected into it, so sdtop runs its filters first (as root) and injects
+# nothing they would not allow. For a filter that kills, traps (SIGSYS),
+# fails (EPERM) or notifies a supervisor on userfaultfd(), and one that
+# kills on close(): the target survives, auto watches it with hash (exact)
+# and says why, and -m uffd-wp refuses with one line. A filter that allows
+# both is run and obeyed: uffd-wp then works, exactly. Unprivileged, a
+# filter cannot be read: auto uses hash and says so. An injected call that
+# fails (no descriptor left: EMFILE) makes auto fall back the same way.
+#
+# Exits 77 (skip) with one line when the kernel or user cannot do uffd-wp.
+
+set -u
+b=${abs_top_builddir:-$(pwd)}
+sdtop=$b/sdtop
+workload=$b/tests/workload
+gtcheck=$b/tests/gtcheck
+for p in "$sdtop" "$workload" "$gtcheck"; do
+	[ -x "$p" ] || { echo "SKIP: $p is not built"; exit 77; }
+done
+if ! "$sdtop" --probe 2>&1 | grep -q '^uffd-wp  *yes'; then
+	echo "SKIP: $("$sdtop" --probe 2>&1 | grep '^uffd-wp')"
+	exit 77
+fi
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/test-seccomp.XXXXXX") || exit 1
+chmod 755 "$T"
+WPID=
+FAILS=0
+AS=
+cleanup() {
+	[ -n "$WPID" ] && kill -9 "$WPID" 2>/dev/null
+	wait 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+fail() {
+	echo "FAIL: $*"
+	FAILS=$((FAILS + 1))
+}
+
+# start ARGS...: the workload (as $AS) in phase 1, once it says so.
+start() {
+	: > "$T/wl.out"
+	$AS "$workload" --phase 1 "$@" > "$T/wl.out" 2>&1 &
+	WPID=$!
+	i=0
+	until grep -q '^phase 1 ' "$T/wl.out"; do
+		i=$((i + 1))
+		if [ $i -gt 600 ] || ! kill -0 "$WPID" 2>/dev/null; then
+			fail "the workload did not start: $(cat "$T/wl.out")"
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+# alive LABEL: the workload checks itself (memory, filter) and exits 0.
+alive() {
+	kill -USR2 "$WPID"
+	wait "$WPID"
+	st=$?
+	WPID=
+	[ $st -eq 0 ] && grep -q '^alive ' "$T/wl.out" ||
+	    fail "$1: the target was harmed (status $st): $(tail -n 1 "$T/wl.out")"
+}
+
+# refused LABEL MESSAGE ARGS...: auto uses hash, exactly, saying MESSAGE;
+# -m uffd-wp exits 1 with MESSAGE as its one line; the target lives.
+refused() {
+	label=$1
+	msg=$2
+	shift 2
+	start "$@" || return
+	$AS "$sdtop" -b -n 1 -i 0.2 "$WPID" > /dev/null 2> "$T/auto.err" ||
+	    fail "$label: auto: status $?: $(cat "$T/auto.err")"
+	grep -q "^sdtop: using hash (.*$msg" "$T/auto.err" ||
+	    fail "$label: auto did not say why: $(cat "$T/auto.err")"
+	$AS "$sdtop" -b --json -n 2 -i 0.2 "$WPID" > "$T/h.jsonl" \
+	    2> /dev/null || fail "$label: auto --json: status $?"
+	grep -q '"method":"hash"' "$T/h.jsonl" || fail "$label: not on hash"
+	"$gtcheck" "$(grep '^phase 1 ' "$T/wl.out")" "$T/h.jsonl" \
+	    > "$T/gt" 2>&1 || fail "$label: hash: $(head -n 2 "$T/gt")"
+	$AS "$sdtop" -b -n 1 -i 0.2 -m uffd-wp "$WPID" > /dev/null \
+	    2> "$T/u.err"
+	st=$?
+	[ $st -eq 1 ] && [ "$(wc -l < "$T/u.err")" -eq 1 ] &&
+	    grep -q "$msg" "$T/u.err" ||
+	    fail "$label: -m uffd-wp: status $st: $(cat "$T/u.err")"
+	alive "$label"
+	echo "$label: refused, hash exact, target alive"
+}
+
+refused "kill on userfaultfd" \
+    'the seccomp filter of PID [0-9]* would kill the process on userfaultfd()' \
+    --seccomp kill-uffd
+refused "SIGSYS on userfaultfd" \
+    'would send it SIGSYS on userfaultfd()' --seccomp trap-uffd
+refused "EPERM on userfaultfd" \
+    'would fail with errno 1 on userfaultfd()' --seccomp errno-uffd
+refused "user notification on userfaultfd" \
+    'would wait for its supervisor (user notification) on userfaultfd()' \
+    --seccomp notify-uffd
+refused "kill on close" 'would kill the process on close()' \
+    --seccomp kill-close
+refused "no descriptor left" \
+    'userfaultfd() in PID [0-9]*: Too many open files' \
+    --no-more-fds
+
+# A filter that allows both calls: it is run, and uffd-wp works.
+start --seccomp allow && {
+	"$sdtop" -b --json -n 2 -i 0.2 "$WPID" > "$T/a.jsonl" 2> "$T/err" ||
+	    fail "allowing filter: status $?: $(cat "$T/err")"
+	grep -q '"method":"uffd-wp"' "$T/a.jsonl" ||
+	    fail "allowing filter: not on uffd-wp"
+	"$gtcheck" "$(grep '^phase 1 ' "$T/wl.out")" "$T/a.jsonl" \
+	    > "$T/gt" 2>&1 || fail "allowing filter: $(head -n 2 "$T/gt")"
+	alive "allowing filter"
+	echo "a filter that allows the calls: uffd-wp exact, target alive"
+}
+
+# Unprivileged, a filter cannot be read: nothing is injected.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null &&
+    setpriv --reuid=nobody --regid=nogroup --clear-groups \
+    test -x "$sdtop" 2>/dev/null; then
+	AS="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+	refused "unprivileged, any filter" \
+	    'has a seccomp filter, which only root can read' --seccomp allow
+	AS=
+else
+	echo "note: the unprivileged run was skipped (needs root, setpriv and a build directory nobody can read)"
+fi
+
+[ $FAILS -eq 0 ] || exit 1
+echo "ok"
