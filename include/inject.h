@@ -57,7 +57,7 @@ int		 inject_syscall(struct inject *in, long nr, const long args[6],
 		     long *ret, char **cause);
 
 /*
- * Restore the registers and signal mask saved at attach, give back any
+ * Restore the registers saved at attach, give back any
  * signal that arrived meanwhile, let the target go and free in. Returns 0,
  * or -1 with errno (ESRCH: the target died meanwhile; in is freed anyway).
  */

@@ -63,7 +63,11 @@ struct session_options {
 int	 session_open(struct session *s, const struct session_options *o,
 	     char **why_method, char **cause);
 
-/* Clear the tracking: a new cycle starts now. -1 with *cause and errno. */
+/*
+ * Clear the tracking: a new cycle starts now. When the address space the
+ * method watches is gone (the process exited or ran a new program), 0:
+ * the next collect says which. -1 with *cause and errno otherwise.
+ */
 int	 session_clear(struct session *s, char **cause);
 
 /*
@@ -74,8 +78,11 @@ int	 session_clear(struct session *s, char **cause);
 int	 session_collect(struct session *s, struct snapshot **out,
 	     char **cause);
 
-/* Detach the method (undoing all it did to the target) and close. */
-void	 session_close(struct session *s);
+/*
+ * Detach the method (undoing all it did to the target) and close. Returns
+ * what could not be undone, as one line for the user (malloc'd), or NULL.
+ */
+char	*session_close(struct session *s);
 
 /*
  * Set (by the signal handlers main installs for SIGINT and SIGTERM) when

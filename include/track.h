@@ -21,6 +21,7 @@ struct tracker {
 	const struct track_method *method;
 	struct proc_target	*target;
 	void			*priv;		/* the method's own state */
+	char			*left;		/* what detach could not undo */
 };
 
 struct track_method {
@@ -61,7 +62,10 @@ struct track_method {
 	 */
 	int	(*collect)(struct tracker *tr, struct snapshot *s, char **cause);
 
-	/* Undo everything attach() and the cycles did to the target. */
+	/*
+	 * Undo everything attach() and the cycles did to the target. What
+	 * could not be undone is said in tr->left (malloc'd), for the user.
+	 */
 	void	(*detach)(struct tracker *tr);
 };
 

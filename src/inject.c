@@ -1,15 +1,20 @@
 /*
  * inject.c - run system calls in the context of another process (x86_64).
  *
- * One thread of the target is seized (PTRACE_SEIZE, no options: if this
- * program dies, the kernel simply detaches and the target runs on) and
- * stopped with PTRACE_INTERRUPT. Its general registers and signal mask are
- * saved; all signals are then blocked so that nothing is delivered while
- * the registers point at borrowed code. For each call, rip is set to a
+ * One thread of the target is seized (PTRACE_SEIZE) and stopped with
+ * PTRACE_INTERRUPT, and its general registers are saved. Its signal mask
+ * is left alone: while it is traced, a signal stops it before delivery
+ * (a signal-delivery-stop), and such a signal is kept here and given back
+ * at detach, so nothing is delivered while the registers point at
+ * borrowed code. For each call, rip is set to a
  * `syscall` instruction (0f 05) found in the target: the two bytes before
  * rip when the thread stopped on its way out of a system call, else one in
  * [vdso]. orig_rax is set to -1 so the kernel's restart logic leaves the
  * injected call alone, the thread is single-stepped, and rax is the result.
+ * If this process dies while the registers are borrowed, or before the
+ * single-step flag is dropped at detach, the target resumes in that state
+ * and dies of it: only sdtop's injector process calls these functions
+ * (injector.c), and the window is documented in docs/reliability.md.
  * At detach the saved registers go back untouched, so an interrupted call
  * (rax = -ERESTART*, orig_rax = its number) is restarted by the kernel as
  * if nothing happened; a signal taken out of the queue while stopped is
@@ -37,7 +42,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -65,10 +69,6 @@
 #ifndef PTRACE_EVENT_STOP
 #define PTRACE_EVENT_STOP	128
 #endif
-#ifndef PTRACE_GETSIGMASK
-#define PTRACE_GETSIGMASK	0x420a
-#define PTRACE_SETSIGMASK	0x420b
-#endif
 #ifndef PTRACE_SECCOMP_GET_FILTER
 #define PTRACE_SECCOMP_GET_FILTER 0x420c
 #endif
@@ -94,8 +94,6 @@ struct inject {
 	pid_t			 tid;		/* the stopped thread */
 	bool			 is_child;	/* pid is a child of ours */
 	struct user_regs_struct	 saved;
-	uint64_t		 saved_mask;	/* kernel sigset: 64 bits */
-	bool			 mask_set;
 	uint64_t		 syscall_ip;	/* a 0f 05 in the target */
 	bool			 in_sigstop;	/* now in a signal-delivery-stop */
 	int			 nsig;
@@ -114,40 +112,46 @@ inject_ms(void)
 
 /*
  * Wait for the next ptrace report of tid without ever blocking for good:
- * poll, yielding first and then sleeping up to 1 ms. -1 with ETIMEDOUT
+ * a report comes with SIGCHLD, which is taken here with sigtimedwait()
+ * (blocked meanwhile) so the wait ends the moment the thread stops, never
+ * later than 1 ms after (a SIGCHLD taken that was not ours costs nothing:
+ * children are reaped by waitpid(), not by a handler). -1 with ETIMEDOUT
  * after limit_ms, or ESRCH when the thread is no longer ours to wait for.
  */
 static int
 inject_wait(pid_t tid, int *status, int limit_ms)
 {
 	int64_t			deadline = inject_ms() + limit_ms;
-	struct timespec		ts = { 0, 0 };
-	unsigned int		spins = 0;
+	struct timespec		slice = { 0, 1000000 };
+	sigset_t		chld, old;
 	pid_t			r;
+	int			rc;
 
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, &old);
 	for (;;) {
 		r = waitpid(tid, status, __WALL | WNOHANG);
-		if (r == tid)
-			return (0);
+		if (r == tid) {
+			rc = 0;
+			break;
+		}
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1) {
 			errno = ESRCH;
-			return (-1);
+			rc = -1;
+			break;
 		}
 		if (inject_ms() > deadline) {
 			errno = ETIMEDOUT;
-			return (-1);
+			rc = -1;
+			break;
 		}
-		if (spins++ < 64) {
-			sched_yield();
-			continue;
-		}
-		ts.tv_nsec = ts.tv_nsec == 0 ? 10000 : ts.tv_nsec * 2;
-		if (ts.tv_nsec > 1000000)
-			ts.tv_nsec = 1000000;
-		nanosleep(&ts, NULL);
+		sigtimedwait(&chld, NULL, &slice);
 	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return (rc);
 }
 
 /* Whether a wait status says the thread is gone. */
@@ -405,7 +409,6 @@ struct inject *
 inject_attach(const struct proc_target *t, char **cause)
 {
 	struct inject	*in;
-	uint64_t	 all = ~UINT64_C(0);
 	pid_t		 pid = t->pid;
 	int		 saved;
 	const char	*what;
@@ -436,13 +439,6 @@ inject_attach(const struct proc_target *t, char **cause)
 		what = "cannot run 64-bit system calls in PID";
 		goto fail_stopped;
 	}
-	what = "cannot block the signals of PID";
-	if (ptrace(PTRACE_GETSIGMASK, in->tid, (void *)sizeof in->saved_mask,
-	    &in->saved_mask) == -1)
-		goto fail_stopped;
-	if (ptrace(PTRACE_SETSIGMASK, in->tid, (void *)sizeof all, &all) == -1)
-		goto fail_stopped;
-	in->mask_set = true;
 	what = "no syscall instruction found in PID";
 	if (inject_find_syscall(in) != 0)
 		goto fail_stopped;
@@ -675,11 +671,6 @@ inject_detach(struct inject *in)
 	if (in == NULL)
 		return (0);
 	if (ptrace(PTRACE_SETREGS, in->tid, NULL, &in->saved) == -1) {
-		rc = -1;
-		saved = errno;
-	}
-	if (in->mask_set && ptrace(PTRACE_SETSIGMASK, in->tid,
-	    (void *)sizeof in->saved_mask, &in->saved_mask) == -1 && rc == 0) {
 		rc = -1;
 		saved = errno;
 	}

@@ -654,6 +654,7 @@ main(int argc, char **argv)
 	struct view_options	 vo = { 0 };
 	FILE			*record = NULL;
 	char			*cause = NULL, *why = NULL, *demo = NULL;
+	char			*left;
 	char			*demo_argv[2];
 	int			 rc;
 
@@ -718,7 +719,12 @@ main(int argc, char **argv)
 			free(cause);
 		}
 	}
-	session_close(&s);
+	if ((left = session_close(&s)) != NULL) {
+		fprintf(stderr, "sdtop: %s\n", left);
+		free(left);
+		if (rc == 0)
+			rc = EXIT_RUNTIME;
+	}
 	stop_child();
 	if (record != NULL)
 		fclose(record);

@@ -204,6 +204,9 @@ session_exec(struct session *s, struct snapshot **out, char **cause)
 		m->detach(&s->tracker);
 	s->attached = false;
 	s->mm_gone = false;
+	/* The old image is gone, and with it anything left in it. */
+	free(s->tracker.left);
+	s->tracker.left = NULL;
 	proc_mm_reset(&s->target);
 	if (proc_comm(&s->target, s->comm, sizeof s->comm) == -1 ||
 	    maps_read(&s->target, &now, cause) == -1) {
@@ -353,14 +356,19 @@ nomem:
 	return (-1);
 }
 
-void
+char *
 session_close(struct session *s)
 {
+	char	*left;
+
 	if (s->attached) {
 		s->tracker.method->detach(&s->tracker);
 		s->attached = false;
 	}
+	left = s->tracker.left;
+	s->tracker.left = NULL;
 	vma_list_free(&s->at_clear);
 	history_free(&s->history);
 	proc_close(&s->target);
+	return (left);
 }

@@ -711,9 +711,11 @@ uffd_detach(struct tracker *tr)
 		close(st->fd);
 		st->fd = -1;
 	}
-	if (st->target_fd != -1)
-		injector_uffd_remove(tr->target, st->pidfd, st->target_fd,
-		    &cause);
+	if (st->target_fd != -1 && injector_uffd_remove(tr->target,
+	    st->pidfd, st->target_fd, &cause) == -1 && tr->left == NULL) {
+		tr->left = cause;
+		cause = NULL;
+	}
 	free(cause);
 	uffd_state_free(st);
 	if (--uffd_users == 0)

@@ -2,8 +2,9 @@
  * harm.c - kill sdtop at random instants while it injects into a
  * self-checking target, and check that the target was not harmed.
  *
- * Usage: harm [--group] [--no-filter] [--mode create|remove|random]
- *             [--attacks N] [--per-target K] [--seed S] SDTOP WORKLOAD
+ * Usage: harm [--group] [--no-filter] [--injector]
+ *             [--mode create|remove|random] [--attacks N] [--per-target K]
+ *             [--seed S] SDTOP WORKLOAD
  *
  * Each target is WORKLOAD (tests/workload) with state of its own to lose:
  * a written buffer, a signal mask, a userfaultfd of its own and a seccomp
@@ -20,7 +21,9 @@
  * program is their subreaper), the target must be running, not stopped,
  * not traced, with its signal mask, its own userfaultfd (same file) and no
  * other; after K attacks it must verify its own memory (SIGUSR2: "alive").
- * --no-filter leaves the seccomp filter out (an unprivileged sdtop does
+ * --injector kills the tracer itself (sdtop's injector process) instead of
+ * sdtop, in the create and remove modes: the one window sdtop cannot close,
+ * measured rather than tested. --no-filter leaves the seccomp filter out (an unprivileged sdtop does
  * not inject into a process whose filter it cannot read). Prints one line
  * per harm and a summary; exits 1 if any target was harmed, or if fewer
  * than a quarter of the create or remove attacks landed inside the window
@@ -55,7 +58,7 @@ struct target {
 };
 
 static const char	*sdtop, *workload;
-static bool		 filter = true;
+static bool		 filter = true, injector = false;
 static unsigned long	 harmed, in_window;
 
 static double
@@ -309,6 +312,7 @@ attack(struct target *t, enum mode m, bool group)
 	double	 deadline;
 	int	 status, fd, devnull;
 	unsigned polls;
+	long	 tracer;
 	bool	 reaped = false;
 	unsigned long ino;
 
@@ -352,8 +356,12 @@ attack(struct target *t, enum mode m, bool group)
 		sleep_s((double)(random() % 301) / 1e3);
 		break;
 	}
-	if (tracer_of(t->pid) != 0)
+	tracer = tracer_of(t->pid);
+	if (tracer != 0)
 		in_window++;
+	/* The tracer is the injector: it is killed while it holds the target. */
+	if (injector && tracer != 0)
+		kill((pid_t)tracer, SIGKILL);
 	/* Never signal a PID (or group) that may have been reused. */
 	if (!reaped) {
 		kill(group ? -s : s, SIGKILL);
@@ -374,7 +382,7 @@ attack(struct target *t, enum mode m, bool group)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: harm [--group] [--no-filter] "
+	fprintf(stderr, "usage: harm [--group] [--no-filter] [--injector] "
 	    "[--mode create|remove|random] [--attacks N] [--per-target K] "
 	    "[--seed S] SDTOP WORKLOAD\n");
 	exit(2);
@@ -395,6 +403,8 @@ main(int argc, char **argv)
 			group = true;
 		else if (strcmp(argv[a], "--no-filter") == 0)
 			filter = false;
+		else if (strcmp(argv[a], "--injector") == 0)
+			injector = true;
 		else if (a + 1 >= argc)
 			usage();
 		else if (strcmp(argv[a], "--mode") == 0) {
@@ -436,10 +446,11 @@ main(int argc, char **argv)
 			ok = attack(&t, m, group);
 		target_end(&t, ok);
 	}
-	printf("mode %s%s, seed %lu: %lu attacks, %lu inside the injection "
+	printf("mode %s%s%s, seed %lu: %lu attacks, %lu inside the injection "
 	    "window, %lu harmed\n", m == MODE_CREATE ? "create" :
 	    m == MODE_REMOVE ? "remove" : "random", group ? " (group)" : "",
-	    seed, done, in_window, harmed);
+	    injector ? " (the injector killed)" : "", seed, done, in_window,
+	    harmed);
 	if (m != MODE_RANDOM && in_window < done / 4) {
 		printf("too few attacks inside the injection window to prove "
 		    "anything\n");

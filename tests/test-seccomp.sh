@@ -122,6 +122,34 @@ start --seccomp allow && {
 	echo "a filter that allows the calls: uffd-wp exact, target alive"
 }
 
+# A filter that forbids close() installed while sdtop watches: at its end
+# sdtop does not close its userfaultfd (that would kill the target): it
+# unregisters all it protected, leaves the idle descriptor, and says so.
+start --seccomp-late kill-close && {
+	"$sdtop" -b --json -m uffd-wp -n 1000 -i 0.2 "$WPID" > "$T/l.jsonl" \
+	    2> "$T/l.err" &
+	spid=$!
+	i=0
+	until grep -q '"cycle":1' "$T/l.jsonl" || [ $i -gt 600 ]; do
+		i=$((i + 1)); sleep 0.05
+	done
+	kill -USR1 "$WPID"
+	i=0
+	until grep -q '^phase 2 ' "$T/wl.out" || [ $i -gt 600 ]; do
+		i=$((i + 1)); sleep 0.05
+	done
+	kill -TERM "$spid"
+	wait "$spid"
+	st=$?
+	[ $st -eq 1 ] && [ "$(wc -l < "$T/l.err")" -eq 1 ] &&
+	    grep -q "keeps an unused userfaultfd (fd [0-9]*): the seccomp filter of PID $WPID would kill the process on close()" "$T/l.err" ||
+	    fail "close forbidden later: status $st: $(cat "$T/l.err")"
+	grep -q 'VmFlags:.* uw' "/proc/$WPID/smaps" &&
+	    fail "close forbidden later: memory still write-protected"
+	alive "close forbidden later"
+	echo "close() forbidden while watched: the descriptor left idle, said so"
+}
+
 # Unprivileged, a filter cannot be read: nothing is injected.
 if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null &&
     setpriv --reuid=nobody --regid=nogroup --clear-groups \

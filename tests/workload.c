@@ -4,7 +4,8 @@
  *
  * Usage: workload [--pages N] [--new-pages M] [--new-delay-ms D]
  *                 [--phase K] [--exec-self] [--sigmask] [--own-uffd]
- *                 [--seccomp MODE] [--no-more-fds] [--thp MIB]
+ *                 [--seccomp MODE] [--seccomp-late MODE]
+ *                 [--no-more-fds] [--thp MIB]
  *                 [--sparse MIB] [--threads T]
  *        (defaults N=64, M=16, D=300)
  *
@@ -12,7 +13,8 @@
  * both sides, so it never merges), writes every page once, and prints
  *     ready PID 0xSTART 0xEND
  *     phase 0 0xSTART 0xEND -
- * Then every 2 ms it rewrites each page of the current phase's set (one
+ * and "time SECONDS", the Unix time when all that was done. Then every
+ * 2 ms it rewrites each page of the current phase's set (one
  * byte per page is incremented, so the content changes too). Each SIGUSR1
  * starts the next phase; once a full pass over the new set is done it
  * prints "phase K 0xSTART 0xEND PAGES", PAGES being page indexes within
@@ -42,6 +44,8 @@
  *                  errno-uffd: EPERM, notify-uffd: waits for a
  *                  supervisor, which never answers)
  *     kill-close   close() kills the process
+ * --seccomp-late MODE installs it at the first SIGUSR1 instead, before the
+ * next phase line.
  * --no-more-fds lowers its RLIMIT_NOFILE to the descriptors it has, so
  * that any call that would make a new one fails with EMFILE.
  *
@@ -508,7 +512,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: workload [--pages N] [--new-pages M] "
 	    "[--new-delay-ms D] [--phase K] [--exec-self] [--sigmask] "
-	    "[--own-uffd] [--seccomp MODE] [--no-more-fds] [--thp MIB] "
+	    "[--own-uffd] [--seccomp MODE] [--seccomp-late MODE] "
+	    "[--no-more-fds] [--thp MIB] "
 	    "[--sparse MIB] [--threads T]\n");
 	exit(2);
 }
@@ -530,7 +535,7 @@ main(int argc, char **argv)
 	struct region		 buf, fresh = { NULL, 0, NULL };
 	struct own_uffd		 own = { -1, 0, -1, NULL };
 	struct sigaction	 sa;
-	struct timespec		 tick = { 0, PASS_NS };
+	struct timespec		 tick = { 0, PASS_NS }, now;
 	sigset_t		 mask;
 	long			 npages = 64, nnew = 16, delay = 300;
 	int			 i, phase = 0, seen = 0;
@@ -543,7 +548,7 @@ main(int argc, char **argv)
 	long			 nthreads = 0, t;
 	unsigned char		*thp = NULL, *sparse;
 	pthread_t		 tid;
-	const char		*seccomp = NULL;
+	const char		*seccomp = NULL, *seccomp_late = NULL;
 	double			 new_at = 0;
 	uint64_t		 sum = UINT64_C(14695981039346656037);
 	size_t			 p;
@@ -569,6 +574,8 @@ main(int argc, char **argv)
 			phase = (int)parse_num(argv[i], argv[i + 1], 0, 3);
 		else if (strcmp(argv[i], "--seccomp") == 0)
 			seccomp = argv[i + 1];
+		else if (strcmp(argv[i], "--seccomp-late") == 0)
+			seccomp_late = argv[i + 1];
 		else if (strcmp(argv[i], "--thp") == 0)
 			thp_mib = (size_t)parse_num(argv[i], argv[i + 1], 2,
 			    65536);
@@ -654,6 +661,9 @@ main(int argc, char **argv)
 			if (phase_has(phase, p, buf.npages))
 				region_bump(&buf, p);
 	phase_print(phase, &buf);
+	/* Every write of the set-up is older than this (Unix seconds). */
+	clock_gettime(CLOCK_REALTIME, &now);
+	printf("time %lld.%06ld\n", (long long)now.tv_sec, now.tv_nsec / 1000);
 
 	for (;;) {
 		if (check_requested) {
@@ -669,6 +679,15 @@ main(int argc, char **argv)
 		}
 		if (seen != phase_signals) {
 			seen++;
+			if (seccomp_late != NULL && seccomp == NULL) {
+				if (own_seccomp(seccomp_late) != 0) {
+					fprintf(stderr, "workload: --seccomp-late"
+					    " %s: %s\n", seccomp_late,
+					    strerror(errno));
+					return (2);
+				}
+				seccomp = seccomp_late;
+			}
 			/* Phase 4 happens once: later rounds go 1, 2, 3. */
 			if (phase == 4 || (phase == 3 && fresh.base != NULL))
 				phase = 1;

@@ -331,6 +331,9 @@ scenario(void)
 	char			 line[4096], name[32], pidstr[32];
 	char			*probe_argv[] = { SDTOP, "--probe", NULL };
 	char			*list_argv[] = { SDTOP, "-l", pidstr, NULL };
+	char			*exec_argv[] = { SDTOP, "--batch", "--json",
+	    "-m", "soft-dirty", "-n", "6", "-i", "0.2", "--", WORKLOAD,
+	    "--exec-self", "--phase", "1", NULL };
 	const char		*path = cmdline_path();
 	pid_t			 pid;
 	int			 k, status;
@@ -382,6 +385,13 @@ scenario(void)
 	run_sdtop("run4", pid, "6");
 	line_wait(&lr, "phase 4 ", line, sizeof line);
 	mark("phase 4 %s", line);
+
+	/*
+	 * A program that runs itself again with execve() as it starts, as a
+	 * wrapper would: sdtop follows it into the new image (its output,
+	 * phase and time lines included, is in sdtop's stderr).
+	 */
+	run_capture("exec", exec_argv);
 
 	/* The target must have survived with its memory intact. */
 	if (kill(pid, SIGUSR2) == -1)

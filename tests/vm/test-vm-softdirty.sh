@@ -221,6 +221,22 @@ else
 	fi
 fi
 
+# A program that runs itself again as it starts: the cycles after the
+# exec, begun after the new image was set up, are exact.
+st=$(status_of exec)
+ephase=$(sed -n 's/^@@sdtop-vm stderr exec \(phase 1 .*\)/\1/p' "$work/console.log" | tail -n 1)
+etime=$(sed -n 's/^@@sdtop-vm stderr exec time //p' "$work/console.log" | tail -n 1)
+if [ "$st" != 0 ]; then
+	bad "exec: sdtop exited $st"
+	grep "^@@sdtop-vm stderr exec " "$work/console.log"
+elif [ -z "$ephase" ] || [ -z "$etime" ]; then
+	bad "exec: no phase or time line from the workload"
+elif "$gtcheck" "$ephase" "$work/exec.out" --after-exec --since "$etime"; then
+	echo "exec: followed into the new image, exact after it"
+else
+	bad "exec: sdtop does not match the workload after its exec"
+fi
+
 # The target survived every run with its memory intact.
 if grep -q '^@@sdtop-vm survived alive ' "$work/console.log" &&
     grep -q '^@@sdtop-vm workload exit 0$' "$work/console.log"; then
