@@ -1,7 +1,7 @@
 #!/bin/sh
 # test-harm.sh - sdtop killed with SIGKILL at random instants inside its
 # injections never harms the process it watches (tests/harm.c): 200
-# attacks inside the creation of its userfaultfd and 200 inside the
+# kills inside the creation of its userfaultfd and 200 inside the
 # removal, each again with the whole process group killed, and 50 at a
 # random time; then 50 as an unprivileged user (on targets without a
 # seccomp filter, which it could not read). Every target checks its
