@@ -22,12 +22,16 @@
  * not traced, with its signal mask, its own userfaultfd (same file) and no
  * other; after K attacks it must verify its own memory (SIGUSR2: "alive").
  * --injector kills the tracer itself (sdtop's injector process) instead of
- * sdtop, in the create and remove modes: the one window sdtop cannot close,
- * measured rather than tested. --no-filter leaves the seccomp filter out (an unprivileged sdtop does
- * not inject into a process whose filter it cannot read). Prints one line
- * per harm and a summary; exits 1 if any target was harmed, or if fewer
- * than a quarter of the create or remove attacks landed inside the window
- * (the attacks would prove nothing); 2 on a usage error.
+ * sdtop, in the create and remove modes: the one window sdtop cannot
+ * close, measured rather than tested. --no-filter leaves the seccomp
+ * filter out (an unprivileged sdtop does not inject into a process whose
+ * filter it cannot read).
+ *
+ * In the create and remove modes N counts the attacks that landed inside
+ * the window (a poll can miss it, more often on a loaded machine), with at
+ * most 10N tries. Prints one line per harm and a summary; exits 1 if any
+ * target was harmed, or if fewer than N/4 attacks landed inside the window
+ * (they would prove nothing); 2 on a usage error.
  */
 #include "config.h"
 
@@ -438,10 +442,11 @@ main(int argc, char **argv)
 
 	/*
 	 * Aimed attacks count when they land inside the window (a poll can
-	 * miss it), at most five tries for each; random ones all count.
+	 * miss it, more often on a loaded machine), at most ten tries for
+	 * each; random ones all count.
 	 */
 	while (m == MODE_RANDOM ? done < attacks :
-	    in_window < attacks && done < 5 * attacks) {
+	    in_window < attacks && done < 10 * attacks) {
 		if (target_start(&t) == -1) {
 			fprintf(stderr, "harm: cannot start %s\n", workload);
 			return (2);
@@ -457,9 +462,10 @@ main(int argc, char **argv)
 	    m == MODE_REMOVE ? "remove" : "random", group ? " (group)" : "",
 	    injector ? " (the injector killed)" : "", seed, done, in_window,
 	    harmed);
-	if (m != MODE_RANDOM && in_window < attacks && harmed == 0) {
+	if (m != MODE_RANDOM && in_window < attacks / 4 && harmed == 0) {
 		printf("only %lu of %lu attacks landed inside the injection "
-		    "window in %lu tries\n", in_window, attacks, done);
+		    "window in %lu tries: too few to prove anything\n",
+		    in_window, attacks, done);
 		return (1);
 	}
 	return (harmed == 0 ? 0 : 1);
