@@ -16,6 +16,13 @@
 #include "maps.h"
 #include "precopy.h"
 
+/*
+ * The interval of a cycle, seconds: what the command line and the screen
+ * accept, and what a recording may say.
+ */
+#define SNAPSHOT_MIN_INTERVAL	0.05
+#define SNAPSHOT_MAX_INTERVAL	3600.0
+
 /* One VMA as it was at the end of a cycle. */
 struct snap_vma {
 	struct vma	 vma;		/* owns its name */
@@ -31,7 +38,7 @@ struct snap_vma {
 struct snapshot {
 	unsigned long	 cycle;		/* 1-based */
 	pid_t		 pid;
-	char		 comm[32];
+	char		 comm[64];	/* a recording's may hold U+FFFD */
 	char		 method[16];
 	double		 interval;	/* seconds between clear and scan */
 	double		 time;		/* Unix time when the scan ended */
