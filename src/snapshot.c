@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,9 +49,13 @@ snapshot_set_vma(struct snapshot *s, size_t i, const struct vma *v,
 {
 	struct snap_vma	*sv = &s->vmas[i];
 
+	if (tracked && (v->end - v->start) / s->page_size > SNAPSHOT_MAX_PAGES) {
+		errno = EFBIG;
+		return (-1);
+	}
 	if (vma_copy(&sv->vma, v) == -1)
 		return (-1);
-	sv->npages = vma_pages(v);
+	sv->npages = (v->end - v->start) / s->page_size;
 	sv->tracked = tracked;
 	sv->is_new = is_new;
 	if (tracked && (sv->written = bitmap_new(sv->npages)) == NULL)
