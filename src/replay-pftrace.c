@@ -559,9 +559,9 @@ pft_step(struct replay *r, bool build, struct snapshot **out, char **cause)
 		if (p->pid != 0 && rec.type != PFR_INFO &&
 		    pft_window_of(p, rec.time) > REPLAY_PFTRACE_MAX_WINDOWS) {
 			pftrace_rec_free(&rec);
-			*cause = cause_fmt("%s:%lu: time: %.9f s is past window "
-			    "%lu of %g s (a longer --interval makes fewer)",
-			    r->path, p->rd.line, (double)rec.time / 1e9,
+			*cause = cause_fmt("%s:%lu: time: %" PRIu64 " ns is past "
+			    "window %lu of %g s (a longer --interval makes "
+			    "fewer)", r->path, p->rd.line, rec.time,
 			    (unsigned long)REPLAY_PFTRACE_MAX_WINDOWS,
 			    r->window);
 			return (-1);
