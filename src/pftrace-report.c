@@ -410,7 +410,8 @@ rows(const struct pfreport *rep, const struct pfreport_options *o, size_t *n)
 			v[(*n)++] = &rep->r[i];
 	}
 	sort_rep = rep;
-	qsort(v, *n, sizeof *v, cmp_rows);
+	if (*n > 1)
+		qsort(v, *n, sizeof *v, cmp_rows);
 	return (v);
 }
 
@@ -636,7 +637,8 @@ json_faulted_pages(FILE *out, const struct pfreport *rep,
 		return (-1);
 	for (i = 0; i < r->nf; i++)
 		idx[i] = r->f[i].page - r->lo / rep->page;
-	qsort(idx, r->nf, sizeof *idx, cmp_u64);
+	if (r->nf > 1)
+		qsort(idx, r->nf, sizeof *idx, cmp_u64);
 	fputc('[', out);
 	for (i = 0; i < r->nf; i++) {
 		if (i == 0 || idx[i] != idx[i - 1])

@@ -57,6 +57,7 @@ struct replay_pftrace {
 	bool			 exited;	/* its last thread has gone */
 	bool			 done;		/* the exited snapshot is out */
 	unsigned long		 served;	/* snapshots read so far */
+	bool			 failed;	/* the last read failed */
 
 	struct pft_region	*reg;		/* sorted by start when sorted */
 	size_t			 nreg, capreg;
@@ -201,10 +202,9 @@ pft_find_addr(struct replay_pftrace *p, uint64_t a)
 {
 	size_t	lo = 0, hi = p->nreg, mid;
 
-	if (!p->sorted) {
+	if (!p->sorted && p->nreg > 1)
 		qsort(p->reg, p->nreg, sizeof *p->reg, pft_region_cmp);
-		p->sorted = true;
-	}
+	p->sorted = true;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		if (p->reg[mid].vma.start <= a)
@@ -223,6 +223,8 @@ pft_faults_compact(struct replay_pftrace *p)
 {
 	size_t	i, n = 0;
 
+	if (p->nfl < 2)
+		return;
 	qsort(p->fl, p->nfl, sizeof *p->fl, pft_fault_cmp);
 	for (i = 0; i < p->nfl; i++) {
 		if (n > 0 && pft_fault_cmp(&p->fl[n - 1], &p->fl[i]) == 0)
@@ -456,10 +458,9 @@ pft_close_window(struct replay *r, bool build, struct snapshot **out)
 	*out = NULL;
 	if (!build)
 		goto next;
-	if (!p->sorted) {
+	if (!p->sorted && p->nreg > 1)
 		qsort(p->reg, p->nreg, sizeof *p->reg, pft_region_cmp);
-		p->sorted = true;
-	}
+	p->sorted = true;
 	pft_faults_compact(p);
 	if ((s = snapshot_new(p->nreg)) == NULL)
 		return (-1);
@@ -620,8 +621,12 @@ replay_pftrace_next(struct replay *r, struct snapshot **out, char **cause)
 	int			 rc;
 
 	*out = NULL;
-	if (want <= p->served) {
-		/* An earlier window: read the trace again from its start. */
+	if (want <= p->served || p->failed) {
+		/*
+		 * An earlier window, or any after a failure (the reader's
+		 * state is not the trace's): read again from the start.
+		 */
+		p->failed = false;
 		if (fseeko(r->f, 0, SEEK_SET) == -1) {
 			*cause = cause_errno(errno, "%s", r->path);
 			return (-1);
@@ -634,14 +639,17 @@ replay_pftrace_next(struct replay *r, struct snapshot **out, char **cause)
 		return (-1);
 	}
 	while (p->served + 1 < want) {
-		if ((rc = pft_step(r, false, &skip, cause)) != 1)
+		if ((rc = pft_step(r, false, &skip, cause)) != 1) {
+			p->failed = rc == -1;
 			return (rc);
+		}
 		p->served++;
 	}
 	if ((rc = pft_step(r, true, out, cause)) == 1) {
 		p->served++;
 		r->line = want;
 	}
+	p->failed = rc == -1;
 	p->pos = ftello(r->f);
 	return (rc);
 }

@@ -290,7 +290,7 @@ view_layout(struct view *v, int cols, int height)
 		if (s->vmas[i].npages > biggest)
 			biggest = s->vmas[i].npages;
 	}
-	if (v->by_dirty) {
+	if (v->by_dirty && v->norder > 1) {
 		view_sort_snap = s;
 		qsort(v->order, v->norder, sizeof *v->order, view_cmp_dirty);
 	}

@@ -156,12 +156,15 @@ accept names.jsonl names.jsonl.json "$SDTOP" -b --json --replay
 
 # --- Traces ---
 refuse_trace unaligned.trace "6: start: 1800 is not a multiple of the page size 4096"
-refuse_trace unaligned-change.trace "7: end: 6800 is not a multiple of the page size 4096"
+refuse_trace unaligned-change.trace "7: end: 41800 is not a multiple of the page size 4096"
 refuse_trace id-order.trace "7: id: 3 is not above the last region id 5"
 refuse_trace page-size-3000.trace "2: page_size: 3000 is not a power of two"
 refuse_trace page-size-late.trace "3: page_size: given after the first record"
 refuse_trace end-count.trace "8: faults: 7, but the trace holds 1 fault records"
-# A 105-byte trace with the largest region id: memory as for any other.
+# A 93-byte trace with region id 99,999,999 (the old report sized an
+# array by it: 24 GB) and one with the largest id: memory as for any.
+accept big-id-1e8.trace - "$TRACEPGFAULT" --report
+accept big-id-1e8.trace - "$SDTOP" -b --replay
 accept big-id.trace - "$TRACEPGFAULT" --report
 accept big-id.trace - "$TRACEPGFAULT" --report --json
 accept big-id.trace - "$SDTOP" -b --replay

@@ -328,6 +328,15 @@ replay_pftrace__unknown_region__file_and_line(void **state)
 	    fixture("unknown-region.trace"));
 	assert_string_equal(cause, want);
 	free(cause);
+	/*
+	 * Asked again, it reads again and fails the same way (the fuzzer
+	 * found that it went on past the bad record to the end).
+	 */
+	cause = NULL;
+	assert_int_equal(replay_next(&r, &s, &cause), -1);
+	assert_null(s);
+	assert_string_equal(cause, want);
+	free(cause);
 	replay_close(&r);
 }
 
