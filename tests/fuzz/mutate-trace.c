@@ -367,8 +367,8 @@ new_trace(struct lines *t)
 		"info command ./prog", "info kinds tracepoint",
 		"proc 0 100 0 start", "thread 0 100 100 start",
 		"add 10 100 100 exec 1 0 400000 401000 r-xp 0 08:01 12 /bin/p",
-		"add 10 100 100 exec 2 0 7f0000000000 7f0000040000 rw-p 0 "
-		    "00:00 0 [heap]",
+		("add 10 100 100 exec 2 0 7f0000000000 7f0000040000 rw-p 0 "
+		    "00:00 0 [heap]"),
 		"fault 20 100 100 7f000003f000 400010 w m",
 		"exit 30 100 100 exited 0",
 	};
