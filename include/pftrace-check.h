@@ -4,10 +4,11 @@
  * that every reader of the format (the report, the replay) gets records
  * it can use as they are: the page size is sane and said before any
  * region; addresses are aligned to it; region ids come in increasing
- * order and name regions of the right process that are still there;
- * every record names a process that has started; the end record counts
- * the faults. What the checker keeps grows with the records read, never
- * with a number a record claims.
+ * order (below 2^53, as JSON carries them) and name regions of the right
+ * process that are still there; every record names a process that has
+ * started; the end record counts the faults and the lost records. What
+ * the checker keeps grows with the records read, never with a number a
+ * record claims.
  */
 #ifndef SDTOP_PFTRACE_CHECK_H
 #define SDTOP_PFTRACE_CHECK_H

@@ -113,6 +113,7 @@ struct pftrace_reader {
 	bool		 page_given;	/* an info page_size was read */
 	bool		 started;	/* a record other than info was read */
 	uint64_t	 faults;	/* fault records read */
+	uint64_t	 lost;		/* the counts of the lost records */
 	struct pftrace_id *ids;		/* in increasing id order */
 	size_t		 nids, capids;
 	struct pftrace_pid *pids;	/* in increasing pid order */

@@ -27,6 +27,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/*
+ * The largest integer a JSON number carries exactly in every reader
+ * (2^53 - 1, a double's integers): larger counts and ids a file claims
+ * are refused before they reach a JSON writer.
+ */
+#define STR_JSON_MAX_INT	((UINT64_C(1) << 53) - 1)
+
 /* Escape every byte outside printable ASCII (a terminal not in UTF-8). */
 #define STR_ESCAPE_ASCII	0x1
 

@@ -20,6 +20,7 @@
 #include "pftrace.h"
 #include "pftrace-check.h"
 #include "proc.h"
+#include "str-escape.h"
 
 /* Format why; returns -1. */
 static int __attribute__((format(printf, 3, 4)))
@@ -186,6 +187,9 @@ check_add(struct pftrace_reader *rd, const struct pf_rec *r,
 {
 	struct pftrace_id	*e;
 
+	if (r->id > STR_JSON_MAX_INT)
+		return (refuse(why, size, "id: %" PRIu64 " is out of range (1..%"
+		    PRIu64 ")", r->id, STR_JSON_MAX_INT));
 	if (rd->nids > 0 && r->id <= rd->ids[rd->nids - 1].id)
 		return (refuse(why, size, "id: %" PRIu64 " is not above the "
 		    "last region id %" PRIu64, r->id,
@@ -249,8 +253,17 @@ pfcheck_record(struct pftrace_reader *rd, const struct pf_rec *r,
 			return (refuse(why, size, "faults: %" PRIu64 ", but the "
 			    "trace holds %" PRIu64 " fault records", r->count,
 			    rd->faults));
+		if (r->lost != rd->lost)
+			return (refuse(why, size, "lost: %" PRIu64 ", but the "
+			    "lost records count %" PRIu64, r->lost, rd->lost));
 		return (0);
 	case PFR_LOST:
+		/* Counts add up to what a JSON number carries exactly. */
+		if (r->count > STR_JSON_MAX_INT - rd->lost)
+			return (refuse(why, size, "count: %" PRIu64 " makes more "
+			    "than %" PRIu64 " lost in all", r->count,
+			    STR_JSON_MAX_INT));
+		rd->lost += r->count;
 		return (0);
 	default:
 		break;

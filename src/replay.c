@@ -349,7 +349,7 @@ replay_precopy(struct rline *l, json_t *o)
 	    get_num(l, o, "precopy.", "total_ms", 0, 1e18, &p->total_ms) == -1)
 		return (-1);
 	if (get_uint(l, o, "precopy.", "rounds", 0, 1000, &rounds) == -1 ||
-	    get_uint(l, o, "precopy.", "sent_bytes", 0, UINT64_MAX,
+	    get_uint(l, o, "precopy.", "sent_bytes", 0, STR_JSON_MAX_INT,
 	    &p->sent_bytes) == -1)
 		return (-1);
 	p->rounds = (unsigned)rounds;
@@ -382,7 +382,7 @@ replay_head(struct rline *l, json_t *o)
 	uint64_t	 u = 0;
 	int		 rc;
 
-	if ((rc = get_uint(l, o, "", "cycle", 1, ULONG_MAX, &u)) != 0)
+	if ((rc = get_uint(l, o, "", "cycle", 1, STR_JSON_MAX_INT, &u)) != 0)
 		return (rc == 1 ? bad(l, "cycle: missing") : -1);
 	s->cycle = (unsigned long)u;
 	if ((rc = get_uint(l, o, "", "pid", 1, INT_MAX, &u)) != 0)

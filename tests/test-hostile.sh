@@ -162,12 +162,16 @@ refuse_trace page-size-3000.trace "2: page_size: 3000 is not a power of two"
 refuse_trace page-size-late.trace "3: page_size: given after the first record"
 refuse_trace end-count.trace "8: faults: 7, but the trace holds 1 fault records"
 # A 93-byte trace with region id 99,999,999 (the old report sized an
-# array by it: 24 GB) and one with the largest id: memory as for any.
+# array by it: 24 GB): memory as for any other.
 accept big-id-1e8.trace - "$TRACEPGFAULT" --report
+accept big-id-1e8.trace - "$TRACEPGFAULT" --report --json
 accept big-id-1e8.trace - "$SDTOP" -b --replay
-accept big-id.trace - "$TRACEPGFAULT" --report
-accept big-id.trace - "$TRACEPGFAULT" --report --json
-accept big-id.trace - "$SDTOP" -b --replay
+# Ids and counts past 2^53 made JSON numbers that JSON readers refuse
+# (the second file is the fuzzer's).
+refuse_trace big-id.trace "3: id: 18446744073709551615 is out of range (1..9007199254740991)"
+refuse_trace fuzz-json-big-id.trace "5: id: 18446744073709551615 is out of range (1..9007199254740991)"
+refuse_trace lost-count.trace "4: count: 18446744073709551615 makes more than 9007199254740991 lost in all"
+refuse_trace lost-end.trace "5: lost: 4, but the lost records count 5"
 # A region of 2^40 pages: a zoomed row in the report, untracked in sdtop.
 accept huge-region.trace - "$TRACEPGFAULT" --report
 accept huge-region.trace - "$TRACEPGFAULT" --report --json
