@@ -26,7 +26,8 @@
 /*
  * The most pages a tracked VMA has: a snapshot holds a bit per page
  * (32 MiB for this many), and the live path leaves larger VMAs (1 TiB of
- * 4 KiB pages: a sanitizer's shadow, a reservation) untracked.
+ * 4 KiB pages: a sanitizer's shadow, a reservation) untracked; the
+ * readers of recordings refuse more.
  */
 #define SNAPSHOT_MAX_PAGES	(UINT64_C(1) << 28)
 
@@ -69,8 +70,8 @@ void		 snapshot_free(struct snapshot *s);
 /*
  * Set up VMA i of s from v: copy it, count its pages of s->page_size, and
  * allocate its written bitmap when tracked (a method that knows which
- * pages are present allocates present itself). -1 with errno ENOMEM, or
- * EFBIG for a tracked VMA of more than SNAPSHOT_MAX_PAGES pages.
+ * pages are present allocates present itself). -1 on allocation failure.
+ * The caller keeps tracked VMAs within SNAPSHOT_MAX_PAGES.
  */
 int		 snapshot_set_vma(struct snapshot *s, size_t i,
 		     const struct vma *v, bool tracked, bool is_new);

@@ -3,7 +3,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,10 +48,6 @@ snapshot_set_vma(struct snapshot *s, size_t i, const struct vma *v,
 {
 	struct snap_vma	*sv = &s->vmas[i];
 
-	if (tracked && (v->end - v->start) / s->page_size > SNAPSHOT_MAX_PAGES) {
-		errno = EFBIG;
-		return (-1);
-	}
 	if (vma_copy(&sv->vma, v) == -1)
 		return (-1);
 	sv->npages = (v->end - v->start) / s->page_size;
