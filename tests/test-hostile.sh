@@ -30,9 +30,9 @@ command -v jq >/dev/null 2>&1 || { echo "SKIP: jq is not installed"; exit 77; }
 TIME=
 [ -x /usr/bin/time ] && /usr/bin/time -f %M true >/dev/null 2>&1 &&
     TIME=/usr/bin/time
-RSS_MAX_KB=65536
+RSS_MAX_KB=32768
 grep -q '^SAN_CFLAGS = -fsanitize' "$B/Makefile" 2>/dev/null &&
-    RSS_MAX_KB=262144
+    RSS_MAX_KB=65536
 OUT_MAX=262144
 
 fail() {

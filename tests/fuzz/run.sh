@@ -63,15 +63,17 @@ CFLAGS="-g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=undefined
     $(pkg-config --cflags $PKGS)"
 LIBS="$(pkg-config --libs $PKGS) -lm"
 
-# compile SRC OBJ: when the object is older than its source. The bit
-# loops of bitmap.c and render.c have no comparison worth steering the
-# fuzzer by, and tracing them made it five times slower.
+# compile SRC OBJ: when the object is older than its source or than any
+# header. The bit loops of bitmap.c and render.c have no comparison worth
+# steering the fuzzer by, and tracing them made it five times slower.
 compile() {
 	cov=
 	case $1 in
 	*/bitmap.c|*/render.c) cov=-fno-sanitize-coverage=trace-cmp ;;
 	esac
-	if [ ! -f "$2" ] || [ "$1" -nt "$2" ] || [ "$cfg/config.h" -nt "$2" ]; then
+	if [ ! -f "$2" ] || [ "$1" -nt "$2" ] ||
+	    [ -n "$(find "$top/include" "$here/fuzz.h" "$cfg/config.h" \
+	    -newer "$2" 2>/dev/null | head -n 1)" ]; then
 		# shellcheck disable=SC2086
 		"$CC" $CFLAGS -fsanitize=fuzzer-no-link,address,undefined $cov \
 		    -c "$1" -o "$2" || { echo "run.sh: cannot compile $1"; exit 1; }
