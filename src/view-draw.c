@@ -661,7 +661,7 @@ view_draw_status(const struct view *v, int y)
 	}
 	x = COLS - (int)strlen(right);
 	if (x > 0 && (v->typing || v->status[0] == '\0' ||
-	    x > (int)strlen(v->status) + 2))
+	    x > (int)str_width(v->status) + 2))
 		view_put(y, x, view_bar_attr, right);
 }
 
