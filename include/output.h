@@ -12,7 +12,8 @@
 struct snapshot;
 
 struct text_options {
-	uint64_t	 width;		/* most cells per row; 0: one per page */
+	uint64_t	 width;		/* most cells per row; 0: one per page,
+					   up to RENDER_MAX_CELLS cells */
 };
 
 /*
@@ -27,8 +28,5 @@ int	 out_text(FILE *f, const struct snapshot *s,
  * Lines"). -1 on write error.
  */
 int	 out_json(FILE *f, const struct snapshot *s);
-
-/* Write s as a JSON string (with quotes), escaping as RFC 8259 asks. */
-void	 json_write_string(FILE *f, const char *s);
 
 #endif

@@ -54,7 +54,8 @@ struct pfrep_proc {
 	int		 pid;
 	int		 ppid;
 	char		 how[16];
-	uint64_t	*live;		/* ids of its live regions, by start */
+	size_t		*live;		/* its live regions (indexes in r),
+					   sorted by start when sorted */
 	size_t		 nlive, caplive;
 	bool		 sorted;
 	unsigned int	 threads;
@@ -71,7 +72,7 @@ struct pfreport {
 	uint64_t	 outside;	/* shown faults in no region */
 	uint64_t	 lost;		/* records the kernel dropped */
 	unsigned int	 lost_records;
-	struct pfrep_region *r;		/* indexed by id - 1 */
+	struct pfrep_region *r;		/* in increasing id order */
 	size_t		 nr, capr;
 	struct pfrep_proc *p;
 	size_t		 np, capp;
@@ -79,7 +80,9 @@ struct pfreport {
 
 /*
  * Read the whole trace from f into rep, keeping the faults that pass the
- * filters of o. -1 with a malloc'd *cause, "line N: ..." for bad input.
+ * filters of o. -1 with a malloc'd *cause, "LINE: FIELD: reason" for bad
+ * input. What rep holds grows with the records, never with a number one
+ * of them claims.
  */
 int	 pfreport_load(struct pfreport *rep, FILE *f,
 	     const struct pfreport_options *o, char **cause);

@@ -85,6 +85,13 @@ bool	 proc_gone(int err);
 size_t	 page_size(void);
 unsigned page_shift(void);
 
+/* The page sizes a file may claim: the range Linux has used, 4 KiB-1 MiB. */
+#define PAGE_SIZE_MIN	4096u
+#define PAGE_SIZE_MAX	(1u << 20)
+
+/* Whether ps is a power of two from PAGE_SIZE_MIN to PAGE_SIZE_MAX. */
+bool	 page_size_sane(uint64_t ps);
+
 /* Format "what: strerror(err)" into a malloc'd string for a cause. */
 char	*cause_errno(int err, const char *fmt, ...)
 	     __attribute__((format(printf, 2, 3)));

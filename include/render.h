@@ -15,6 +15,13 @@
 
 struct snap_vma;
 
+/*
+ * The most cells a text row holds (a region of 256 MiB in 4 KiB pages):
+ * the rows of larger regions stand for several pages a cell, so that a
+ * row's length never grows with the size a region claims.
+ */
+#define RENDER_MAX_CELLS	65536
+
 enum cell {
 	CELL_CLEAN,	/* tracked, none of its pages written */
 	CELL_FEW,	/* some written: at most a third */

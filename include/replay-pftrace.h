@@ -6,7 +6,7 @@
  * keep using replay.h.
  *
  * Windows are seconds of trace time (the --interval of sdtop); pages are
- * of the machine's page size, which must be the trace's.
+ * of the trace's page size (info page_size), whatever this machine's.
  */
 #ifndef SDTOP_REPLAY_PFTRACE_H
 #define SDTOP_REPLAY_PFTRACE_H
@@ -20,8 +20,15 @@ struct snapshot;
 #define REPLAY_PFTRACE_MAX_PAGES	(UINT64_C(1) << 22)
 
 /*
+ * The most windows a trace plays (28 hours in windows of 1 s): a record
+ * timed far in the future would otherwise make millions of cycles.
+ */
+#define REPLAY_PFTRACE_MAX_WINDOWS	100000
+
+/*
  * Start reading the trace r->f (at its first line) in windows of
- * r->window seconds. -1 with *cause ("FILE:1: not a tracepgfault trace").
+ * r->window seconds. -1 with *cause ("FILE:1: header: not a tracepgfault
+ * trace ...").
  */
 int	 replay_pftrace_open(struct replay *r, char **cause);
 

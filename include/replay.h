@@ -7,6 +7,7 @@
 #ifndef SDTOP_REPLAY_H
 #define SDTOP_REPLAY_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 struct replay_pftrace;
@@ -21,6 +22,13 @@ struct replay {
 	struct replay_pftrace *pft;	/* a trace's state, or NULL */
 };
 
+/*
+ * The most pages the tracked VMAs of one recorded cycle add up to (4 TiB
+ * of 4 KiB pages, 128 MiB of bitmaps): a line of a few hundred bytes can
+ * claim any size, and a snapshot holds a bit per tracked page.
+ */
+#define REPLAY_MAX_TRACKED	(UINT64_C(1) << 30)
+
 /* Open a recording; -1 with *cause ("cannot open FILE: reason"). */
 int	 replay_open(struct replay *r, const char *path, char **cause);
 
@@ -29,14 +37,25 @@ int	 replay_open_window(struct replay *r, const char *path,
 	     double window, char **cause);
 
 /*
+ * The same on a stream already open (a trace needs it seekable to step
+ * back); name is what errors call it. The replay closes f.
+ */
+int	 replay_open_file(struct replay *r, FILE *f, const char *name,
+	     double window, char **cause);
+
+/*
  * The next snapshot: 1 with *out set, 0 at the end of the file, -1 with
- * *cause naming the file and line ("FILE:12: expected an object").
+ * *cause naming the file, the line and the field ("FILE:12: vmas[2].end:
+ * 0x1800 is not a multiple of page_size 4096").
  */
 int	 replay_next(struct replay *r, struct snapshot **out, char **cause);
 
 void	 replay_close(struct replay *r);
 
-/* Parse one JSON Lines record into a snapshot (*cause: static reason). */
+/*
+ * Parse one JSON Lines record into a snapshot; -1 with *cause (malloc'd,
+ * "FIELD: reason").
+ */
 int	 replay_parse_line(const char *line, struct snapshot **out,
 	     char **cause);
 

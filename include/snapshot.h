@@ -22,6 +22,21 @@
  */
 #define SNAP_EHUGE	4096
 
+/*
+ * The interval of a cycle, seconds: what the command line and the screen
+ * accept, and what a recording may say.
+ */
+#define SNAPSHOT_MIN_INTERVAL	0.05
+#define SNAPSHOT_MAX_INTERVAL	3600.0
+
+/*
+ * The most pages a tracked VMA has: a snapshot holds a bit per page
+ * (32 MiB for this many), and the live path leaves larger VMAs (1 TiB of
+ * 4 KiB pages: a sanitizer's shadow, a reservation) untracked; the
+ * readers of recordings refuse more.
+ */
+#define SNAPSHOT_MAX_PAGES	(UINT64_C(1) << 28)
+
 /* One VMA as it was at the end of a cycle. */
 struct snap_vma {
 	struct vma	 vma;		/* owns its name */
@@ -37,7 +52,7 @@ struct snap_vma {
 struct snapshot {
 	unsigned long	 cycle;		/* 1-based */
 	pid_t		 pid;
-	char		 comm[32];
+	char		 comm[64];	/* a recording's may hold U+FFFD */
 	char		 method[16];
 	double		 interval;	/* seconds between clear and scan */
 	double		 time;		/* Unix time when the scan ended */
@@ -61,9 +76,10 @@ struct snapshot	*snapshot_new(size_t n);
 void		 snapshot_free(struct snapshot *s);
 
 /*
- * Set up VMA i of s from v: copy it, and allocate its written bitmap when
- * tracked (a method that knows which pages are present allocates present
- * itself). -1 on allocation failure.
+ * Set up VMA i of s from v: copy it, count its pages of s->page_size, and
+ * allocate its written bitmap when tracked (a method that knows which
+ * pages are present allocates present itself). -1 on allocation failure.
+ * The caller keeps tracked VMAs within SNAPSHOT_MAX_PAGES.
  */
 int		 snapshot_set_vma(struct snapshot *s, size_t i,
 		     const struct vma *v, bool tracked, bool is_new);

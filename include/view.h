@@ -91,7 +91,7 @@ struct view {
 
 	/* The header. */
 	pid_t			 pid;
-	char			 comm[32];
+	char			 comm[64];
 	char			 method[16];
 	const char		*why_method;
 	double			 interval;	/* seconds */
@@ -140,11 +140,13 @@ void	 view_layout(struct view *v, int cols, int height);
 #define VIEW_TITLE_GAP	2
 
 /*
- * The title of a VMA (range, perms, size, dirty count, name) into buf;
- * returns its length, the columns it takes when the name is ASCII.
+ * The title of a VMA (range, perms, size, dirty count, name) into buf,
+ * its name escaped (to ASCII when ascii is set); returns the columns it
+ * takes on the terminal, which are not its bytes when the name holds
+ * UTF-8.
  */
-int	 view_title(const struct snap_vma *sv, uint64_t page_size, char *buf,
-	     size_t size);
+int	 view_title(const struct snap_vma *sv, uint64_t page_size, bool ascii,
+	     char *buf, size_t size);
 
 /*
  * Rows one VMA takes at a zoom on cols columns, its title taking

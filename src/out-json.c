@@ -1,7 +1,8 @@
 /*
  * out-json.c - JSON Lines: one object per cycle, on one line, holding the
  * whole snapshot. Addresses are hex strings ("0x7f..."), written pages are
- * merged half-open address ranges.
+ * merged half-open address ranges. Strings go through str_json_put(), so
+ * a name that is not UTF-8 still makes valid JSON.
  */
 #include "config.h"
 
@@ -11,72 +12,7 @@
 #include "bitmap.h"
 #include "output.h"
 #include "snapshot.h"
-
-/* The length of the valid UTF-8 sequence at p, or 0 if it is not one. */
-static size_t
-utf8_len(const unsigned char *p)
-{
-	uint32_t	 c;
-	size_t		 n, i;
-
-	if (*p < 0x80)
-		return (1);
-	if (*p >= 0xc2 && *p <= 0xdf) {
-		n = 2;
-		c = *p & 0x1f;
-	} else if (*p >= 0xe0 && *p <= 0xef) {
-		n = 3;
-		c = *p & 0x0f;
-	} else if (*p >= 0xf0 && *p <= 0xf4) {
-		n = 4;
-		c = *p & 0x07;
-	} else
-		return (0);
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return (0);
-		c = c << 6 | (p[i] & 0x3f);
-	}
-	if ((n == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
-	    (n == 4 && (c < 0x10000 || c > 0x10ffff)))
-		return (0);
-	return (n);
-}
-
-void
-json_write_string(FILE *f, const char *s)
-{
-	size_t			 n;
-	const unsigned char	*p;
-
-	fputc('"', f);
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		switch (*p) {
-		case '"':
-			fputs("\\\"", f);
-			break;
-		case '\\':
-			fputs("\\\\", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		default:
-			if (*p < 0x20)
-				fprintf(f, "\\u%04x", *p);
-			else if ((n = utf8_len(p)) == 0)
-				fputs("\\ufffd", f);	/* not UTF-8: U+FFFD */
-			else {
-				fwrite(p, 1, n, f);
-				p += n - 1;
-			}
-		}
-	}
-	fputc('"', f);
-}
+#include "str-escape.h"
 
 /* The written pages of a VMA as [["0x..","0x.."],...]. */
 static void
@@ -125,12 +61,14 @@ out_json(FILE *f, const struct snapshot *s)
 	const struct snap_vma	*sv;
 	size_t			 i;
 
-	fprintf(f, "{\"cycle\":%lu,\"time\":%.6f,\"clear_time\":%.6f,"
-	    "\"pid\":%ld,\"comm\":", s->cycle, s->time, s->clear_time,
-	    (long)s->pid);
-	json_write_string(f, s->comm);
+	fprintf(f, "{\"cycle\":%lu,\"time\":%.6f,", s->cycle, s->time);
+	/* Unknown (0) in a replay of a recording made without it. */
+	if (s->clear_time > 0)
+		fprintf(f, "\"clear_time\":%.6f,", s->clear_time);
+	fprintf(f, "\"pid\":%ld,\"comm\":", (long)s->pid);
+	str_json_put(f, s->comm);
 	fputs(",\"method\":", f);
-	json_write_string(f, s->method);
+	str_json_put(f, s->method);
 	fprintf(f, ",\"interval\":%g,\"dirty_pages\":%" PRIu64
 	    ",\"tracked_pages\":%" PRIu64 ",\"page_size\":%" PRIu64
 	    ",\"clear_ms\":%.3f,\"scan_ms\":%.3f,\"converged\":%s"
@@ -144,9 +82,11 @@ out_json(FILE *f, const struct snapshot *s)
 	for (i = 0; i < s->nvma; i++) {
 		sv = &s->vmas[i];
 		fprintf(f, "%s{\"start\":\"0x%" PRIx64 "\",\"end\":\"0x%" PRIx64
-		    "\",\"perms\":\"%s\",\"name\":", i == 0 ? "" : ",",
-		    sv->vma.start, sv->vma.end, sv->vma.perms);
-		json_write_string(f, sv->vma.name);
+		    "\",\"perms\":", i == 0 ? "" : ",", sv->vma.start,
+		    sv->vma.end);
+		str_json_put(f, sv->vma.perms);
+		fputs(",\"name\":", f);
+		str_json_put(f, sv->vma.name);
 		if (sv->vma.deleted)
 			fputs(",\"deleted\":true", f);
 		fprintf(f, ",\"pages\":%" PRIu64 ",\"tracked\":%s,\"new\":%s"
@@ -156,7 +96,7 @@ out_json(FILE *f, const struct snapshot *s)
 		out_json_ranges(f, sv, s->page_size);
 		if (sv->error != 0) {
 			fputs(",\"error\":", f);
-			json_write_string(f, snap_vma_error(sv));
+			str_json_put(f, snap_vma_error(sv));
 		}
 		fputc('}', f);
 	}

@@ -1,7 +1,9 @@
 /*
  * out-text.c - batch text output: a header line per cycle, then one row
  * per VMA in the course format (one cell a page, X written, . not), or
- * zoomed to a width when asked.
+ * zoomed to a width when asked or when the region has more pages than a
+ * row holds (RENDER_MAX_CELLS). Names, comm and method come from the
+ * target or from a file: they are printed through str_escape_put().
  */
 #include "config.h"
 
@@ -12,8 +14,9 @@
 #include "output.h"
 #include "render.h"
 #include "snapshot.h"
+#include "str-escape.h"
 
-/* Print the cells of one tracked VMA, zoomed to fit width when non-zero. */
+/* Print the cells of one tracked VMA, zoomed to fit width (0: the cap). */
 static void
 out_text_cells(FILE *f, const struct snap_vma *sv, uint64_t width)
 {
@@ -21,7 +24,9 @@ out_text_cells(FILE *f, const struct snap_vma *sv, uint64_t width)
 	uint64_t	 zoom = 1, ncells, from;
 	size_t		 n;
 
-	if (width != 0 && sv->npages > width)
+	if (width == 0 || width > RENDER_MAX_CELLS)
+		width = RENDER_MAX_CELLS;
+	if (sv->npages > width)
 		zoom = render_zoom_fit(sv->npages, width);
 	ncells = render_ncells(sv->npages, zoom);
 	fputc('|', f);
@@ -43,19 +48,22 @@ out_text(FILE *f, const struct snapshot *s, const struct text_options *o)
 	char			 size[32];
 	size_t			 i;
 
+	fprintf(f, "cycle %lu  pid %ld (", s->cycle, (long)s->pid);
+	str_escape_put(f, s->comm);
 	if (s->exited) {
-		fprintf(f, "cycle %lu  pid %ld (%s): process exited\n",
-		    s->cycle, (long)s->pid, s->comm);
+		fputs("): process exited\n", f);
 		return (ferror(f) ? -1 : 0);
 	}
-	if (s->exec)
-		fprintf(f, "cycle %lu  pid %ld ran a new program (%s): its "
-		    "regions are new, the history starts again\n", s->cycle,
-		    (long)s->pid, s->comm);
-	fprintf(f, "cycle %lu  pid %ld (%s)  method %s  interval %gs  "
-	    "dirty %" PRIu64 "/%" PRIu64 " pages (%s)  %s\n",
-	    s->cycle, (long)s->pid, s->comm, s->method, s->interval,
-	    s->dirty_pages, s->tracked_pages,
+	if (s->exec) {
+		fputs(") ran a new program: its regions are new, the history "
+		    "starts again\n", f);
+		fprintf(f, "cycle %lu  pid %ld (", s->cycle, (long)s->pid);
+		str_escape_put(f, s->comm);
+	}
+	fputs(")  method ", f);
+	str_escape_put(f, s->method);
+	fprintf(f, "  interval %gs  dirty %" PRIu64 "/%" PRIu64 " pages (%s)"
+	    "  %s\n", s->interval, s->dirty_pages, s->tracked_pages,
 	    render_bytes(s->dirty_pages * s->page_size, size, sizeof size),
 	    s->converged ? "converged" : "not converged");
 	if (s->has_precopy) {
@@ -81,8 +89,12 @@ out_text(FILE *f, const struct snapshot *s, const struct text_options *o)
 			fputs("new since the last clear", f);
 		else
 			fputs("not tracked", f);
-		fprintf(f, "  %s %s%s", sv->vma.perms, sv->vma.name,
-		    sv->vma.deleted ? " (deleted)" : "");
+		fputs("  ", f);
+		str_escape_put(f, sv->vma.perms);
+		fputc(' ', f);
+		str_escape_put(f, sv->vma.name);
+		if (sv->vma.deleted)
+			fputs(" (deleted)", f);
 		if (sv->error != 0)
 			fprintf(f, "  [error: %s]", snap_vma_error(sv));
 		fputc('\n', f);

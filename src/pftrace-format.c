@@ -2,7 +2,9 @@
  * pftrace-format.c - the writer and the reader of the tracepgfault trace
  * format, version 1: one record per line, fields separated by one space,
  * numbers in decimal except addresses, offsets and device numbers (hex,
- * as in /proc/PID/maps). Times are nanoseconds since the start.
+ * as in /proc/PID/maps). Times are nanoseconds since the start. Errors
+ * name the line and the field ("12: addr: not a hex number"); what holds
+ * between records is checked by pftrace-check.c.
  */
 #include "config.h"
 
@@ -12,6 +14,7 @@
 #include <string.h>
 
 #include "pftrace.h"
+#include "pftrace-check.h"
 #include "proc.h"
 
 #define MAXFIELDS	16
@@ -234,20 +237,24 @@ parse_perms(const char *s, struct vma *v)
 static int
 parse_geometry(char **f, struct vma *v, const char **cause)
 {
-	if (!parse_u64(f[0], 16, &v->start) || !parse_u64(f[1], 16, &v->end)) {
-		*cause = "bad region address";
+	if (!parse_u64(f[0], 16, &v->start)) {
+		*cause = "start: not a hex number";
+		return (-1);
+	}
+	if (!parse_u64(f[1], 16, &v->end)) {
+		*cause = "end: not a hex number";
 		return (-1);
 	}
 	if (v->end <= v->start) {
-		*cause = "region ends before it starts";
+		*cause = "end: not above start";
 		return (-1);
 	}
 	if (!parse_perms(f[2], v)) {
-		*cause = "bad permissions (want e.g. rw-p)";
+		*cause = "perms: not four of r-, w-, x-, ps (e.g. rw-p)";
 		return (-1);
 	}
 	if (!parse_u64(f[3], 16, &v->offset)) {
-		*cause = "bad region offset";
+		*cause = "offset: not a hex number";
 		return (-1);
 	}
 	return (0);
@@ -284,15 +291,15 @@ static int
 parse_time_pid_tid(char **f, struct pf_rec *r, const char **cause)
 {
 	if (!parse_u64(f[1], 10, &r->time)) {
-		*cause = "bad time";
+		*cause = "time: not a decimal number";
 		return (-1);
 	}
 	if (!parse_id(f[2], &r->pid, false)) {
-		*cause = "bad process id";
+		*cause = "pid: not a process id";
 		return (-1);
 	}
 	if (!parse_id(f[3], &r->tid, false)) {
-		*cause = "bad thread id";
+		*cause = "tid: not a thread id";
 		return (-1);
 	}
 	return (0);
@@ -302,19 +309,25 @@ parse_time_pid_tid(char **f, struct pf_rec *r, const char **cause)
 static int
 parse_add_tail(char **f, char *rest, struct pf_rec *r, const char **cause)
 {
-	unsigned int	 maj, min;
-	char		 junk;
+	uint64_t	 maj, min;
+	char		*colon;
 	size_t		 len;
 	const char	*suffix = " (deleted)";
 
-	if (sscanf(f[0], "%x:%x%c", &maj, &min, &junk) != 2) {
-		*cause = "bad device (want MAJOR:MINOR in hex)";
+	if ((colon = strchr(f[0], ':')) == NULL) {
+		*cause = "dev: not MAJOR:MINOR in hex";
 		return (-1);
 	}
-	r->vma.dev_major = maj;
-	r->vma.dev_minor = min;
+	*colon = '\0';
+	if (!parse_u64(f[0], 16, &maj) || !parse_u64(colon + 1, 16, &min) ||
+	    maj > 0xfff || min > 0xfffff) {
+		*cause = "dev: not MAJOR:MINOR in hex";
+		return (-1);
+	}
+	r->vma.dev_major = (unsigned int)maj;
+	r->vma.dev_minor = (unsigned int)min;
 	if (!parse_u64(f[1], 10, &r->vma.inode)) {
-		*cause = "bad inode";
+		*cause = "inode: not a decimal number";
 		return (-1);
 	}
 	r->vma.name = strdup(rest != NULL ? rest : "");
@@ -336,21 +349,21 @@ static int
 parse_fault(char **f, struct pf_rec *r, const char **cause)
 {
 	if (!parse_u64(f[4], 16, &r->addr)) {
-		*cause = "bad fault address";
+		*cause = "addr: not a hex number";
 		return (-1);
 	}
 	if (!parse_u64(f[5], 16, &r->ip)) {
-		*cause = "bad instruction address";
+		*cause = "ip: not a hex number";
 		return (-1);
 	}
 	if (strlen(f[6]) != 1 || strchr("rwx?", f[6][0]) == NULL) {
-		*cause = "bad fault kind (want r, w, x or ?)";
+		*cause = "kind: not r, w, x or ?";
 		return (-1);
 	}
 	r->kind = f[6][0] == 'r' ? PF_KIND_READ : f[6][0] == 'w' ?
 	    PF_KIND_WRITE : f[6][0] == 'x' ? PF_KIND_EXEC : PF_KIND_UNKNOWN;
 	if (strlen(f[7]) != 1 || strchr("mM-?", f[7][0]) == NULL) {
-		*cause = "bad fault severity (want m, M, - or ?)";
+		*cause = "sev: not m, M, - or ?";
 		return (-1);
 	}
 	r->sev = f[7][0] == 'm' ? PF_SEV_MINOR : f[7][0] == 'M' ?
@@ -373,7 +386,8 @@ pftrace_parse_line(char *line, struct pf_rec *r, const char **cause)
 			type = (int)i;
 	}
 	if (type < 0) {
-		*cause = len == 0 ? "empty record" : "unknown record type";
+		*cause = len == 0 ? "type: empty record" :
+		    "type: not a record type";
 		return (-1);
 	}
 	r->type = (enum pf_rec_type)type;
@@ -394,13 +408,13 @@ pftrace_parse_line(char *line, struct pf_rec *r, const char **cause)
 	}
 	n = split_fields(line, f, want, &rest);
 	if (n < want) {
-		*cause = "too few fields";
+		*cause = "fields: too few";
 		return (-1);
 	}
 	if (r->type == PFR_INFO) {
 		/* The value is the rest of the line, spaces included. */
 		if (!parse_word(f[1], r->key, sizeof r->key)) {
-			*cause = "bad info key";
+			*cause = "key: not a word of a-z, 0-9 and _";
 			return (-1);
 		}
 		if ((r->value = strdup(rest != NULL ? rest : "")) == NULL) {
@@ -410,32 +424,41 @@ pftrace_parse_line(char *line, struct pf_rec *r, const char **cause)
 		return (0);
 	}
 	if (r->type != PFR_ADD && rest != NULL) {
-		*cause = "too many fields";
+		*cause = "fields: too many";
 		return (-1);
 	}
 
 	switch (r->type) {
 	case PFR_END:
-		if (!parse_u64(f[1], 10, &r->time) ||
-		    !parse_u64(f[2], 10, &r->count) ||
-		    !parse_u64(f[3], 10, &r->lost)) {
-			*cause = "bad number in end record";
+		if (!parse_u64(f[1], 10, &r->time)) {
+			*cause = "time: not a decimal number";
+			return (-1);
+		}
+		if (!parse_u64(f[2], 10, &r->count)) {
+			*cause = "faults: not a decimal number";
+			return (-1);
+		}
+		if (!parse_u64(f[3], 10, &r->lost)) {
+			*cause = "lost: not a decimal number";
 			return (-1);
 		}
 		return (0);
 	case PFR_PROC:
 		if (!parse_u64(f[1], 10, &r->time)) {
-			*cause = "bad time";
+			*cause = "time: not a decimal number";
 			return (-1);
 		}
-		if (!parse_id(f[2], &r->pid, false) ||
-		    !parse_id(f[3], &r->ppid, true)) {
-			*cause = "bad process id";
+		if (!parse_id(f[2], &r->pid, false)) {
+			*cause = "pid: not a process id";
+			return (-1);
+		}
+		if (!parse_id(f[3], &r->ppid, true)) {
+			*cause = "ppid: not a process id";
 			return (-1);
 		}
 		r->tid = r->pid;
 		if (!parse_word(f[4], r->how, sizeof r->how)) {
-			*cause = "bad process origin";
+			*cause = "how: not a word of a-z, 0-9 and _";
 			return (-1);
 		}
 		return (0);
@@ -448,7 +471,7 @@ pftrace_parse_line(char *line, struct pf_rec *r, const char **cause)
 	switch (r->type) {
 	case PFR_THREAD:
 		if (!parse_word(f[4], r->how, sizeof r->how)) {
-			*cause = "bad thread origin";
+			*cause = "how: not a word of a-z, 0-9 and _";
 			return (-1);
 		}
 		return (0);
@@ -457,18 +480,18 @@ pftrace_parse_line(char *line, struct pf_rec *r, const char **cause)
 	case PFR_EXIT:
 		if (strcmp(f[4], "exited") != 0 &&
 		    strcmp(f[4], "signal") != 0 && strcmp(f[4], "gone") != 0) {
-			*cause = "bad exit kind (want exited, signal or gone)";
+			*cause = "how: not exited, signal or gone";
 			return (-1);
 		}
 		strcpy(r->how, f[4]);
 		if (!parse_id(f[5], &r->status, true)) {
-			*cause = "bad exit status";
+			*cause = "status: not a whole number";
 			return (-1);
 		}
 		return (0);
 	case PFR_LOST:
 		if (!parse_u64(f[4], 10, &r->count)) {
-			*cause = "bad lost count";
+			*cause = "count: not a decimal number";
 			return (-1);
 		}
 		return (0);
@@ -480,17 +503,17 @@ pftrace_parse_line(char *line, struct pf_rec *r, const char **cause)
 
 	/* add, change, remove: CAUSE ID ... */
 	if (!parse_word(f[4], r->cause, sizeof r->cause)) {
-		*cause = "bad cause";
+		*cause = "cause: not a word of a-z, 0-9 and _";
 		return (-1);
 	}
 	if (!parse_u64(f[5], 10, &r->id) || r->id == 0) {
-		*cause = "bad region id";
+		*cause = "id: not a region id (a decimal number above 0)";
 		return (-1);
 	}
 	switch (r->type) {
 	case PFR_REMOVE:
 		if (!parse_u64(f[6], 10, &r->link)) {
-			*cause = "bad merged-into region id";
+			*cause = "into: not a decimal number";
 			return (-1);
 		}
 		return (0);
@@ -498,14 +521,14 @@ pftrace_parse_line(char *line, struct pf_rec *r, const char **cause)
 		return (parse_geometry(f + 6, &r->vma, cause));
 	case PFR_ADD:
 		if (!parse_u64(f[6], 10, &r->link)) {
-			*cause = "bad split-from region id";
+			*cause = "parent: not a decimal number";
 			return (-1);
 		}
 		if (parse_geometry(f + 7, &r->vma, cause) != 0)
 			return (-1);
 		return (parse_add_tail(f + 11, rest, r, cause));
 	default:
-		*cause = "unknown record type";
+		*cause = "type: not a record type";
 		return (-1);
 	}
 }
@@ -525,10 +548,10 @@ reader_header(struct pftrace_reader *rd, FILE *f, char **cause)
 	rd->line = 1;
 	if (len < 0) {
 		if (ferror(f)) {
-			*cause = cause_errno(errno, "line 1");
+			*cause = cause_errno(errno, "1");
 			return (-1);
 		}
-		*cause = cause_fmt("line 1: empty file, not a tracepgfault "
+		*cause = cause_fmt("1: header: empty file, not a tracepgfault "
 		    "trace");
 		return (-1);
 	}
@@ -536,12 +559,12 @@ reader_header(struct pftrace_reader *rd, FILE *f, char **cause)
 		rd->buf[--len] = '\0';
 	if (sscanf(rd->buf, "%31s %d%c", magic, &version, &junk) != 2 ||
 	    strcmp(magic, PFTRACE_MAGIC) != 0) {
-		*cause = cause_fmt("line 1: not a tracepgfault trace (want "
+		*cause = cause_fmt("1: header: not a tracepgfault trace (want "
 		    "\"%s %d\")", PFTRACE_MAGIC, PFTRACE_VERSION);
 		return (-1);
 	}
 	if (version != PFTRACE_VERSION) {
-		*cause = cause_fmt("line 1: trace format version %d; this "
+		*cause = cause_fmt("1: version: trace format %d; this "
 		    "tracepgfault reads version %d", version, PFTRACE_VERSION);
 		return (-1);
 	}
@@ -555,6 +578,8 @@ pftrace_reader_open(struct pftrace_reader *rd, FILE *f, char **cause)
 		pftrace_reader_close(rd);
 		return (-1);
 	}
+	rd->page_size = page_size();
+	rd->page_shift = page_shift();
 	return (0);
 }
 
@@ -564,6 +589,7 @@ pftrace_reader_close(struct pftrace_reader *rd)
 	free(rd->buf);
 	rd->buf = NULL;
 	rd->bufsize = 0;
+	pfcheck_free(rd);
 }
 
 int
@@ -571,6 +597,7 @@ pftrace_read(struct pftrace_reader *rd, struct pf_rec *r, char **cause)
 {
 	ssize_t		 len;
 	const char	*why;
+	char		 whybuf[160];
 
 	memset(r, 0, sizeof *r);
 	for (;;) {
@@ -578,22 +605,21 @@ pftrace_read(struct pftrace_reader *rd, struct pf_rec *r, char **cause)
 		len = getline(&rd->buf, &rd->bufsize, rd->f);
 		if (len < 0) {
 			if (ferror(rd->f)) {
-				*cause = cause_errno(errno, "line %lu",
+				*cause = cause_errno(errno, "%lu",
 				    rd->line + 1);
 				return (-1);
 			}
 			if (!rd->ended) {
-				*cause = cause_fmt("line %lu: the trace ends "
-				    "without an end record (cut short?)",
-				    rd->line);
+				*cause = cause_fmt("%lu: end: no end record "
+				    "(the trace was cut short?)", rd->line);
 				return (-1);
 			}
 			return (0);
 		}
 		rd->line++;
 		if (rd->buf[len - 1] != '\n') {
-			*cause = cause_fmt("line %lu: the last record is cut "
-			    "short (no newline)", rd->line);
+			*cause = cause_fmt("%lu: record: cut short (no "
+			    "newline)", rd->line);
 			return (-1);
 		}
 		rd->buf[--len] = '\0';
@@ -602,18 +628,23 @@ pftrace_read(struct pftrace_reader *rd, struct pf_rec *r, char **cause)
 		if (rd->buf[0] == '#')
 			continue;
 		if (rd->ended) {
-			*cause = cause_fmt("line %lu: a record after the end "
-			    "record", rd->line);
+			*cause = cause_fmt("%lu: record: after the end record",
+			    rd->line);
 			return (-1);
 		}
 		if (strlen(rd->buf) != (size_t)len) {
-			*cause = cause_fmt("line %lu: NUL byte in a record",
+			*cause = cause_fmt("%lu: record: holds a NUL byte",
 			    rd->line);
 			return (-1);
 		}
 		if (pftrace_parse_line(rd->buf, r, &why) != 0) {
 			pftrace_rec_free(r);
-			*cause = cause_fmt("line %lu: %s", rd->line, why);
+			*cause = cause_fmt("%lu: %s", rd->line, why);
+			return (-1);
+		}
+		if (pfcheck_record(rd, r, whybuf, sizeof whybuf) != 0) {
+			pftrace_rec_free(r);
+			*cause = cause_fmt("%lu: %s", rd->line, whybuf);
 			return (-1);
 		}
 		if (r->type == PFR_END)

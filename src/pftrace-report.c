@@ -17,22 +17,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "bitmap.h"
 #include "pftrace.h"
 #include "pftrace-report.h"
 #include "proc.h"
 #include "render.h"
 #include "snapshot.h"
+#include "str-escape.h"
 
-#define MAX_REGION_ID	100000000ULL
 /* Rows of more pages (256 MiB) are drawn with several pages a cell. */
-#define MAX_ROW_CELLS	65536
+#define MAX_ROW_CELLS	RENDER_MAX_CELLS
 #define MAX_TIMELINE	100000
 
 static struct pfrep_proc *
-proc_get(struct pfreport *rep, int pid)
+proc_get(const struct pfreport *rep, int pid)
 {
 	size_t	i;
 
@@ -43,12 +41,28 @@ proc_get(struct pfreport *rep, int pid)
 	return (NULL);
 }
 
-static struct pfrep_region *
-region_get(struct pfreport *rep, uint64_t id)
+/* The index in rep->r of region id (the reader keeps ids increasing). */
+static size_t
+region_index(const struct pfreport *rep, uint64_t id)
 {
-	if (id == 0 || id > rep->nr || rep->r[id - 1].id == 0)
-		return (NULL);
-	return (&rep->r[id - 1]);
+	size_t	lo = 0, hi = rep->nr, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (rep->r[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (lo < rep->nr && rep->r[lo].id == id ? lo : SIZE_MAX);
+}
+
+static struct pfrep_region *
+region_get(const struct pfreport *rep, uint64_t id)
+{
+	size_t	i = region_index(rep, id);
+
+	return (i == SIZE_MAX ? NULL : &rep->r[i]);
 }
 
 static const struct pfreport *sort_rep;
@@ -56,8 +70,8 @@ static const struct pfreport *sort_rep;
 static int
 cmp_live(const void *a, const void *b)
 {
-	uint64_t	x = sort_rep->r[*(const uint64_t *)a - 1].vma.start;
-	uint64_t	y = sort_rep->r[*(const uint64_t *)b - 1].vma.start;
+	uint64_t	x = sort_rep->r[*(const size_t *)a].vma.start;
+	uint64_t	y = sort_rep->r[*(const size_t *)b].vma.start;
 
 	return (x < y ? -1 : x > y);
 }
@@ -80,14 +94,14 @@ region_at(struct pfreport *rep, struct pfrep_proc *p, uint64_t addr)
 	}
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (rep->r[p->live[mid] - 1].vma.end <= addr)
+		if (rep->r[p->live[mid]].vma.end <= addr)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	if (lo == p->nlive)
 		return (NULL);
-	r = &rep->r[p->live[lo] - 1];
+	r = &rep->r[p->live[lo]];
 	if (addr >= r->vma.start)
 		return (r);
 	if (strcmp(r->vma.name, "[stack]") == 0) {
@@ -100,9 +114,9 @@ region_at(struct pfreport *rep, struct pfrep_proc *p, uint64_t addr)
 }
 
 static int
-live_add(struct pfrep_proc *p, uint64_t id)
+live_add(struct pfrep_proc *p, size_t idx)
 {
-	uint64_t	*n;
+	size_t	*n;
 
 	if (p->nlive == p->caplive) {
 		n = reallocarray(p->live, p->caplive * 2 + 16, sizeof *n);
@@ -111,18 +125,18 @@ live_add(struct pfrep_proc *p, uint64_t id)
 		p->live = n;
 		p->caplive = p->caplive * 2 + 16;
 	}
-	p->live[p->nlive++] = id;
+	p->live[p->nlive++] = idx;
 	p->sorted = false;
 	return (0);
 }
 
 static void
-live_remove(struct pfrep_proc *p, uint64_t id)
+live_remove(struct pfrep_proc *p, size_t idx)
 {
 	size_t	i;
 
 	for (i = 0; i < p->nlive; i++) {
-		if (p->live[i] == id) {
+		if (p->live[i] == idx) {
 			memmove(p->live + i, p->live + i + 1,
 			    (p->nlive - i - 1) * sizeof *p->live);
 			p->nlive--;
@@ -131,7 +145,11 @@ live_remove(struct pfrep_proc *p, uint64_t id)
 	}
 }
 
-/* Apply an add record. */
+/*
+ * Apply an add record. The reader has checked it: its process started,
+ * its id is above every one before (so rep->r stays in id order), its
+ * parent exists, its range is page-aligned.
+ */
 static const char *
 apply_add(struct pfreport *rep, const struct pf_rec *rec)
 {
@@ -140,30 +158,23 @@ apply_add(struct pfreport *rep, const struct pf_rec *rec)
 	size_t			 want;
 
 	if ((p = proc_get(rep, rec->pid)) == NULL)
-		return ("region of a process with no proc record");
-	if (rec->id > MAX_REGION_ID)
-		return ("region id too large");
-	if (rec->id <= rep->nr && rep->r[rec->id - 1].id != 0)
-		return ("region id added twice");
-	if (rec->link != 0 && region_get(rep, rec->link) == NULL)
-		return ("split from an unknown region");
-	if (rec->id > rep->capr) {
-		want = rec->id > rep->capr * 2 ? rec->id : rep->capr * 2;
+		return ("pid: process has no proc record");
+	if (rep->nr == rep->capr) {
+		want = rep->capr * 2 + 64;
 		if ((n = reallocarray(rep->r, want, sizeof *n)) == NULL)
 			return ("out of memory");
-		memset(n + rep->capr, 0, (want - rep->capr) * sizeof *n);
 		rep->r = n;
 		rep->capr = want;
 	}
-	if (rec->id > rep->nr)
-		rep->nr = rec->id;
-	r = &rep->r[rec->id - 1];
+	r = &rep->r[rep->nr];
+	memset(r, 0, sizeof *r);
 	r->id = rec->id;
 	r->pid = rec->pid;
 	r->vma = rec->vma;
 	if ((r->vma.name = strdup(rec->vma.name != NULL ? rec->vma.name :
 	    "")) == NULL)
 		return ("out of memory");
+	rep->nr++;
 	r->lo = rec->vma.start;
 	r->hi = rec->vma.end;
 	r->added = rec->time;
@@ -171,24 +182,21 @@ apply_add(struct pfreport *rep, const struct pf_rec *rec)
 	memcpy(r->added_by, rec->cause, sizeof r->added_by);
 	r->parent = rec->link;
 	r->live = true;
-	if (live_add(p, rec->id) != 0)
+	if (live_add(p, rep->nr - 1) != 0)
 		return ("out of memory");
 	return (NULL);
 }
 
-/* Apply a change or remove record. */
+/* Apply a change or remove record (checked by the reader, as an add). */
 static const char *
 apply_other(struct pfreport *rep, const struct pf_rec *rec)
 {
 	struct pfrep_region	*r = region_get(rep, rec->id);
 	struct pfrep_proc	*p;
 
-	if (r == NULL)
-		return ("unknown region id");
-	if (!r->live)
-		return ("region already removed");
-	if (r->pid != rec->pid || (p = proc_get(rep, rec->pid)) == NULL)
-		return ("region of another process");
+	if (r == NULL || !r->live || r->pid != rec->pid ||
+	    (p = proc_get(rep, rec->pid)) == NULL)
+		return ("id: not a live region of this process");
 	if (rec->type == PFR_CHANGE) {
 		r->vma.start = rec->vma.start;
 		r->vma.end = rec->vma.end;
@@ -203,13 +211,11 @@ apply_other(struct pfreport *rep, const struct pf_rec *rec)
 		p->sorted = false;
 		return (NULL);
 	}
-	if (rec->link != 0 && region_get(rep, rec->link) == NULL)
-		return ("merged into an unknown region");
 	r->live = false;
 	r->removed = rec->time;
 	memcpy(r->removed_by, rec->cause, sizeof r->removed_by);
 	r->into = rec->link;
-	live_remove(p, rec->id);
+	live_remove(p, (size_t)(r - rep->r));
 	return (NULL);
 }
 
@@ -224,7 +230,7 @@ apply_fault(struct pfreport *rep, const struct pf_rec *rec,
 
 	rep->faults++;
 	if ((p = proc_get(rep, rec->pid)) == NULL)
-		return ("fault of a process with no proc record");
+		return ("pid: process has no proc record");
 	if (rec->time < o->from || rec->time >= o->to ||
 	    (o->tid != 0 && rec->tid != o->tid) ||
 	    (o->pid != 0 && rec->pid != o->pid) ||
@@ -260,17 +266,10 @@ static const char *
 apply_misc(struct pfreport *rep, const struct pf_rec *rec)
 {
 	struct pfrep_proc	*p, *n;
-	unsigned long		 v;
-	char			*end;
 
 	switch (rec->type) {
 	case PFR_INFO:
-		if (strcmp(rec->key, "page_size") == 0) {
-			v = strtoul(rec->value, &end, 10);
-			if (*end != '\0' || v < 512 || (v & (v - 1)) != 0)
-				return ("bad page size");
-			rep->page = v;
-		} else if (strcmp(rec->key, "command") == 0) {
+		if (strcmp(rec->key, "command") == 0) {
 			free(rep->command);
 			if ((rep->command = strdup(rec->value)) == NULL)
 				return ("out of memory");
@@ -278,9 +277,7 @@ apply_misc(struct pfreport *rep, const struct pf_rec *rec)
 			rep->have_kind = strcmp(rec->value, "none") != 0;
 		return (NULL);
 	case PFR_PROC:
-		if ((p = proc_get(rep, rec->pid)) != NULL && p->nlive != 0)
-			return ("process started twice");
-		if (p == NULL) {
+		if ((p = proc_get(rep, rec->pid)) == NULL) {
 			if (rep->np == rep->capp) {
 				n = reallocarray(rep->p, rep->capp * 2 + 4,
 				    sizeof *n);
@@ -298,17 +295,15 @@ apply_misc(struct pfreport *rep, const struct pf_rec *rec)
 		return (NULL);
 	case PFR_THREAD:
 		if ((p = proc_get(rep, rec->pid)) == NULL)
-			return ("thread of a process with no proc record");
+			return ("pid: process has no proc record");
 		p->threads++;
 		return (NULL);
 	case PFR_LOST:
-		rep->lost += rec->count;
+		rep->lost = rec->count > UINT64_MAX - rep->lost ? UINT64_MAX :
+		    rep->lost + rec->count;
 		rep->lost_records++;
 		return (NULL);
 	case PFR_END:
-		if (rec->count != rep->faults)
-			return ("the end record counts other faults than "
-			    "the file holds");
 		rep->end = rec->time;
 		return (NULL);
 	default:
@@ -330,6 +325,8 @@ pfreport_load(struct pfreport *rep, FILE *f, const struct pfreport_options *o,
 	if (pftrace_reader_open(&rd, f, cause) != 0)
 		return (-1);
 	while ((n = pftrace_read(&rd, &rec, cause)) == 1) {
+		/* The reader took the trace's page size, checked. */
+		rep->page = rd.page_size;
 		switch (rec.type) {
 		case PFR_ADD:
 			why = apply_add(rep, &rec);
@@ -347,7 +344,7 @@ pfreport_load(struct pfreport *rep, FILE *f, const struct pfreport_options *o,
 		}
 		pftrace_rec_free(&rec);
 		if (why != NULL) {
-			*cause = cause_fmt("line %lu: %s", rd.line, why);
+			*cause = cause_fmt("%lu: %s", rd.line, why);
 			n = -1;
 			break;
 		}
@@ -383,9 +380,9 @@ cmp_rows(const void *a, const void *b)
 {
 	const struct pfrep_region *x = *(const struct pfrep_region *const *)a;
 	const struct pfrep_region *y = *(const struct pfrep_region *const *)b;
-	const struct pfrep_proc	  *px = proc_get((struct pfreport *)sort_rep,
+	const struct pfrep_proc	  *px = proc_get(sort_rep,
 	    x->pid);
-	const struct pfrep_proc	  *py = proc_get((struct pfreport *)sort_rep,
+	const struct pfrep_proc	  *py = proc_get(sort_rep,
 	    y->pid);
 
 	if (px != py)
@@ -413,7 +410,8 @@ rows(const struct pfreport *rep, const struct pfreport_options *o, size_t *n)
 			v[(*n)++] = &rep->r[i];
 	}
 	sort_rep = rep;
-	qsort(v, *n, sizeof *v, cmp_rows);
+	if (*n > 1)
+		qsort(v, *n, sizeof *v, cmp_rows);
 	return (v);
 }
 
@@ -506,34 +504,61 @@ print_life(FILE *out, const struct pfrep_region *r)
 	    r->kind[PF_KIND_UNKNOWN], r->minor, r->major, r->incomplete);
 }
 
+/* The intervals of the timeline (MAX_TIMELINE at most), from o->from. */
+static uint64_t
+timeline_bins(const struct pfreport *rep, const struct pfreport_options *o)
+{
+	uint64_t	 start = o->from, stop, nbins;
+
+	stop = o->to != UINT64_MAX && o->to < rep->end ? o->to : rep->end;
+	if (stop <= start)
+		stop = start + 1;
+	nbins = (stop - start) / o->timeline +
+	    ((stop - start) % o->timeline != 0);
+	return (nbins > MAX_TIMELINE ? MAX_TIMELINE : nbins);
+}
+
+/*
+ * Count the faults of r per interval into bins[0..nbins); the last
+ * interval takes the faults past it.
+ */
+static void
+timeline_count(const struct pfrep_region *r, const struct pfreport_options *o,
+    uint64_t *bins, uint64_t nbins)
+{
+	uint64_t	 b;
+	size_t		 j;
+
+	memset(bins, 0, nbins * sizeof *bins);
+	for (j = 0; j < r->nf; j++) {
+		b = (r->f[j].time - o->from) / o->timeline;
+		bins[b < nbins ? b : nbins - 1]++;
+	}
+}
+
 /* The timeline: one count per interval per region that faulted. */
 static int
 print_timeline(FILE *out, const struct pfreport *rep,
     const struct pfreport_options *o, struct pfrep_region **v, size_t n)
 {
-	uint64_t	 start = o->from, stop, nbins, *bins, b;
-	size_t		 i, j;
+	uint64_t	 nbins, *bins, b;
+	char		 name[128];
+	size_t		 i, len, width;
 
-	stop = o->to != UINT64_MAX && o->to < rep->end ? o->to : rep->end;
-	if (stop <= start)
-		stop = start + 1;
-	nbins = (stop - start + o->timeline - 1) / o->timeline;
-	if (nbins > MAX_TIMELINE)
-		nbins = MAX_TIMELINE;
+	nbins = timeline_bins(rep, o);
 	if ((bins = calloc(nbins, sizeof *bins)) == NULL)
 		return (-1);
 	fprintf(out, "Timeline: %" PRIu64 " intervals of %.6f s from %.6f s; "
-	    "faults per interval\n", nbins, secs(o->timeline), secs(start));
+	    "faults per interval\n", nbins, secs(o->timeline), secs(o->from));
 	for (i = 0; i < n; i++) {
 		if (v[i]->nf == 0)
 			continue;
-		memset(bins, 0, nbins * sizeof *bins);
-		for (j = 0; j < v[i]->nf; j++) {
-			b = (v[i]->f[j].time - start) / o->timeline;
-			bins[b < nbins ? b : nbins - 1]++;
-		}
-		fprintf(out, "  id %4" PRIu64 " %016" PRIx64 " %-24.24s |",
-		    v[i]->id, v[i]->lo, v[i]->vma.name);
+		timeline_count(v[i], o, bins, nbins);
+		/* The name in 24 columns, cut between characters. */
+		str_escape(name, sizeof name, v[i]->vma.name, 0);
+		len = str_fit(name, 24, &width);
+		fprintf(out, "  id %4" PRIu64 " %016" PRIx64 " %.*s%*s |",
+		    v[i]->id, v[i]->lo, (int)len, name, (int)(24 - width), "");
 		for (b = 0; b < nbins; b++)
 			fprintf(out, "%s%" PRIu64, b > 0 ? " " : "", bins[b]);
 		fprintf(out, "|\n");
@@ -552,15 +577,16 @@ print_text(FILE *out, const struct pfreport *rep,
 	uint64_t		 npages, zoom;
 	size_t			 i;
 
-	fprintf(out, "Trace of: %s\n", rep->command != NULL ? rep->command :
+	fputs("Trace of: ", out);
+	str_escape_put(out, rep->command != NULL ? rep->command :
 	    "(unknown command)");
-	fprintf(out, "Faults: %" PRIu64 " recorded, %" PRIu64 " shown, %"
+	fprintf(out, "\nFaults: %" PRIu64 " recorded, %" PRIu64 " shown, %"
 	    PRIu64 " of them in no region; lost by the kernel: %" PRIu64
 	    " in %u records; read/write/exec known: %s\n", rep->faults,
 	    rep->shown, rep->outside, rep->lost, rep->lost_records,
 	    rep->have_kind ? "yes" : "no");
 	for (i = 0; i < n; i++) {
-		p = proc_get((struct pfreport *)rep, v[i]->pid);
+		p = proc_get(rep, v[i]->pid);
 		if (p != last) {
 			fprintf(out, "Process %d (%s", p->pid, p->how);
 			if (p->ppid != 0)
@@ -583,9 +609,11 @@ print_text(FILE *out, const struct pfreport *rep,
 		} else if ((buf = zoomed_row(rep, v[i], &zoom)) == NULL)
 			return (-1);
 		fprintf(out, "Region: %016" PRIx64 " - %016" PRIx64 " (%4"
-		    PRIu64 " pages): |%s|  %.4s %s%s", v[i]->lo, v[i]->hi,
-		    npages, buf, v[i]->vma.perms, v[i]->vma.name,
-		    v[i]->vma.deleted ? " (deleted)" : "");
+		    PRIu64 " pages): |%s|  %.4s ", v[i]->lo, v[i]->hi, npages,
+		    buf, v[i]->vma.perms);
+		str_escape_put(out, v[i]->vma.name);
+		if (v[i]->vma.deleted)
+			fputs(" (deleted)", out);
 		if (zoom > 1)
 			fprintf(out, "  [%" PRIu64 " pages a cell]", zoom);
 		fputc('\n', out);
@@ -597,129 +625,126 @@ print_text(FILE *out, const struct pfreport *rep,
 	return (0);
 }
 
-static json_t *
-hex(uint64_t v)
+/* The distinct faulted pages of r, as indexes from its start, in order. */
+static int
+json_faulted_pages(FILE *out, const struct pfreport *rep,
+    const struct pfrep_region *r)
 {
-	char	buf[32];
+	uint64_t	*idx;
+	size_t		 i;
 
-	snprintf(buf, sizeof buf, "0x%" PRIx64, v);
-	return (json_stringn(buf, strlen(buf)));
+	if ((idx = calloc(r->nf + 1, sizeof *idx)) == NULL)
+		return (-1);
+	for (i = 0; i < r->nf; i++)
+		idx[i] = r->f[i].page - r->lo / rep->page;
+	if (r->nf > 1)
+		qsort(idx, r->nf, sizeof *idx, cmp_u64);
+	fputc('[', out);
+	for (i = 0; i < r->nf; i++) {
+		if (i == 0 || idx[i] != idx[i - 1])
+			fprintf(out, "%s%" PRIu64, i == 0 ? "" : ",", idx[i]);
+	}
+	fputc(']', out);
+	free(idx);
+	return (0);
 }
 
 /* One region as a JSON object. */
-static json_t *
-region_json(const struct pfreport *rep, const struct pfrep_region *r,
-    const struct pfreport_options *o)
+static int
+json_region(FILE *out, const struct pfreport *rep,
+    const struct pfrep_region *r, const struct pfreport_options *o,
+    uint64_t *bins, uint64_t nbins)
 {
-	json_t		*j, *pages, *tl;
-	uint64_t	 nbins = 0, b, start = o->from, stop;
-	uint64_t	*bins = NULL, *idx;
-	size_t		 i;
+	uint64_t	 b;
 
-	/* The distinct faulted pages, as indexes from the row's start. */
-	if ((idx = calloc(r->nf + 1, sizeof *idx)) == NULL)
-		return (NULL);
-	for (i = 0; i < r->nf; i++)
-		idx[i] = r->f[i].page - r->lo / rep->page;
-	qsort(idx, r->nf, sizeof *idx, cmp_u64);
-	pages = json_array();
-	for (i = 0; i < r->nf; i++) {
-		if (i == 0 || idx[i] != idx[i - 1])
-			json_array_append_new(pages,
-			    json_integer((json_int_t)idx[i]));
-	}
-	free(idx);
-	j = json_pack("{s:I, s:i, s:o, s:o, s:s, s:s, s:I, s:f, s:s, s:o, "
-	    "s:o, s:o, s:I, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
-	    "id", (json_int_t)r->id, "pid", r->pid, "start", hex(r->lo),
-	    "end", hex(r->hi), "perms", r->vma.perms, "name", r->vma.name,
-	    "pages", (json_int_t)((r->hi - r->lo) / rep->page),
-	    "added", secs(r->added), "added_by", r->added_by,
-	    "removed", r->removed == UINT64_MAX ? json_null() :
-	    json_real(secs(r->removed)),
-	    "removed_by", r->removed == UINT64_MAX ? json_null() :
-	    json_stringn(r->removed_by, strlen(r->removed_by)),
-	    "split_from", r->parent != 0 ? json_integer((json_int_t)r->parent) :
-	    json_null(), "changes", (json_int_t)r->changes,
-	    "faulted_pages", pages, "faults",
-	    "read", (json_int_t)r->kind[PF_KIND_READ],
-	    "write", (json_int_t)r->kind[PF_KIND_WRITE],
-	    "exec", (json_int_t)r->kind[PF_KIND_EXEC],
-	    "unknown", (json_int_t)r->kind[PF_KIND_UNKNOWN],
-	    "minor", (json_int_t)r->minor, "major", (json_int_t)r->major,
-	    "incomplete", (json_int_t)r->incomplete);
-	if (j == NULL)
-		return (NULL);
+	fprintf(out, "{\"id\":%" PRIu64 ",\"pid\":%d,\"start\":\"0x%" PRIx64
+	    "\",\"end\":\"0x%" PRIx64 "\",\"perms\":", r->id, r->pid, r->lo,
+	    r->hi);
+	str_json_put(out, r->vma.perms);
+	fputs(",\"name\":", out);
+	str_json_put(out, r->vma.name);
+	fprintf(out, ",\"pages\":%" PRIu64 ",\"added\":%.9f,\"added_by\":",
+	    (r->hi - r->lo) / rep->page, secs(r->added));
+	str_json_put(out, r->added_by);
+	if (r->removed != UINT64_MAX) {
+		fprintf(out, ",\"removed\":%.9f,\"removed_by\":",
+		    secs(r->removed));
+		str_json_put(out, r->removed_by);
+	} else
+		fputs(",\"removed\":null,\"removed_by\":null", out);
+	if (r->parent != 0)
+		fprintf(out, ",\"split_from\":%" PRIu64, r->parent);
+	else
+		fputs(",\"split_from\":null", out);
+	fprintf(out, ",\"changes\":%u,\"faulted_pages\":", r->changes);
+	if (json_faulted_pages(out, rep, r) == -1)
+		return (-1);
+	fprintf(out, ",\"faults\":{\"read\":%" PRIu64 ",\"write\":%" PRIu64
+	    ",\"exec\":%" PRIu64 ",\"unknown\":%" PRIu64 ",\"minor\":%" PRIu64
+	    ",\"major\":%" PRIu64 ",\"incomplete\":%" PRIu64 "}",
+	    r->kind[PF_KIND_READ], r->kind[PF_KIND_WRITE],
+	    r->kind[PF_KIND_EXEC], r->kind[PF_KIND_UNKNOWN], r->minor,
+	    r->major, r->incomplete);
 	if (r->into != 0)
-		json_object_set_new(j, "merged_into",
-		    json_integer((json_int_t)r->into));
+		fprintf(out, ",\"merged_into\":%" PRIu64, r->into);
 	if (o->timeline != 0) {
-		stop = o->to != UINT64_MAX && o->to < rep->end ? o->to :
-		    rep->end;
-		if (stop <= start)
-			stop = start + 1;
-		nbins = (stop - start + o->timeline - 1) / o->timeline;
-		if (nbins > MAX_TIMELINE)
-			nbins = MAX_TIMELINE;
-		if ((bins = calloc(nbins, sizeof *bins)) == NULL) {
-			json_decref(j);
-			return (NULL);
-		}
-		for (i = 0; i < r->nf; i++) {
-			b = (r->f[i].time - start) / o->timeline;
-			bins[b < nbins ? b : nbins - 1]++;
-		}
-		tl = json_array();
+		timeline_count(r, o, bins, nbins);
+		fputs(",\"timeline\":[", out);
 		for (b = 0; b < nbins; b++)
-			json_array_append_new(tl, json_integer(
-			    (json_int_t)bins[b]));
-		json_object_set_new(j, "timeline", tl);
-		free(bins);
+			fprintf(out, "%s%" PRIu64, b > 0 ? "," : "", bins[b]);
+		fputc(']', out);
 	}
-	return (j);
+	fputc('}', out);
+	return (0);
 }
 
+/*
+ * The whole report as one JSON object on one line, written as it goes;
+ * strings through str_json_put(), so any name makes valid JSON.
+ */
 static int
 print_json(FILE *out, const struct pfreport *rep,
     const struct pfreport_options *o, struct pfrep_region **v, size_t n)
 {
-	json_t	*top, *regions, *procs, *r;
-	size_t	 i;
-	int	 ret;
+	uint64_t	*bins = NULL, nbins = 0;
+	size_t		 i;
 
-	regions = json_array();
+	if (o->timeline != 0) {
+		nbins = timeline_bins(rep, o);
+		if ((bins = calloc(nbins, sizeof *bins)) == NULL)
+			return (-1);
+	}
+	fprintf(out, "{\"version\":%d,\"command\":", PFTRACE_VERSION);
+	if (rep->command != NULL)
+		str_json_put(out, rep->command);
+	else
+		fputs("null", out);
+	fprintf(out, ",\"page_size\":%zu,\"kinds\":%s,\"faults\":%" PRIu64
+	    ",\"shown\":%" PRIu64 ",\"outside\":%" PRIu64 ",\"lost\":%" PRIu64
+	    ",\"lost_records\":%u,\"end\":%.9f", rep->page,
+	    rep->have_kind ? "true" : "false", rep->faults, rep->shown,
+	    rep->outside, rep->lost, rep->lost_records, secs(rep->end));
+	if (o->timeline != 0)
+		fprintf(out, ",\"interval\":%.9f", secs(o->timeline));
+	fputs(",\"processes\":[", out);
+	for (i = 0; i < rep->np; i++) {
+		fprintf(out, "%s{\"pid\":%d,\"ppid\":%d,\"how\":", i > 0 ?
+		    "," : "", rep->p[i].pid, rep->p[i].ppid);
+		str_json_put(out, rep->p[i].how);
+		fprintf(out, ",\"threads\":%u,\"faults\":%" PRIu64 "}",
+		    rep->p[i].threads, rep->p[i].faults);
+	}
+	fputs("],\"regions\":[", out);
 	for (i = 0; i < n; i++) {
-		if ((r = region_json(rep, v[i], o)) == NULL) {
-			json_decref(regions);
+		if (i > 0)
+			fputc(',', out);
+		if (json_region(out, rep, v[i], o, bins, nbins) == -1) {
+			free(bins);
 			return (-1);
 		}
-		json_array_append_new(regions, r);
 	}
-	procs = json_array();
-	for (i = 0; i < rep->np; i++) {
-		json_array_append_new(procs, json_pack("{s:i, s:i, s:s, s:i, "
-		    "s:I}", "pid", rep->p[i].pid, "ppid", rep->p[i].ppid,
-		    "how", rep->p[i].how, "threads", (int)rep->p[i].threads,
-		    "faults", (json_int_t)rep->p[i].faults));
-	}
-	top = json_pack("{s:i, s:s?, s:I, s:b, s:I, s:I, s:I, s:I, s:I, "
-	    "s:f, s:o, s:o}", "version", PFTRACE_VERSION,
-	    "command", rep->command, "page_size", (json_int_t)rep->page,
-	    "kinds", rep->have_kind, "faults", (json_int_t)rep->faults,
-	    "shown", (json_int_t)rep->shown,
-	    "outside", (json_int_t)rep->outside,
-	    "lost", (json_int_t)rep->lost,
-	    "lost_records", (json_int_t)rep->lost_records,
-	    "end", secs(rep->end), "processes", procs, "regions", regions);
-	if (top == NULL)
-		return (-1);
-	if (o->timeline != 0)
-		json_object_set_new(top, "interval",
-		    json_real(secs(o->timeline)));
-	ret = json_dumpf(top, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(top);
-	if (ret != 0 || fputc('\n', out) == EOF)
-		return (-1);
+	fputs("]}\n", out);
+	free(bins);
 	return (0);
 }
 

@@ -74,6 +74,13 @@ page_shift(void)
 	return (shift);
 }
 
+bool
+page_size_sane(uint64_t ps)
+{
+	return (ps >= PAGE_SIZE_MIN && ps <= PAGE_SIZE_MAX &&
+	    (ps & (ps - 1)) == 0);
+}
+
 int
 proc_open(struct proc_target *t, const char *root, pid_t pid, char **cause)
 {

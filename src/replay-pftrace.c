@@ -8,7 +8,8 @@
  * window. Records are taken in file order: a window closes when the first
  * record timed at or after its end is read. The snapshot of window k
  * shows the regions alive at its end, every one tracked (up to
- * REPLAY_PFTRACE_MAX_PAGES pages), a page marked written when a fault of
+ * REPLAY_PFTRACE_MAX_PAGES pages each, REPLAY_MAX_TRACKED in all), pages
+ * being of the trace's page size, a page marked written when a fault of
  * any kind (read, write, exec, unknown) completed on it in the window.
  * No region is "new": that flag means "not judged this cycle" (a live
  * method cannot tell the writes to a region born since its clear), while
@@ -35,7 +36,7 @@
 /* One page that faulted: in region id (0: in none when it faulted). */
 struct pft_fault {
 	uint64_t	 id;
-	uint64_t	 page;		/* address >> page_shift() */
+	uint64_t	 page;		/* address >> the trace's page shift */
 };
 
 /* A region of the first process, as the trace's records left it. */
@@ -56,6 +57,7 @@ struct replay_pftrace {
 	bool			 exited;	/* its last thread has gone */
 	bool			 done;		/* the exited snapshot is out */
 	unsigned long		 served;	/* snapshots read so far */
+	bool			 failed;	/* the last read failed */
 
 	struct pft_region	*reg;		/* sorted by start when sorted */
 	size_t			 nreg, capreg;
@@ -104,8 +106,7 @@ pft_start(struct replay *r, char **cause)
 		p->rd_open = false;
 	}
 	if (pftrace_reader_open(&p->rd, r->f, &why) == -1) {
-		*cause = cause_fmt("%s:%s", r->path, strncmp(why, "line ", 5) ==
-		    0 ? why + 5 : why);
+		*cause = cause_fmt("%s:%s", r->path, why);
 		free(why);
 		return (-1);
 	}
@@ -201,10 +202,9 @@ pft_find_addr(struct replay_pftrace *p, uint64_t a)
 {
 	size_t	lo = 0, hi = p->nreg, mid;
 
-	if (!p->sorted) {
+	if (!p->sorted && p->nreg > 1)
 		qsort(p->reg, p->nreg, sizeof *p->reg, pft_region_cmp);
-		p->sorted = true;
-	}
+	p->sorted = true;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		if (p->reg[mid].vma.start <= a)
@@ -223,6 +223,8 @@ pft_faults_compact(struct replay_pftrace *p)
 {
 	size_t	i, n = 0;
 
+	if (p->nfl < 2)
+		return;
 	qsort(p->fl, p->nfl, sizeof *p->fl, pft_fault_cmp);
 	for (i = 0; i < p->nfl; i++) {
 		if (n > 0 && pft_fault_cmp(&p->fl[n - 1], &p->fl[i]) == 0)
@@ -277,7 +279,7 @@ pft_add(struct replay *r, const struct pf_rec *rec, char **cause)
 	struct pft_region	*g;
 	size_t			 cap;
 	void			*q;
-	unsigned		 shift = page_shift();
+	unsigned		 shift = p->rd.page_shift;
 
 	if (pft_find_id(p, rec->id) != -1) {
 		*cause = pft_error(r, "a region id added twice");
@@ -360,19 +362,10 @@ pft_apply(struct replay *r, const struct pf_rec *rec, char **cause)
 	struct replay_pftrace	*p = r->pft;
 	struct pft_region	*g;
 	const char		*s, *e, *slash;
-	uint64_t		 v;
-	char			*end;
 
 	if (rec->type == PFR_INFO) {
-		if (strcmp(rec->key, "page_size") == 0) {
-			errno = 0;
-			v = strtoull(rec->value, &end, 10);
-			if (errno != 0 || *end != '\0' || v != page_size()) {
-				*cause = pft_error(r, "the trace's page size "
-				    "is not this machine's");
-				return (-1);
-			}
-		} else if (strcmp(rec->key, "command") == 0) {
+		/* The reader has taken and checked page_size. */
+		if (strcmp(rec->key, "command") == 0) {
 			/* The name of the program, as the kernel's comm. */
 			s = rec->value;
 			e = s + strcspn(s, " ");
@@ -411,7 +404,7 @@ pft_apply(struct replay *r, const struct pf_rec *rec, char **cause)
 			return (0);
 		g = pft_find_addr(p, rec->addr);
 		if (pft_fault_push(p, g != NULL ? g->id : 0,
-		    rec->addr >> page_shift()) == -1) {
+		    rec->addr >> p->rd.page_shift) == -1) {
 			*cause = pft_error(r, "out of memory");
 			return (-1);
 		}
@@ -429,7 +422,7 @@ pft_mark(struct replay_pftrace *p, struct snap_vma *sv,
 	struct pft_fault	 key;
 	size_t			 lo = 0, hi = p->nfl, mid;
 	uint64_t		 first, last;
-	unsigned		 shift = page_shift();
+	unsigned		 shift = p->rd.page_shift;
 
 	first = g->vma.start >> shift;
 	last = g->vma.end >> shift;
@@ -458,15 +451,16 @@ pft_close_window(struct replay *r, bool build, struct snapshot **out)
 	struct pft_region	*g;
 	struct snap_vma		*sv;
 	size_t			 i, k;
+	uint64_t		 pages, budget = REPLAY_MAX_TRACKED;
+	unsigned		 shift = p->rd.page_shift;
 	bool			 tracked;
 
 	*out = NULL;
 	if (!build)
 		goto next;
-	if (!p->sorted) {
+	if (!p->sorted && p->nreg > 1)
 		qsort(p->reg, p->nreg, sizeof *p->reg, pft_region_cmp);
-		p->sorted = true;
-	}
+	p->sorted = true;
 	pft_faults_compact(p);
 	if ((s = snapshot_new(p->nreg)) == NULL)
 		return (-1);
@@ -476,9 +470,13 @@ pft_close_window(struct replay *r, bool build, struct snapshot **out)
 	snprintf(s->method, sizeof s->method, "faults");
 	s->interval = r->window;
 	s->time = (double)p->cur * r->window;
+	s->page_size = p->rd.page_size;
 	for (i = 0; i < p->nreg; i++) {
 		g = &p->reg[i];
-		tracked = vma_pages(&g->vma) <= REPLAY_PFTRACE_MAX_PAGES;
+		pages = (g->vma.end - g->vma.start) >> shift;
+		tracked = pages <= REPLAY_PFTRACE_MAX_PAGES && pages <= budget;
+		if (tracked)
+			budget -= pages;
 		if (snapshot_set_vma(s, i, &g->vma, tracked, false) == -1) {
 			snapshot_free(s);
 			return (-1);
@@ -488,13 +486,12 @@ pft_close_window(struct replay *r, bool build, struct snapshot **out)
 	}
 	/* Faults in no region then (a stack growing): by address now. */
 	for (k = 0; k < p->nfl && p->fl[k].id == 0; k++) {
-		if ((g = pft_find_addr(p, p->fl[k].page << page_shift())) ==
-		    NULL)
+		if ((g = pft_find_addr(p, p->fl[k].page << shift)) == NULL)
 			continue;
 		sv = &s->vmas[g - p->reg];
 		if (sv->written != NULL)
 			bitmap_set(sv->written, p->fl[k].page -
-			    (g->vma.start >> page_shift()));
+			    (g->vma.start >> shift));
 	}
 	snapshot_count(s);
 	if (history_push(&p->hist, s->dirty_pages) == -1) {
@@ -556,9 +553,19 @@ pft_step(struct replay *r, bool build, struct snapshot **out, char **cause)
 			p->have_pending = false;
 		} else if ((rc = pftrace_read(&p->rd, &rec, cause)) != 1) {
 			if (rc == 0)
-				*cause = cause_fmt("line %lu: the trace ends "
+				*cause = cause_fmt("%lu: end: the trace ends "
 				    "early", p->rd.line);
 			goto bad;
+		}
+		if (p->pid != 0 && rec.type != PFR_INFO &&
+		    pft_window_of(p, rec.time) > REPLAY_PFTRACE_MAX_WINDOWS) {
+			pftrace_rec_free(&rec);
+			*cause = cause_fmt("%s:%lu: time: %" PRIu64 " ns is past "
+			    "window %lu of %g s (a longer --interval makes "
+			    "fewer)", r->path, p->rd.line, rec.time,
+			    (unsigned long)REPLAY_PFTRACE_MAX_WINDOWS,
+			    r->window);
+			return (-1);
 		}
 		if (p->pid != 0 && rec.type != PFR_INFO &&
 		    pft_window_of(p, rec.time) > p->cur) {
@@ -597,8 +604,7 @@ drain:
 		return (0);
 bad:
 	why = *cause;
-	*cause = cause_fmt("%s:%s", r->path, strncmp(why, "line ", 5) == 0 ?
-	    why + 5 : why);
+	*cause = cause_fmt("%s:%s", r->path, why);
 	free(why);
 	return (-1);
 nomem:
@@ -615,8 +621,12 @@ replay_pftrace_next(struct replay *r, struct snapshot **out, char **cause)
 	int			 rc;
 
 	*out = NULL;
-	if (want <= p->served) {
-		/* An earlier window: read the trace again from its start. */
+	if (want <= p->served || p->failed) {
+		/*
+		 * An earlier window, or any after a failure (the reader's
+		 * state is not the trace's): read again from the start.
+		 */
+		p->failed = false;
 		if (fseeko(r->f, 0, SEEK_SET) == -1) {
 			*cause = cause_errno(errno, "%s", r->path);
 			return (-1);
@@ -629,14 +639,17 @@ replay_pftrace_next(struct replay *r, struct snapshot **out, char **cause)
 		return (-1);
 	}
 	while (p->served + 1 < want) {
-		if ((rc = pft_step(r, false, &skip, cause)) != 1)
+		if ((rc = pft_step(r, false, &skip, cause)) != 1) {
+			p->failed = rc == -1;
 			return (rc);
+		}
 		p->served++;
 	}
 	if ((rc = pft_step(r, true, out, cause)) == 1) {
 		p->served++;
 		r->line = want;
 	}
+	p->failed = rc == -1;
 	p->pos = ftello(r->f);
 	return (rc);
 }

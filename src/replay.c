@@ -1,12 +1,17 @@
 /*
  * replay.c - read a recording (JSON Lines, as written by out_json()) back
- * into snapshots. Every field is checked: a malformed file is an error
- * naming its line, never a crash or a wrong picture.
+ * into snapshots. Every field is checked, against the others too, before
+ * it is used: a malformed or hostile file is one error naming its line
+ * and the field ("rec.jsonl:3: page_size: 3000 is not a power of two"),
+ * never a crash, a wrong picture or memory out of proportion to the
+ * file. Pages are of the recording's page_size, whatever this machine's.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,31 +22,29 @@
 #include "replay.h"
 #include "replay-pftrace.h"
 #include "snapshot.h"
+#include "str-escape.h"
 
 /*
- * Open path; a file whose first line starts with 't' (a JSON object
+ * Start reading f; a file whose first line starts with 't' (a JSON object
  * starts with '{') is read as a page-fault trace, which checks the rest
  * of that line. Only one byte is looked at so that a pipe works too.
  */
 int
-replay_open_window(struct replay *r, const char *path, double window,
+replay_open_file(struct replay *r, FILE *f, const char *name, double window,
     char **cause)
 {
 	int	c;
 
 	memset(r, 0, sizeof *r);
+	r->f = f;
 	r->window = window > 0 ? window : 1;
-	if ((r->f = fopen(path, "r")) == NULL) {
-		*cause = cause_errno(errno, "cannot open %s", path);
-		return (-1);
-	}
-	if ((r->path = strdup(path)) == NULL) {
+	if ((r->path = strdup(name)) == NULL) {
 		*cause = cause_fmt("out of memory");
 		replay_close(r);
 		return (-1);
 	}
 	if ((c = getc(r->f)) != EOF && ungetc(c, r->f) == EOF) {
-		*cause = cause_errno(errno, "cannot read %s", path);
+		*cause = cause_errno(errno, "cannot read %s", name);
 		replay_close(r);
 		return (-1);
 	}
@@ -50,6 +53,20 @@ replay_open_window(struct replay *r, const char *path, double window,
 		return (-1);
 	}
 	return (0);
+}
+
+int
+replay_open_window(struct replay *r, const char *path, double window,
+    char **cause)
+{
+	FILE	*f;
+
+	memset(r, 0, sizeof *r);
+	if ((f = fopen(path, "r")) == NULL) {
+		*cause = cause_errno(errno, "cannot open %s", path);
+		return (-1);
+	}
+	return (replay_open_file(r, f, path, window, cause));
 }
 
 int
@@ -69,228 +86,420 @@ replay_close(struct replay *r)
 	memset(r, 0, sizeof *r);
 }
 
-/* Parse "0x..." into *v; -1 if it is not a hex string. */
+/* The state of one line's parse: the snapshot and why it failed. */
+struct rline {
+	struct snapshot	*s;
+	uint64_t	 tracked;	/* pages of the tracked VMAs so far */
+	char		 why[320];	/* "FIELD: reason" */
+};
+
+/* Set the reason of a failure; returns -1. */
+static int __attribute__((format(printf, 2, 3)))
+bad(struct rline *l, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(l->why, sizeof l->why, fmt, ap);
+	va_end(ap);
+	return (-1);
+}
+
+/*
+ * Parse "0x..." (1 to 16 hex digits, nothing else) into *v; -1 if j is
+ * not such a string.
+ */
 static int
 parse_addr(json_t *j, uint64_t *v)
 {
-	const char	*s = json_string_value(j);
-	char		*end;
+	const char	*s = json_string_value(j), *p;
+	uint64_t	 x = 0;
+	int		 d;
 
-	if (s == NULL || strncmp(s, "0x", 2) != 0 || s[2] == '\0')
+	if (s == NULL || strncmp(s, "0x", 2) != 0 || s[2] == '\0' ||
+	    strlen(s + 2) > 16)
 		return (-1);
-	errno = 0;
-	*v = strtoull(s + 2, &end, 16);
-	return (*end != '\0' || errno != 0 ? -1 : 0);
-}
-
-/* An integer member >= 0, or -1. */
-static int
-get_uint(json_t *o, const char *key, uint64_t *v)
-{
-	json_t	*j = json_object_get(o, key);
-
-	if (!json_is_integer(j) || json_integer_value(j) < 0)
-		return (-1);
-	*v = (uint64_t)json_integer_value(j);
+	for (p = s + 2; *p != '\0'; p++) {
+		if (*p >= '0' && *p <= '9')
+			d = *p - '0';
+		else if (*p >= 'a' && *p <= 'f')
+			d = *p - 'a' + 10;
+		else if (*p >= 'A' && *p <= 'F')
+			d = *p - 'A' + 10;
+		else
+			return (-1);
+		x = x << 4 | (uint64_t)d;
+	}
+	*v = x;
 	return (0);
 }
 
-/* A number member (integer or real), or -1. */
+/*
+ * An integer member key in [lo, hi] into *v: 0; 1 when absent (*v kept);
+ * -1 with the reason naming the field (pre, "vmas[2]." or "", and key).
+ */
 static int
-get_num(json_t *o, const char *key, double *v)
+get_uint(struct rline *l, json_t *o, const char *pre, const char *key,
+    uint64_t lo, uint64_t hi, uint64_t *v)
+{
+	json_t		*j = json_object_get(o, key);
+	json_int_t	 n;
+
+	if (j == NULL)
+		return (1);
+	if (!json_is_integer(j))
+		return (bad(l, "%s%s: not a whole number", pre, key));
+	n = json_integer_value(j);
+	if (n < 0 || (uint64_t)n < lo || (uint64_t)n > hi)
+		return (bad(l, "%s%s: %lld is out of range (%" PRIu64 "..%"
+		    PRIu64 ")", pre, key, (long long)n, lo, hi));
+	*v = (uint64_t)n;
+	return (0);
+}
+
+/* A number member in [lo, hi]: as get_uint(). */
+static int
+get_num(struct rline *l, json_t *o, const char *pre, const char *key,
+    double lo, double hi, double *v)
 {
 	json_t	*j = json_object_get(o, key);
+	double	 d;
 
+	if (j == NULL)
+		return (1);
 	if (!json_is_number(j))
-		return (-1);
-	*v = json_number_value(j);
+		return (bad(l, "%s%s: not a number", pre, key));
+	d = json_number_value(j);
+	if (!(d >= lo && d <= hi))
+		return (bad(l, "%s%s: %g is out of range (%g..%g)", pre, key, d,
+		    lo, hi));
+	*v = d;
 	return (0);
 }
 
 /* A boolean member, false when absent; -1 when of another type. */
 static int
-get_bool(json_t *o, const char *key, bool *v)
+get_bool(struct rline *l, json_t *o, const char *pre, const char *key,
+    bool *v)
 {
 	json_t	*j = json_object_get(o, key);
 
-	if (j == NULL) {
-		*v = false;
+	*v = false;
+	if (j == NULL)
 		return (0);
-	}
 	if (!json_is_boolean(j))
-		return (-1);
+		return (bad(l, "%s%s: not true or false", pre, key));
 	*v = json_is_true(j);
 	return (0);
 }
 
-/* Fill VMA i of s from its JSON object; *why names the problem. */
-static int
-replay_vma(struct snapshot *s, size_t i, json_t *o, const char **why)
+/* "rw-p" as maps writes it into v; false if it is not. */
+static bool
+parse_perms(const char *s, struct vma *v)
 {
-	struct snap_vma	*sv = &s->vmas[i];
-	struct vma	 v = { 0 };
-	json_t		*j, *range;
-	const char	*str;
-	uint64_t	 pages, lo, hi, first, last;
-	bool		 tracked, is_new;
-	size_t		 k;
+	if (s == NULL || strlen(s) != 4 || (s[0] != 'r' && s[0] != '-') ||
+	    (s[1] != 'w' && s[1] != '-') || (s[2] != 'x' && s[2] != '-') ||
+	    (s[3] != 'p' && s[3] != 's'))
+		return (false);
+	memcpy(v->perms, s, 5);
+	v->prot = (s[0] == 'r' ? VMA_READ : 0) | (s[1] == 'w' ? VMA_WRITE : 0) |
+	    (s[2] == 'x' ? VMA_EXEC : 0) | (s[3] == 's' ? VMA_SHARED : 0);
+	return (true);
+}
 
-	if (!json_is_object(o))
-		return (*why = "a VMA is not an object", -1);
-	if (parse_addr(json_object_get(o, "start"), &v.start) == -1 ||
-	    parse_addr(json_object_get(o, "end"), &v.end) == -1)
-		return (*why = "a VMA has a bad start or end", -1);
-	if (v.end <= v.start || v.start % s->page_size != 0 ||
-	    v.end % s->page_size != 0)
-		return (*why = "a VMA range is empty or not page-aligned", -1);
-	str = json_string_value(json_object_get(o, "perms"));
-	if (str == NULL || strlen(str) != 4)
-		return (*why = "a VMA has bad perms", -1);
-	memcpy(v.perms, str, 5);
-	v.prot = (str[0] == 'r' ? VMA_READ : 0) |
-	    (str[1] == 'w' ? VMA_WRITE : 0) | (str[2] == 'x' ? VMA_EXEC : 0) |
-	    (str[3] == 's' ? VMA_SHARED : 0);
-	str = json_string_value(json_object_get(o, "name"));
-	if (str == NULL)
-		return (*why = "a VMA has no name string", -1);
-	v.name = (char *)str;
-	if (get_uint(o, "pages", &pages) == -1 ||
-	    pages != (v.end - v.start) / s->page_size)
-		return (*why = "a VMA's pages do not match its range", -1);
-	if (get_bool(o, "tracked", &tracked) == -1 ||
-	    get_bool(o, "new", &is_new) == -1 ||
-	    get_bool(o, "deleted", &v.deleted) == -1)
-		return (*why = "a VMA flag is not a boolean", -1);
-	if (snapshot_set_vma(s, i, &v, tracked, is_new) == -1)
-		return (*why = "out of memory", -1);
+/*
+ * The dirty ranges of VMA i (its fields named f, "vmas[i].") into its bitmap: each
+ * [lo, hi) page-aligned inside the VMA, after the one before it. Their
+ * pages must add up to dirty_pages when the record gives it.
+ */
+static int
+replay_dirty(struct rline *l, size_t i, json_t *o, const char *f)
+{
+	struct snapshot	*s = l->s;
+	struct snap_vma	*sv = &s->vmas[i];
+	json_t		*j, *range;
+	uint64_t	 lo, hi, prev, n = 0, want;
+	size_t		 k;
+	int		 rc;
 
 	j = json_object_get(o, "dirty");
 	if (j != NULL && !json_is_array(j))
-		return (*why = "a VMA's dirty is not an array", -1);
+		return (bad(l, "%sdirty: not an array", f));
+	if (json_array_size(j) > 0 && sv->written == NULL)
+		return (bad(l, "%sdirty: an untracked region has dirty pages",
+		    f));
+	prev = sv->vma.start;
 	json_array_foreach(j, k, range) {
 		if (!json_is_array(range) || json_array_size(range) != 2 ||
 		    parse_addr(json_array_get(range, 0), &lo) == -1 ||
 		    parse_addr(json_array_get(range, 1), &hi) == -1)
-			return (*why = "a dirty range is not [\"0x..\",\"0x..\"]",
-			    -1);
-		if (lo >= hi || lo < v.start || hi > v.end ||
-		    lo % s->page_size != 0 || hi % s->page_size != 0)
-			return (*why = "a dirty range lies outside its VMA", -1);
-		if (sv->written == NULL)
-			return (*why = "an untracked VMA has dirty pages", -1);
-		first = (lo - v.start) / s->page_size;
-		last = (hi - v.start) / s->page_size;
-		bitmap_set_range(sv->written, first, last);
+			return (bad(l, "%sdirty[%zu]: not [\"0x..\",\"0x..\"]",
+			    f, k));
+		if (lo % s->page_size != 0 || hi % s->page_size != 0)
+			return (bad(l, "%sdirty[%zu]: 0x%" PRIx64 "-0x%" PRIx64
+			    " is not page-aligned (page_size %" PRIu64 ")", f,
+			    k, lo, hi, s->page_size));
+		if (lo >= hi || lo < prev || hi > sv->vma.end)
+			return (bad(l, "%sdirty[%zu]: 0x%" PRIx64 "-0x%" PRIx64
+			    " is empty, out of order or outside 0x%" PRIx64
+			    "-0x%" PRIx64, f, k, lo, hi, prev, sv->vma.end));
+		bitmap_set_range(sv->written, (lo - sv->vma.start) /
+		    s->page_size, (hi - sv->vma.start) / s->page_size);
+		n += (hi - lo) / s->page_size;
+		prev = hi;
 	}
+	if ((rc = get_uint(l, o, f, "dirty_pages", 0, UINT64_MAX, &want)) ==
+	    -1)
+		return (-1);
+	if (rc == 0 && want != n)
+		return (bad(l, "%sdirty_pages: %" PRIu64 ", but its dirty "
+		    "ranges hold %" PRIu64 " pages", f, want, n));
 	return (0);
+}
+
+/*
+ * Fill VMA i of s from its JSON object. Every field is checked against
+ * the page size and the VMA before it (VMAs come in address order, as
+ * maps lists them) before it sizes anything.
+ */
+static int
+replay_vma(struct rline *l, size_t i, json_t *o)
+{
+	struct snapshot	*s = l->s;
+	struct vma	 v = { 0 };
+	const char	*str;
+	char		 f[32];
+	uint64_t	 pages = 0;
+	bool		 tracked, is_new;
+
+	snprintf(f, sizeof f, "vmas[%zu].", i);
+	if (!json_is_object(o))
+		return (bad(l, "vmas[%zu]: not an object", i));
+	if (parse_addr(json_object_get(o, "start"), &v.start) == -1)
+		return (bad(l, "%sstart: not a \"0x..\" address", f));
+	if (parse_addr(json_object_get(o, "end"), &v.end) == -1)
+		return (bad(l, "%send: not a \"0x..\" address", f));
+	if (v.start % s->page_size != 0)
+		return (bad(l, "%sstart: 0x%" PRIx64 " is not a multiple of "
+		    "page_size %" PRIu64, f, v.start, s->page_size));
+	if (v.end % s->page_size != 0)
+		return (bad(l, "%send: 0x%" PRIx64 " is not a multiple of "
+		    "page_size %" PRIu64, f, v.end, s->page_size));
+	if (v.end <= v.start)
+		return (bad(l, "%send: 0x%" PRIx64 " is not above start 0x%"
+		    PRIx64, f, v.end, v.start));
+	if (i > 0 && v.start < s->vmas[i - 1].vma.end)
+		return (bad(l, "%sstart: 0x%" PRIx64 " is below the end of "
+		    "vmas[%zu]", f, v.start, i - 1));
+	if (!parse_perms(json_string_value(json_object_get(o, "perms")), &v))
+		return (bad(l, "%sperms: not four of r-, w-, x-, ps", f));
+	if ((str = json_string_value(json_object_get(o, "name"))) == NULL)
+		return (bad(l, "%sname: not a string", f));
+	v.name = (char *)str;
+	if (get_uint(l, o, f, "pages", 0, UINT64_MAX, &pages) != 0 ||
+	    pages != (v.end - v.start) / s->page_size)
+		return (bad(l, "%spages: want %" PRIu64 " for its range and "
+		    "page_size", f, (v.end - v.start) / s->page_size));
+	if (get_bool(l, o, f, "tracked", &tracked) == -1 ||
+	    get_bool(l, o, f, "new", &is_new) == -1 ||
+	    get_bool(l, o, f, "deleted", &v.deleted) == -1)
+		return (-1);
+	if (tracked && is_new)
+		return (bad(l, "%snew: a new region is not tracked", f));
+	if (tracked && pages > SNAPSHOT_MAX_PAGES)
+		return (bad(l, "%spages: %" PRIu64 " tracked; sdtop tracks "
+		    "regions of %" PRIu64 " pages at most", f, pages,
+		    (uint64_t)SNAPSHOT_MAX_PAGES));
+	if (tracked && (l->tracked += pages) > REPLAY_MAX_TRACKED)
+		return (bad(l, "%spages: the tracked regions of this cycle "
+		    "pass %" PRIu64 " pages", f, (uint64_t)REPLAY_MAX_TRACKED));
+	if (snapshot_set_vma(s, i, &v, tracked, is_new) == -1)
+		return (bad(l, "vmas[%zu]: out of memory", i));
+	return (replay_dirty(l, i, o, f));
 }
 
 /* Fill the pre-copy estimate from its object. */
 static int
-replay_precopy(struct snapshot *s, json_t *o)
+replay_precopy(struct rline *l, json_t *o)
 {
-	struct precopy	*p = &s->precopy;
+	struct precopy	*p = &l->s->precopy;
 	uint64_t	 rounds = 0;
+	json_t		*j;
+	int		 rc;
 
-	if (!json_is_object(o) ||
-	    get_num(o, "bandwidth_bps", &p->bandwidth_bps) == -1 ||
-	    get_num(o, "dirty_rate_bps", &p->dirty_rate_bps) == -1 ||
-	    get_bool(o, "converges", &p->converges) == -1)
+	if (!json_is_object(o))
+		return (bad(l, "precopy: not an object"));
+	if ((rc = get_num(l, o, "precopy.", "bandwidth_bps", 0, 1e18,
+	    &p->bandwidth_bps)) != 0)
+		return (rc == 1 ? bad(l, "precopy.bandwidth_bps: missing") : -1);
+	if ((rc = get_num(l, o, "precopy.", "dirty_rate_bps", 0, 1e18,
+	    &p->dirty_rate_bps)) != 0)
+		return (rc == 1 ? bad(l, "precopy.dirty_rate_bps: missing") :
+		    -1);
+	if ((j = json_object_get(o, "converges")) == NULL ||
+	    !json_is_boolean(j))
+		return (bad(l, "precopy.converges: not true or false"));
+	p->converges = json_is_true(j);
+	p->downtime_ms = p->total_ms = -1;
+	if (json_is_number(json_object_get(o, "downtime_ms")) &&
+	    get_num(l, o, "precopy.", "downtime_ms", 0, 1e18,
+	    &p->downtime_ms) == -1)
 		return (-1);
-	if (get_num(o, "downtime_ms", &p->downtime_ms) == -1)
-		p->downtime_ms = -1;
-	if (get_num(o, "total_ms", &p->total_ms) == -1)
-		p->total_ms = -1;
-	(void)get_uint(o, "rounds", &rounds);
+	if (json_is_number(json_object_get(o, "total_ms")) &&
+	    get_num(l, o, "precopy.", "total_ms", 0, 1e18, &p->total_ms) == -1)
+		return (-1);
+	if (get_uint(l, o, "precopy.", "rounds", 0, 1000, &rounds) == -1 ||
+	    get_uint(l, o, "precopy.", "sent_bytes", 0, STR_JSON_MAX_INT,
+	    &p->sent_bytes) == -1)
+		return (-1);
 	p->rounds = (unsigned)rounds;
-	(void)get_uint(o, "sent_bytes", &p->sent_bytes);
-	s->has_precopy = true;
+	l->s->has_precopy = true;
+	return (0);
+}
+
+/* A method name as sdtop writes them: [a-z0-9-], shorter than 16. */
+static bool
+method_ok(const char *m)
+{
+	size_t	 i;
+
+	if (m == NULL || *m == '\0' || strlen(m) >= 16)
+		return (false);
+	for (i = 0; m[i] != '\0'; i++) {
+		if ((m[i] < 'a' || m[i] > 'z') && (m[i] < '0' || m[i] > '9') &&
+		    m[i] != '-')
+			return (false);
+	}
+	return (true);
+}
+
+/* The fields of the cycle itself, before its VMAs. */
+static int
+replay_head(struct rline *l, json_t *o)
+{
+	struct snapshot	*s = l->s;
+	const char	*str;
+	uint64_t	 u = 0;
+	int		 rc;
+
+	if ((rc = get_uint(l, o, "", "cycle", 1, STR_JSON_MAX_INT, &u)) != 0)
+		return (rc == 1 ? bad(l, "cycle: missing") : -1);
+	s->cycle = (unsigned long)u;
+	if ((rc = get_uint(l, o, "", "pid", 1, INT_MAX, &u)) != 0)
+		return (rc == 1 ? bad(l, "pid: missing") : -1);
+	s->pid = (pid_t)u;
+	if ((rc = get_num(l, o, "", "time", 0, 1e18, &s->time)) != 0)
+		return (rc == 1 ? bad(l, "time: missing") : -1);
+	if ((rc = get_num(l, o, "", "interval", SNAPSHOT_MIN_INTERVAL,
+	    SNAPSHOT_MAX_INTERVAL, &s->interval)) != 0)
+		return (rc == 1 ? bad(l, "interval: missing") : -1);
+	str = json_string_value(json_object_get(o, "method"));
+	if (!method_ok(str))
+		return (bad(l, "method: not a method name"));
+	snprintf(s->method, sizeof s->method, "%s", str);
+	if ((str = json_string_value(json_object_get(o, "comm"))) == NULL)
+		str = "";
+	if (strlen(str) >= sizeof s->comm)
+		return (bad(l, "comm: longer than %zu bytes", sizeof s->comm - 1));
+	snprintf(s->comm, sizeof s->comm, "%s", str);
+	/* Before anything is sized by it. */
+	u = 4096;
+	if (get_uint(l, o, "", "page_size", 0, UINT64_MAX, &u) == -1)
+		return (-1);
+	if ((u & (u - 1)) != 0 || u == 0)
+		return (bad(l, "page_size: %" PRIu64 " is not a power of two",
+		    u));
+	if (!page_size_sane(u))
+		return (bad(l, "page_size: %" PRIu64 " is out of range (%u..%u)",
+		    u, PAGE_SIZE_MIN, PAGE_SIZE_MAX));
+	s->page_size = u;
+	if (get_num(l, o, "", "clear_ms", 0, 1e18, &s->clear_ms) == -1 ||
+	    get_num(l, o, "", "scan_ms", 0, 1e18, &s->scan_ms) == -1 ||
+	    get_num(l, o, "", "clear_time", 0, 1e18, &s->clear_time) == -1 ||
+	    get_bool(l, o, "", "converged", &s->converged) == -1 ||
+	    get_bool(l, o, "", "exited", &s->exited) == -1 ||
+	    get_bool(l, o, "", "exec", &s->exec) == -1)
+		return (-1);
+	if (json_object_get(o, "precopy") != NULL &&
+	    replay_precopy(l, json_object_get(o, "precopy")) == -1)
+		return (-1);
+	return (0);
+}
+
+/* The totals the record gives must be the ones its VMAs make. */
+static int
+replay_totals(struct rline *l, json_t *o)
+{
+	struct snapshot	*s = l->s;
+	uint64_t	 v;
+	int		 rc;
+
+	if ((rc = get_uint(l, o, "", "dirty_pages", 0, UINT64_MAX, &v)) == -1)
+		return (-1);
+	if (rc == 0 && v != s->dirty_pages)
+		return (bad(l, "dirty_pages: %" PRIu64 ", but the regions hold "
+		    "%" PRIu64, v, s->dirty_pages));
+	if ((rc = get_uint(l, o, "", "tracked_pages", 0, UINT64_MAX, &v)) ==
+	    -1)
+		return (-1);
+	if (rc == 0 && v != s->tracked_pages)
+		return (bad(l, "tracked_pages: %" PRIu64 ", but the regions "
+		    "hold %" PRIu64, v, s->tracked_pages));
 	return (0);
 }
 
 int
 replay_parse_line(const char *line, struct snapshot **out, char **cause)
 {
-	struct snapshot	*s = NULL;
+	struct rline	 l;
 	json_error_t	 jerr;
 	json_t		*o, *vmas;
-	const char	*str, *why = NULL;
-	uint64_t	 u;
+	char		*text;
 	size_t		 i;
-	int64_t		 pid;
 
 	*out = NULL;
+	memset(&l, 0, sizeof l);
 	if ((o = json_loads(line, JSON_REJECT_DUPLICATES, &jerr)) == NULL) {
-		*cause = cause_fmt("column %d: %s", jerr.column, jerr.text);
+		/* The parser quotes the input: escape it. */
+		text = str_escape_dup(jerr.text, 0);
+		*cause = cause_fmt("column %d: %s", jerr.column,
+		    text != NULL ? text : "not JSON");
+		free(text);
 		return (-1);
 	}
 	if (!json_is_object(o)) {
-		why = "expected a JSON object";
-		goto bad;
+		bad(&l, "expected a JSON object");
+		goto fail;
 	}
 	vmas = json_object_get(o, "vmas");
 	if (vmas != NULL && !json_is_array(vmas)) {
-		why = "\"vmas\" is not an array";
-		goto bad;
+		bad(&l, "vmas: not an array");
+		goto fail;
 	}
-	if ((s = snapshot_new(json_array_size(vmas))) == NULL) {
-		why = "out of memory";
-		goto bad;
+	if ((l.s = snapshot_new(json_array_size(vmas))) == NULL) {
+		bad(&l, "out of memory");
+		goto fail;
 	}
-	if (get_uint(o, "cycle", &u) == -1 || u == 0) {
-		why = "missing or bad \"cycle\"";
-		goto bad;
+	if (replay_head(&l, o) == -1)
+		goto fail;
+	if (l.s->exited && l.s->nvma != 0) {
+		bad(&l, "vmas: a cycle whose process exited has no regions");
+		goto fail;
 	}
-	s->cycle = (unsigned long)u;
-	if (!json_is_integer(json_object_get(o, "pid")) ||
-	    (pid = json_integer_value(json_object_get(o, "pid"))) <= 0) {
-		why = "missing or bad \"pid\"";
-		goto bad;
+	for (i = 0; i < l.s->nvma; i++) {
+		if (replay_vma(&l, i, json_array_get(vmas, i)) == -1)
+			goto fail;
 	}
-	s->pid = (pid_t)pid;
-	if (get_num(o, "time", &s->time) == -1 ||
-	    get_num(o, "interval", &s->interval) == -1) {
-		why = "missing or bad \"time\" or \"interval\"";
-		goto bad;
-	}
-	str = json_string_value(json_object_get(o, "method"));
-	if (str == NULL) {
-		why = "missing \"method\"";
-		goto bad;
-	}
-	snprintf(s->method, sizeof s->method, "%s", str);
-	str = json_string_value(json_object_get(o, "comm"));
-	snprintf(s->comm, sizeof s->comm, "%s", str != NULL ? str : "");
-	if (get_uint(o, "page_size", &s->page_size) == -1)
-		s->page_size = 4096;
-	if (s->page_size == 0 || (s->page_size & (s->page_size - 1)) != 0) {
-		why = "bad \"page_size\"";
-		goto bad;
-	}
-	(void)get_num(o, "clear_ms", &s->clear_ms);
-	(void)get_num(o, "scan_ms", &s->scan_ms);
-	if (get_bool(o, "converged", &s->converged) == -1 ||
-	    get_bool(o, "exited", &s->exited) == -1) {
-		why = "\"converged\" or \"exited\" is not a boolean";
-		goto bad;
-	}
-	if (json_object_get(o, "precopy") != NULL &&
-	    replay_precopy(s, json_object_get(o, "precopy")) == -1) {
-		why = "bad \"precopy\" object";
-		goto bad;
-	}
-	for (i = 0; i < s->nvma; i++) {
-		if (replay_vma(s, i, json_array_get(vmas, i), &why) == -1)
-			goto bad;
-	}
-	snapshot_count(s);
+	snapshot_count(l.s);
+	if (replay_totals(&l, o) == -1)
+		goto fail;
 	json_decref(o);
-	*out = s;
+	*out = l.s;
 	return (0);
 
-bad:
-	*cause = cause_fmt("%s", why);
-	snapshot_free(s);
+fail:
+	*cause = cause_fmt("%s", l.why);
+	snapshot_free(l.s);
 	json_decref(o);
 	return (-1);
 }

@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
@@ -24,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "maps.h"
 #include "output.h"
 #include "precopy.h"
@@ -33,6 +33,7 @@
 #include "replay.h"
 #include "session.h"
 #include "snapshot.h"
+#include "str-escape.h"
 #include "track.h"
 #include "track-softdirty.h"
 #include "view.h"
@@ -41,246 +42,8 @@
 #define EXIT_USAGE		2
 #define EXIT_NOT_CONVERGED	3
 
-struct options {
-	bool		 batch;
-	bool		 json;
-	bool		 list;
-	bool		 probe;
-	bool		 until_converged;
-	unsigned long	 cycles;		/* 0: no limit */
-	uint64_t	 width;
-	const char	*record;
-	const char	*replay;
-	char	       **command;		/* after "--", or NULL */
-	struct session_options s;
-};
-
 /* The child sdtop started (the demo or "-- CMD"), or 0. */
 static pid_t	 child;
-
-static void
-usage(FILE *f)
-{
-	fprintf(f,
-"usage: sdtop [OPTIONS] [PID]\n"
-"       sdtop [OPTIONS] -- COMMAND [ARGS...]\n"
-"Show, live, which memory pages a process writes. With no PID and no\n"
-"command, sdtop starts its demo workload (sdtop-demo) and watches it.\n"
-"\n"
-"  -b, --batch            no screen: print every cycle to stdout\n"
-"      --json             with --batch: one JSON object per cycle (JSON Lines)\n"
-"  -i, --interval SECONDS time between clear and scan (default 1; 0.05..3600)\n"
-"  -n, --cycles N         stop after N cycles\n"
-"      --until-converged  stop at convergence (exit 0); exit 3 if -n ran out\n"
-"      --window W         convergence window in cycles (default %d)\n"
-"      --tolerance PCT    convergence tolerance in %% of the mean (default %g)\n"
-"  -m, --method NAME      auto (default) | soft-dirty | uffd-wp | hash\n"
-"  -l, --list             print the pages whose soft-dirty bit is set now,\n"
-"                         without clearing, and exit\n"
-"  -a, --all              track read-only regions too\n"
-"  -w, --width CELLS      text rows: at most CELLS cells, a cell standing for\n"
-"                         several pages when needed (default 0: a cell a page)\n"
-"      --record FILE      also write every cycle to FILE as JSON Lines\n"
-"      --replay FILE      show a recording instead of a live process\n"
-"      --bandwidth RATE   model pre-copy migration over a link of RATE\n"
-"                         (1Gbit, 100Mbit, 50MB, 2GiB: per second)\n"
-"      --probe            print what this kernel and user can do, and exit\n"
-"  -h, --help             this help\n"
-"  -V, --version          the version\n"
-"\n"
-"Each cycle clears the tracking, waits the interval, and rescans. A region\n"
-"row shows one cell per page: X written during the cycle, . not written.\n"
-"Only writable regions are tracked unless -a is given; regions that appeared\n"
-"since the last clear are \"new\" and not judged until the next cycle.\n"
-"\n"
-"Convergence: the run has converged when the dirty counts of the last W\n"
-"cycles all lie within +-PCT %% of their mean (all zero counts converge).\n"
-"\n"
-"Methods: soft-dirty (bit 55 of /proc/PID/pagemap after writing 4 to\n"
-"clear_refs; needs CONFIG_MEM_SOFT_DIRTY), uffd-wp (userfaultfd write-protect\n"
-"created inside the target with ptrace, read with PAGEMAP_SCAN; Linux 6.7+),\n"
-"hash (compares page contents: it sees pages that CHANGED, not a write of\n"
-"the same value). auto picks the first that works, in that order.\n"
-"\n"
-"Exit status: 0 done (also when the process exits), 1 runtime error,\n"
-"2 usage error, 3 --until-converged ran out of cycles.\n",
-	    HISTORY_WINDOW, HISTORY_TOLERANCE * 100);
-}
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-usage_error(const char *fmt, ...)
-{
-	va_list	 ap;
-
-	fputs("sdtop: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'sdtop --help'.\n", stderr);
-	exit(EXIT_USAGE);
-}
-
-/* Parse a number in [lo, hi] for option name, or exit with a usage error. */
-static double
-parse_number(const char *name, const char *arg, double lo, double hi)
-{
-	char	*end;
-	double	 v;
-
-	errno = 0;
-	v = strtod(arg, &end);
-	if (end == arg || *end != '\0' || errno != 0 || v != v)
-		usage_error("%s: not a number: '%s'", name, arg);
-	if (v < lo || v > hi)
-		usage_error("%s: %s is out of range (%g..%g)", name, arg, lo, hi);
-	return (v);
-}
-
-/* Parse a whole number in [lo, hi] for option name. */
-static unsigned long
-parse_count(const char *name, const char *arg, unsigned long lo,
-    unsigned long hi)
-{
-	unsigned long	 v;
-	char		*end;
-
-	errno = 0;
-	v = strtoul(arg, &end, 10);
-	if (end == arg || *end != '\0' || errno != 0 || arg[0] == '-')
-		usage_error("%s: not a whole number: '%s'", name, arg);
-	if (v < lo || v > hi)
-		usage_error("%s: %s is out of range (%lu..%lu)", name, arg, lo,
-		    hi);
-	return (v);
-}
-
-static void
-parse_options(int argc, char **argv, struct options *o)
-{
-	enum { OPT_JSON = 256, OPT_UNTIL, OPT_WINDOW, OPT_TOLERANCE,
-	    OPT_RECORD, OPT_REPLAY, OPT_BANDWIDTH, OPT_PROBE, OPT_ROOT };
-	static const struct option longopts[] = {
-		{ "batch",		no_argument,		NULL, 'b' },
-		{ "json",		no_argument,		NULL, OPT_JSON },
-		{ "interval",		required_argument,	NULL, 'i' },
-		{ "cycles",		required_argument,	NULL, 'n' },
-		{ "until-converged",	no_argument,		NULL, OPT_UNTIL },
-		{ "window",		required_argument,	NULL, OPT_WINDOW },
-		{ "tolerance",		required_argument,	NULL, OPT_TOLERANCE },
-		{ "method",		required_argument,	NULL, 'm' },
-		{ "list",		no_argument,		NULL, 'l' },
-		{ "all",		no_argument,		NULL, 'a' },
-		{ "width",		required_argument,	NULL, 'w' },
-		{ "record",		required_argument,	NULL, OPT_RECORD },
-		{ "replay",		required_argument,	NULL, OPT_REPLAY },
-		{ "bandwidth",		required_argument,	NULL, OPT_BANDWIDTH },
-		{ "probe",		no_argument,		NULL, OPT_PROBE },
-		{ "proc-root",		required_argument,	NULL, OPT_ROOT },
-		{ "help",		no_argument,		NULL, 'h' },
-		{ "version",		no_argument,		NULL, 'V' },
-		{ NULL,			0,			NULL, 0 }
-	};
-	const char	*why;
-	int		 c;
-
-	memset(o, 0, sizeof *o);
-	o->s.proc_root = "/proc";
-	o->s.method = "auto";
-	o->s.interval = 1;
-	o->s.window = HISTORY_WINDOW;
-	o->s.tolerance = HISTORY_TOLERANCE;
-
-	while ((c = getopt_long(argc, argv, "+bi:n:m:law:hV", longopts,
-	    NULL)) != -1) {
-		switch (c) {
-		case 'b':
-			o->batch = true;
-			break;
-		case OPT_JSON:
-			o->json = true;
-			break;
-		case 'i':
-			o->s.interval = parse_number("--interval", optarg,
-			    0.05, 3600);
-			break;
-		case 'n':
-			o->cycles = parse_count("--cycles", optarg, 1,
-			    ULONG_MAX - 1);
-			break;
-		case OPT_UNTIL:
-			o->until_converged = true;
-			break;
-		case OPT_WINDOW:
-			o->s.window = (unsigned)parse_count("--window", optarg,
-			    2, 1000);
-			break;
-		case OPT_TOLERANCE:
-			o->s.tolerance = parse_number("--tolerance", optarg,
-			    0, 100) / 100;
-			break;
-		case 'm':
-			if (strcmp(optarg, "auto") != 0 &&
-			    track_find(optarg) == NULL)
-				usage_error("unknown method '%s' (auto, "
-				    "soft-dirty, uffd-wp, hash)", optarg);
-			o->s.method = optarg;
-			break;
-		case 'l':
-			o->list = true;
-			break;
-		case 'a':
-			o->s.all_vmas = true;
-			break;
-		case 'w':
-			o->width = parse_count("--width", optarg, 0, 1000000);
-			break;
-		case OPT_RECORD:
-			o->record = optarg;
-			break;
-		case OPT_REPLAY:
-			o->replay = optarg;
-			break;
-		case OPT_BANDWIDTH:
-			if (precopy_parse_rate(optarg, &o->s.bandwidth_bps,
-			    &why) == -1)
-				usage_error("--bandwidth: %s: '%s'", why, optarg);
-			break;
-		case OPT_PROBE:
-			o->probe = true;
-			break;
-		case OPT_ROOT:
-			o->s.proc_root = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		case 'V':
-			printf("sdtop %s\n", PACKAGE_VERSION);
-			exit(0);
-		default:
-			fputs("Try 'sdtop --help'.\n", stderr);
-			exit(EXIT_USAGE);
-		}
-	}
-
-	/* "--" before a command; a PID otherwise. */
-	if (optind < argc && strcmp(argv[optind - 1], "--") == 0)
-		o->command = &argv[optind];
-	else if (optind < argc) {
-		if (optind + 1 < argc)
-			usage_error("too many arguments (a command goes after "
-			    "'--')");
-		o->s.pid = (pid_t)parse_count("PID", argv[optind], 1, INT_MAX);
-	}
-	if (o->json && !o->batch)
-		usage_error("--json goes with --batch (use --record FILE to "
-		    "save JSON from the screen)");
-	if (o->replay != NULL && (o->s.pid != 0 || o->command != NULL))
-		usage_error("--replay shows a recording: give no PID or "
-		    "command");
-	if (o->list && o->s.pid == 0)
-		usage_error("--list needs a PID");
-}
 
 /* Ask every waiting loop to end. */
 static void
@@ -442,8 +205,10 @@ fail:
 static int
 list_run(const struct vma *v, uint64_t start, uint64_t end, void *arg)
 {
-	printf("0x%016" PRIx64 "-0x%016" PRIx64 " %6" PRIu64 " pages  %s %s\n",
-	    start, end, (end - start) >> page_shift(), v->perms, v->name);
+	printf("0x%016" PRIx64 "-0x%016" PRIx64 " %6" PRIu64 " pages  %s ",
+	    start, end, (end - start) >> page_shift(), v->perms);
+	str_escape_put(stdout, v->name);
+	putchar('\n');
 	return (0);
 }
 
@@ -658,7 +423,21 @@ main(int argc, char **argv)
 	char			*demo_argv[2];
 	int			 rc;
 
-	parse_options(argc, argv, &o);
+	switch (cli_parse(argc, argv, &o, &cause)) {
+	case CLI_RUN:
+		break;
+	case CLI_HELP:
+		cli_usage(stdout);
+		return (0);
+	case CLI_VERSION:
+		printf("sdtop %s\n", PACKAGE_VERSION);
+		return (0);
+	default:
+		fprintf(stderr, "sdtop: %s\nTry 'sdtop --help'.\n",
+		    cause != NULL ? cause : "bad command line");
+		free(cause);
+		return (EXIT_USAGE);
+	}
 	install_signals();
 
 	if (o.probe)

@@ -17,13 +17,6 @@
 
 volatile sig_atomic_t session_stop;
 
-/*
- * The largest VMA tracked, in pages (1 TiB): a snapshot holds a bit per
- * page of every tracked VMA, and reservations of terabytes (a sanitizer's
- * shadow memory) are address space, not memory anyone writes.
- */
-#define SESSION_MAX_PAGES	(UINT64_C(1) << 28)
-
 double
 now_mono(void)
 {
@@ -296,7 +289,7 @@ session_collect(struct session *s, struct snapshot **out, char **cause)
 	for (i = 0; i < now.n; i++) {
 		v = &now.v[i];
 		is_new = vma_list_find(&s->at_clear, v->start, v->end) == NULL;
-		huge = vma_pages(v) > SESSION_MAX_PAGES;
+		huge = vma_pages(v) > SNAPSHOT_MAX_PAGES;
 		if (snapshot_set_vma(snap, i, v, (s->all_vmas ||
 		    vma_trackable(v)) && !is_new && !huge, is_new) == -1)
 			goto nomem;

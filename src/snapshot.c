@@ -50,7 +50,7 @@ snapshot_set_vma(struct snapshot *s, size_t i, const struct vma *v,
 
 	if (vma_copy(&sv->vma, v) == -1)
 		return (-1);
-	sv->npages = vma_pages(v);
+	sv->npages = (v->end - v->start) / s->page_size;
 	sv->tracked = tracked;
 	sv->is_new = is_new;
 	if (tracked && (sv->written = bitmap_new(sv->npages)) == NULL)

@@ -135,7 +135,8 @@ do_report(const char *path, const struct pfreport_options *o)
 		return (1);
 	}
 	if (pfreport_load(&rep, f, o, &cause) != 0) {
-		warnx("%s: %s", path, cause);
+		/* "FILE:LINE: FIELD: reason" */
+		warnx("%s:%s", path, cause != NULL ? cause : " out of memory");
 		free(cause);
 		fclose(f);
 		return (1);
@@ -145,8 +146,12 @@ do_report(const char *path, const struct pfreport_options *o)
 		warnx("%s: this trace does not know read from write "
 		    "(recorded without the tracepoint): --writes shows nothing",
 		    path);
+	errno = 0;
 	if (pfreport_print(stdout, &rep, o) != 0) {
-		warn("writing the report");
+		if (errno != 0)
+			warn("writing the report");
+		else
+			warnx("writing the report failed");
 		pfreport_free(&rep);
 		return (1);
 	}

@@ -8,6 +8,10 @@
  * shown). A region takes its title's row, then rows of cells; one whose
  * cells fit after its title takes that row only. Only the visible rows are
  * rendered, so a huge region costs what the screen shows, not what it maps.
+ * Text from the target or a file (names, comm, method) is escaped with
+ * str_escape() before it is drawn, and fitted by its width in columns,
+ * not its length in bytes (a CJK character takes two columns, three
+ * bytes).
  */
 #include "config.h"
 
@@ -22,6 +26,7 @@
 #include "maps.h"
 #include "render.h"
 #include "snapshot.h"
+#include "str-escape.h"
 #include "view.h"
 
 /* Colour pairs, and the attributes of each part of the screen. */
@@ -182,12 +187,16 @@ view_cmp_dirty(const void *a, const void *b)
 }
 
 int
-view_title(const struct snap_vma *sv, uint64_t page_size, char *buf,
-    size_t size)
+view_title(const struct snap_vma *sv, uint64_t page_size, bool ascii,
+    char *buf, size_t size)
 {
-	char	b[32], extra[64] = "";
-	int	n;
+	char		 b[32], extra[64] = "";
+	const char	*name;
+	size_t		 len;
+	int		 n;
 
+	if (size == 0)
+		return (0);
 	if (sv->is_new)
 		snprintf(extra, sizeof extra, "  new region");
 	else if (!sv->tracked)
@@ -195,20 +204,23 @@ view_title(const struct snap_vma *sv, uint64_t page_size, char *buf,
 	if (sv->error != 0)
 		snprintf(extra, sizeof extra, "  error: %s",
 		    snap_vma_error(sv));
-	n = snprintf(buf, size, "%016llx-%016llx %s %8llu %s %9s"
-	    " %8llu dirty  %s%s", (unsigned long long)sv->vma.start,
+	n = snprintf(buf, size, "%016llx-%016llx %.4s %8llu %s %9s"
+	    " %8llu dirty  ", (unsigned long long)sv->vma.start,
 	    (unsigned long long)sv->vma.end, sv->vma.perms,
 	    (unsigned long long)sv->npages, sv->npages == 1 ? "page " :
 	    "pages",
 	    render_bytes(sv->npages * page_size, b, sizeof b),
-	    (unsigned long long)sv->dirty,
-	    sv->vma.name != NULL && *sv->vma.name != '\0' ? sv->vma.name :
-	    "[anon]", extra);
+	    (unsigned long long)sv->dirty);
 	if (n < 0)
-		return (0);
-	if (size > 0 && (size_t)n >= size)
-		n = (int)(size - 1);
-	return (n);
+		n = 0;
+	len = (size_t)n < size ? (size_t)n : size - 1;
+	name = sv->vma.name != NULL && *sv->vma.name != '\0' ?
+	    sv->vma.name : "[anon]";
+	/* The name is cut, if it must be, between whole characters. */
+	str_escape(buf + len, size - len, name, ascii ? STR_ESCAPE_ASCII : 0);
+	len += strlen(buf + len);
+	snprintf(buf + len, size - len, "%s", extra);
+	return ((int)str_width(buf));
 }
 
 long
@@ -278,13 +290,13 @@ view_layout(struct view *v, int cols, int height)
 		if (s->vmas[i].npages > biggest)
 			biggest = s->vmas[i].npages;
 	}
-	if (v->by_dirty) {
+	if (v->by_dirty && v->norder > 1) {
 		view_sort_snap = s;
 		qsort(v->order, v->norder, sizeof *v->order, view_cmp_dirty);
 	}
 	for (i = 0; i < v->norder; i++)
 		v->title_cols[i] = view_title(&s->vmas[v->order[i]],
-		    s->page_size, title, sizeof title);
+		    s->page_size, !v->unicode, title, sizeof title);
 
 	if (v->autozoom) {
 		/*
@@ -315,14 +327,14 @@ view_layout(struct view *v, int cols, int height)
 		v->top = 0;
 }
 
-/* Write s at row y, column x, cut at the screen's edge. */
+/* Write s at row y, column x, cut at the screen's edge by its width. */
 static void
 view_put(int y, int x, attr_t a, const char *s)
 {
-	if (x >= COLS || y >= LINES || y < 0)
+	if (x >= COLS || y >= LINES || y < 0 || x < 0)
 		return;
 	attrset(a);
-	mvaddnstr(y, x, s, COLS - x);
+	mvaddnstr(y, x, s, (int)str_fit(s, (size_t)(COLS - x), NULL));
 	attrset(A_NORMAL);
 }
 
@@ -332,8 +344,16 @@ view_bar(int y, attr_t a, const char *s)
 {
 	attrset(a);
 	mvhline(y, 0, ' ', COLS);
-	mvaddnstr(y, 0, s, COLS);
+	mvaddnstr(y, 0, s, (int)str_fit(s, (size_t)COLS, NULL));
 	attrset(A_NORMAL);
+}
+
+/* Text from outside, escaped for this terminal into buf. */
+static const char *
+view_safe(const struct view *v, const char *s, char *buf, size_t size)
+{
+	str_escape(buf, size, s, v->unicode ? 0 : STR_ESCAPE_ASCII);
+	return (buf);
 }
 
 static const char *
@@ -373,10 +393,13 @@ view_draw_header(const struct view *v)
 {
 	const struct snapshot	*s = v->snap;
 	char			 line[512], b1[32], b2[32], iv[32];
+	char			 comm[128], method[64], src[256];
 	int			 y = 0;
 
 	snprintf(line, sizeof line, " sdtop  pid %ld %s  method %s  %s %s"
-	    "  cycle %lu  [%s]", (long)v->pid, v->comm, v->method,
+	    "  cycle %lu  [%s]", (long)v->pid,
+	    view_safe(v, v->comm, comm, sizeof comm),
+	    view_safe(v, v->method, method, sizeof method),
 	    v->replay ? "played every" : "interval",
 	    view_seconds(v->interval, iv, sizeof iv),
 	    s != NULL ? s->cycle : 0, view_state_name(v));
@@ -395,12 +418,14 @@ view_draw_header(const struct view *v)
 	view_put(y++, 0, A_BOLD, line);
 
 	if (v->why_method != NULL) {
-		snprintf(line, sizeof line, " method %s: %s", v->method,
+		snprintf(line, sizeof line, " method %s: %s",
+		    view_safe(v, v->method, method, sizeof method),
 		    v->why_method);
 		view_put(y++, 0, A_DIM, line);
 	}
 	if (v->replay && v->source != NULL) {
-		snprintf(line, sizeof line, " recording %s", v->source);
+		snprintf(line, sizeof line, " recording %s",
+		    view_safe(v, v->source, src, sizeof src));
 		view_put(y++, 0, A_DIM, line);
 	}
 	return (y);
@@ -508,11 +533,11 @@ view_draw_history(const struct view *v, int y)
 
 /* The title row of one VMA: range, perms, size, dirty count, name. */
 static void
-view_draw_title(const struct snap_vma *sv, uint64_t page_size, int y)
+view_draw_title(const struct view *v, const struct snap_vma *sv, int y)
 {
 	char	line[512];
 
-	view_title(sv, page_size, line, sizeof line);
+	view_title(sv, v->snap->page_size, !v->unicode, line, sizeof line);
 	view_put(y, 0, sv->error != 0 ? view_error_attr : view_title_attr,
 	    line);
 }
@@ -557,8 +582,7 @@ view_draw_map(const struct view *v, int y, int height)
 			if (row >= v->top + height)
 				break;
 			if (r == 0)
-				view_draw_title(sv, v->snap->page_size,
-				    y + (int)(row - v->top));
+				view_draw_title(v, sv, y + (int)(row - v->top));
 			if (rows == 1)
 				view_draw_cells(sv, v->zoom, 0,
 				    y + (int)(row - v->top),
@@ -637,7 +661,7 @@ view_draw_status(const struct view *v, int y)
 	}
 	x = COLS - (int)strlen(right);
 	if (x > 0 && (v->typing || v->status[0] == '\0' ||
-	    x > (int)strlen(v->status) + 2))
+	    x > (int)str_width(v->status) + 2))
 		view_put(y, x, view_bar_attr, right);
 }
 

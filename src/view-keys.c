@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "render.h"
+#include "snapshot.h"
 #include "view.h"
 
 #define MODE_LIVE	0x1
@@ -148,8 +149,9 @@ view_key_typing(struct view *v, int key)
 	case KEY_ENTER:
 		v->typing = false;
 		d = strtod(v->typed, &end);
-		if (v->typed[0] == '\0' || *end != '\0' || !(d >= 0.05 &&
-		    d <= 3600)) {
+		if (v->typed[0] == '\0' || *end != '\0' ||
+		    !(d >= SNAPSHOT_MIN_INTERVAL &&
+		    d <= SNAPSHOT_MAX_INTERVAL)) {
 			view_status(v, true, "not an interval: \"%s\" (0.05 to"
 			    " 3600 seconds)", v->typed);
 			return (ACT_NONE);

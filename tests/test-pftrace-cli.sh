@@ -34,10 +34,11 @@ expect 2 'bad --timeline' --report --timeline x "$fx/good.trace"
 expect 2 'from must come before' --report --from 2 --to 1 "$fx/good.trace"
 expect 2 'exactly one trace file' --report
 expect 1 'No such file' --report "$tmp/none"
-expect 1 'line 5: bad fault address' --report "$fx/bad-address.trace"
-expect 1 'line 4: the trace ends without an end record' \
+expect 1 'bad-address.trace:5: addr: not a hex number$' --report "$fx/bad-address.trace"
+expect 1 'truncated.trace:4: end: no end record' \
     --report "$fx/truncated.trace"
-expect 1 'line 1: not a tracepgfault trace' --report "$fx/not-a-trace.trace"
+expect 1 'not-a-trace.trace:1: header: not a tracepgfault trace' \
+    --report "$fx/not-a-trace.trace"
 expect 1 'Is a directory' --report "$tmp"
 expect 1 'No such file' "$tmp/nodir/out" /bin/true
 

@@ -81,7 +81,7 @@ row_of(const struct pfreport *rep, uint64_t id, char *buf, size_t size)
 static void
 pftrace_write__every_record__reads_back_equal(void **state)
 {
-	struct pf_rec		 in[4], out;
+	struct pf_rec		 in[6], out;
 	struct pftrace_reader	 rd;
 	char			*buf = NULL, *cause = NULL;
 	size_t			 len = 0, i;
@@ -89,6 +89,18 @@ pftrace_write__every_record__reads_back_equal(void **state)
 
 	(void)state;
 	memset(in, 0, sizeof in);
+	/* A process and the region the next one is split from. */
+	in[4].type = PFR_PROC;
+	in[4].pid = 7;
+	strcpy(in[4].how, "start");
+	in[5].type = PFR_ADD;
+	in[5].pid = 7;
+	in[5].tid = 7;
+	strcpy(in[5].cause, "exec");
+	in[5].id = 41;
+	in[5].vma.start = 0x7f0000000000ULL;
+	in[5].vma.end = 0x7f0000001000ULL;
+	strcpy(in[5].vma.perms, "rw-p");
 	in[0].type = PFR_ADD;
 	in[0].time = 123456789012ULL;
 	in[0].pid = 7;
@@ -127,12 +139,20 @@ pftrace_write__every_record__reads_back_equal(void **state)
 	f = open_memstream(&buf, &len);
 	assert_non_null(f);
 	assert_int_equal(pftrace_write_header(f), 0);
+	assert_int_equal(pftrace_write(f, &in[4]), 0);
+	assert_int_equal(pftrace_write(f, &in[5]), 0);
 	for (i = 0; i < 4; i++)
 		assert_int_equal(pftrace_write(f, &in[i]), 0);
 	fclose(f);
 
 	f = fmemopen(buf, len, "r");
 	assert_int_equal(pftrace_reader_open(&rd, f, &cause), 0);
+	assert_int_equal(pftrace_read(&rd, &out, &cause), 1);
+	assert_int_equal(out.type, PFR_PROC);
+	assert_int_equal(pftrace_read(&rd, &out, &cause), 1);
+	assert_int_equal(out.type, PFR_ADD);
+	assert_int_equal(out.id, 41);
+	pftrace_rec_free(&out);
 	assert_int_equal(pftrace_read(&rd, &out, &cause), 1);
 	assert_int_equal(out.type, PFR_ADD);
 	assert_int_equal(out.time, in[0].time);
@@ -180,11 +200,11 @@ pftrace_parse_line__extra_field__is_refused(void **state)
 
 	(void)state;
 	assert_int_equal(pftrace_parse_line(line, &r, &cause), -1);
-	assert_string_equal(cause, "too many fields");
+	assert_string_equal(cause, "fields: too many");
 	assert_int_equal(pftrace_parse_line(line2, &r, &cause), -1);
-	assert_string_equal(cause, "too few fields");
+	assert_string_equal(cause, "fields: too few");
 	assert_int_equal(pftrace_parse_line(line3, &r, &cause), -1);
-	assert_string_equal(cause, "region ends before it starts");
+	assert_string_equal(cause, "end: not above start");
 }
 
 static void
@@ -285,17 +305,16 @@ static void
 pfreport_load__bad_files__one_error_with_line(void **state)
 {
 	(void)state;
-	expect_error("truncated.trace", "line 4: the trace ends without an "
-	    "end record (cut short?)");
-	expect_error("no-newline.trace", "line 4: the last record is cut "
-	    "short (no newline)");
-	expect_error("bad-address.trace", "line 5: bad fault address");
-	expect_error("bad-version.trace", "line 1: trace format version 2; "
-	    "this tracepgfault reads version 1");
-	expect_error("unknown-region.trace", "line 6: unknown region id");
-	expect_error("bad-kind.trace", "line 4: bad fault kind (want r, w, "
-	    "x or ?)");
-	expect_error("not-a-trace.trace", "line 1: not a tracepgfault trace "
+	expect_error("truncated.trace", "4: end: no end record (the trace was "
+	    "cut short?)");
+	expect_error("no-newline.trace", "4: record: cut short (no newline)");
+	expect_error("bad-address.trace", "5: addr: not a hex number");
+	expect_error("bad-version.trace", "1: version: trace format 2; this "
+	    "tracepgfault reads version 1");
+	expect_error("unknown-region.trace", "6: id: region 7 was never "
+	    "added");
+	expect_error("bad-kind.trace", "4: kind: not r, w, x or ?");
+	expect_error("not-a-trace.trace", "1: header: not a tracepgfault trace "
 	    "(want \"tracepgfault 1\")");
 }
 

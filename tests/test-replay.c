@@ -218,6 +218,7 @@ replay_parse_line__exited__round_trip(void **state)
 	s->cycle = 9;
 	s->pid = 77;
 	s->page_size = PSZ;
+	s->interval = 0.5;
 	s->exited = true;
 	snprintf(s->comm, sizeof s->comm, "gone");
 	snprintf(s->method, sizeof s->method, "hash");
@@ -238,83 +239,143 @@ struct bad {
 };
 
 static const struct bad bad_records[] = {
-	{ "\"cycle\":1,", "", "missing or bad \"cycle\"" },
-	{ "\"cycle\":1,", "\"cycle\":0,", "missing or bad \"cycle\"" },
-	{ "\"cycle\":1,", "\"cycle\":-3,", "missing or bad \"cycle\"" },
-	{ "\"cycle\":1,", "\"cycle\":\"1\",", "missing or bad \"cycle\"" },
-	{ "\"cycle\":1,", "\"cycle\":1.5,", "missing or bad \"cycle\"" },
-	{ "\"pid\":42,", "", "missing or bad \"pid\"" },
-	{ "\"pid\":42,", "\"pid\":0,", "missing or bad \"pid\"" },
-	{ "\"pid\":42,", "\"pid\":\"42\",", "missing or bad \"pid\"" },
-	{ "\"time\":1.5,", "", "missing or bad \"time\" or \"interval\"" },
-	{ "\"interval\":1,", "\"interval\":\"1s\",",
-	  "missing or bad \"time\" or \"interval\"" },
-	{ "\"method\":\"hash\",", "", "missing \"method\"" },
-	{ "\"method\":\"hash\",", "\"method\":3,", "missing \"method\"" },
-	{ "\"page_size\":4096", "\"page_size\":3000", "bad \"page_size\"" },
-	{ "\"page_size\":4096", "\"page_size\":0", "bad \"page_size\"" },
+	{ "\"cycle\":1,", "", "cycle: missing" },
+	{ "\"cycle\":1,", "\"cycle\":0,", "cycle: 0 is out of range "
+	  "(1..9007199254740991)" },
+	{ "\"cycle\":1,", "\"cycle\":-3,", "cycle: -3 is out of range "
+	  "(1..9007199254740991)" },
+	{ "\"cycle\":1,", "\"cycle\":\"1\",", "cycle: not a whole number" },
+	{ "\"cycle\":1,", "\"cycle\":1.5,", "cycle: not a whole number" },
+	{ "\"pid\":42,", "", "pid: missing" },
+	{ "\"pid\":42,", "\"pid\":0,", "pid: 0 is out of range (1..2147483647)" },
+	{ "\"pid\":42,", "\"pid\":4294967338,",
+	  "pid: 4294967338 is out of range (1..2147483647)" },
+	{ "\"pid\":42,", "\"pid\":\"42\",", "pid: not a whole number" },
+	{ "\"time\":1.5,", "", "time: missing" },
+	{ "\"time\":1.5,", "\"time\":-1,", "time: -1 is out of range (0..1e+18)" },
+	{ "\"interval\":1,", "\"interval\":\"1s\",", "interval: not a number" },
+	{ "\"interval\":1,", "\"interval\":0,",
+	  "interval: 0 is out of range (0.05..3600)" },
+	{ "\"interval\":1,", "\"interval\":1e300,",
+	  "interval: 1e+300 is out of range (0.05..3600)" },
+	{ "\"method\":\"hash\",", "", "method: not a method name" },
+	{ "\"method\":\"hash\",", "\"method\":3,", "method: not a method name" },
+	{ "\"method\":\"hash\",", "\"method\":\"h\\u001b[2J\",",
+	  "method: not a method name" },
+	{ "\"comm\":\"x\",", "\"comm\":\"0123456789012345678901234567890123"
+	  "456789012345678901234567890123\",", "comm: longer than 63 bytes" },
+	{ "\"page_size\":4096", "\"page_size\":3000",
+	  "page_size: 3000 is not a power of two" },
+	{ "\"page_size\":4096", "\"page_size\":0",
+	  "page_size: 0 is not a power of two" },
+	{ "\"page_size\":4096", "\"page_size\":512",
+	  "page_size: 512 is out of range (4096..1048576)" },
+	{ "\"page_size\":4096", "\"page_size\":4294967296",
+	  "page_size: 4294967296 is out of range (4096..1048576)" },
+	{ "\"page_size\":4096", "\"page_size\":-4096",
+	  "page_size: -4096 is out of range (0..18446744073709551615)" },
 	{ "\"converged\":false", "\"converged\":\"no\"",
-	  "\"converged\" or \"exited\" is not a boolean" },
-	{ "\"exited\":false", "\"exited\":0",
-	  "\"converged\" or \"exited\" is not a boolean" },
+	  "converged: not true or false" },
+	{ "\"exited\":false", "\"exited\":0", "exited: not true or false" },
+	{ "\"exited\":false", "\"exited\":true",
+	  "vmas: a cycle whose process exited has no regions" },
 	{ "\"exited\":false", "\"exited\":false,\"precopy\":\"fast\"",
-	  "bad \"precopy\" object" },
+	  "precopy: not an object" },
 	{ "\"exited\":false", "\"exited\":false,\"precopy\":{}",
-	  "bad \"precopy\" object" },
-	{ "\"vmas\":[{", "\"vmas\":\"no\",\"x\":[{",
-	  "\"vmas\" is not an array" },
-	{ "\"vmas\":[{", "\"vmas\":[5,{", "a VMA is not an object" },
-	{ "\"0x1000\"", "\"1000\"", "a VMA has a bad start or end" },
-	{ "\"0x1000\"", "\"0xzz\"", "a VMA has a bad start or end" },
-	{ "\"0x1000\"", "\"0x\"", "a VMA has a bad start or end" },
-	{ "\"0x1000\"", "\"0x1000 \"", "a VMA has a bad start or end" },
-	{ "\"0x1000\"", "4096", "a VMA has a bad start or end" },
+	  "precopy.bandwidth_bps: missing" },
+	{ "\"exited\":false", "\"exited\":false,\"precopy\":{\"bandwidth_bps\""
+	  ":1,\"dirty_rate_bps\":-1,\"converges\":true}",
+	  "precopy.dirty_rate_bps: -1 is out of range (0..1e+18)" },
+	{ "\"vmas\":[{", "\"vmas\":\"no\",\"x\":[{", "vmas: not an array" },
+	{ "\"vmas\":[{", "\"vmas\":[5,{", "vmas[0]: not an object" },
+	{ "\"0x1000\"", "\"1000\"", "vmas[0].start: not a \"0x..\" address" },
+	{ "\"0x1000\"", "\"0xzz\"", "vmas[0].start: not a \"0x..\" address" },
+	{ "\"0x1000\"", "\"0x\"", "vmas[0].start: not a \"0x..\" address" },
+	{ "\"0x1000\"", "\"0x1000 \"", "vmas[0].start: not a \"0x..\" address" },
+	{ "\"0x1000\"", "\"0x-1000\"", "vmas[0].start: not a \"0x..\" address" },
+	{ "\"0x1000\"", "4096", "vmas[0].start: not a \"0x..\" address" },
 	{ "\"0x1000\"", "\"0x100000000000000000\"",
-	  "a VMA has a bad start or end" },
-	{ "\"end\":\"0x5000\",", "", "a VMA has a bad start or end" },
+	  "vmas[0].start: not a \"0x..\" address" },
+	{ "\"end\":\"0x5000\",", "", "vmas[0].end: not a \"0x..\" address" },
 	{ "\"end\":\"0x5000\"", "\"end\":\"0x1000\"",
-	  "a VMA range is empty or not page-aligned" },
+	  "vmas[0].end: 0x1000 is not above start 0x1000" },
 	{ "\"end\":\"0x5000\"", "\"end\":\"0x800\"",
-	  "a VMA range is empty or not page-aligned" },
+	  "vmas[0].end: 0x800 is not a multiple of page_size 4096" },
 	{ "\"0x1000\"", "\"0x1800\"",
-	  "a VMA range is empty or not page-aligned" },
-	{ "\"rw-p\"", "\"rw\"", "a VMA has bad perms" },
-	{ "\"rw-p\"", "7", "a VMA has bad perms" },
-	{ "\"name\":\"a\",", "", "a VMA has no name string" },
-	{ "\"name\":\"a\",", "\"name\":null,", "a VMA has no name string" },
-	{ "\"pages\":4", "\"pages\":5", "a VMA's pages do not match its range" },
-	{ "\"pages\":4,", "", "a VMA's pages do not match its range" },
+	  "vmas[0].start: 0x1800 is not a multiple of page_size 4096" },
+	/* The page size of the file rules, not the machine's. */
+	{ "\"page_size\":4096", "\"page_size\":8192",
+	  "vmas[0].start: 0x1000 is not a multiple of page_size 8192" },
+	{ "\"rw-p\"", "\"rw\"", "vmas[0].perms: not four of r-, w-, x-, ps" },
+	{ "\"rw-p\"", "7", "vmas[0].perms: not four of r-, w-, x-, ps" },
+	{ "\"rw-p\"", "\"\\u001b[2J\"",
+	  "vmas[0].perms: not four of r-, w-, x-, ps" },
+	{ "\"name\":\"a\",", "", "vmas[0].name: not a string" },
+	{ "\"name\":\"a\",", "\"name\":null,", "vmas[0].name: not a string" },
+	{ "\"pages\":4", "\"pages\":5",
+	  "vmas[0].pages: want 4 for its range and page_size" },
+	{ "\"pages\":4,", "", "vmas[0].pages: want 4 for its range and "
+	  "page_size" },
 	{ "\"pages\":4", "\"pages\":\"4\"",
-	  "a VMA's pages do not match its range" },
+	  "vmas[0].pages: want 4 for its range and page_size" },
 	{ "\"tracked\":true", "\"tracked\":\"yes\"",
-	  "a VMA flag is not a boolean" },
-	{ "\"new\":false", "\"new\":0", "a VMA flag is not a boolean" },
+	  "vmas[0].tracked: not true or false" },
+	{ "\"new\":false", "\"new\":0", "vmas[0].new: not true or false" },
+	{ "\"new\":false", "\"new\":true", "vmas[0].new: a new region is not "
+	  "tracked" },
 	{ "\"new\":false", "\"new\":false,\"deleted\":\"no\"",
-	  "a VMA flag is not a boolean" },
+	  "vmas[0].deleted: not true or false" },
+	/* A region of 2^40 pages claimed in a few bytes. */
+	{ "\"end\":\"0x5000\"", "\"end\":\"0x10000001000\"",
+	  "vmas[0].pages: want 268435456 for its range and page_size" },
+	{ "\"end\":\"0x5000\",\"perms\":\"rw-p\",\"name\":\"a\",\"pages\":4",
+	  "\"end\":\"0x10000002000\",\"perms\":\"rw-p\",\"name\":\"a\","
+	  "\"pages\":268435457",
+	  "vmas[0].pages: 268435457 tracked; sdtop tracks regions of "
+	  "268435456 pages at most" },
 	{ "\"dirty\":[[\"0x2000\",\"0x3000\"]]", "\"dirty\":\"0x2000\"",
-	  "a VMA's dirty is not an array" },
+	  "vmas[0].dirty: not an array" },
 	{ "[\"0x2000\",\"0x3000\"]", "[\"0x2000\"]",
-	  "a dirty range is not [\"0x..\",\"0x..\"]" },
+	  "vmas[0].dirty[0]: not [\"0x..\",\"0x..\"]" },
 	{ "[\"0x2000\",\"0x3000\"]", "[\"0x2000\",\"0x3000\",\"0x4000\"]",
-	  "a dirty range is not [\"0x..\",\"0x..\"]" },
+	  "vmas[0].dirty[0]: not [\"0x..\",\"0x..\"]" },
 	{ "[\"0x2000\",\"0x3000\"]", "[8192,12288]",
-	  "a dirty range is not [\"0x..\",\"0x..\"]" },
+	  "vmas[0].dirty[0]: not [\"0x..\",\"0x..\"]" },
 	{ "[[\"0x2000\",\"0x3000\"]]", "[\"0x2000\"]",
-	  "a dirty range is not [\"0x..\",\"0x..\"]" },
+	  "vmas[0].dirty[0]: not [\"0x..\",\"0x..\"]" },
 	{ "[\"0x2000\",\"0x3000\"]", "[\"0x0\",\"0x2000\"]",
-	  "a dirty range lies outside its VMA" },
+	  "vmas[0].dirty[0]: 0x0-0x2000 is empty, out of order or outside "
+	  "0x1000-0x5000" },
 	{ "[\"0x2000\",\"0x3000\"]", "[\"0x4000\",\"0x6000\"]",
-	  "a dirty range lies outside its VMA" },
+	  "vmas[0].dirty[0]: 0x4000-0x6000 is empty, out of order or outside "
+	  "0x1000-0x5000" },
 	{ "[\"0x2000\",\"0x3000\"]", "[\"0x3000\",\"0x2000\"]",
-	  "a dirty range lies outside its VMA" },
+	  "vmas[0].dirty[0]: 0x3000-0x2000 is empty, out of order or outside "
+	  "0x1000-0x5000" },
 	{ "[\"0x2000\",\"0x3000\"]", "[\"0x2000\",\"0x2000\"]",
-	  "a dirty range lies outside its VMA" },
+	  "vmas[0].dirty[0]: 0x2000-0x2000 is empty, out of order or outside "
+	  "0x1000-0x5000" },
+	{ "[\"0x2000\",\"0x3000\"]", "[\"0x2000\",\"0x4000\"],"
+	  "[\"0x3000\",\"0x5000\"]",
+	  "vmas[0].dirty[1]: 0x3000-0x5000 is empty, out of order or outside "
+	  "0x4000-0x5000" },
 	{ "[\"0x2000\",\"0x3000\"]", "[\"0x2001\",\"0x3000\"]",
-	  "a dirty range lies outside its VMA" },
+	  "vmas[0].dirty[0]: 0x2001-0x3000 is not page-aligned (page_size "
+	  "4096)" },
 	{ "[\"0x2000\",\"0x3000\"]", "[\"0x2000\",\"0x2800\"]",
-	  "a dirty range lies outside its VMA" },
+	  "vmas[0].dirty[0]: 0x2000-0x2800 is not page-aligned (page_size "
+	  "4096)" },
 	{ "\"tracked\":true", "\"tracked\":false",
-	  "an untracked VMA has dirty pages" },
+	  "vmas[0].dirty: an untracked region has dirty pages" },
+	{ "\"dirty\":[[", "\"dirty_pages\":2,\"dirty\":[[",
+	  "vmas[0].dirty_pages: 2, but its dirty ranges hold 1 pages" },
+	{ "\"vmas\":[", "\"dirty_pages\":7,\"vmas\":[",
+	  "dirty_pages: 7, but the regions hold 1" },
+	{ "\"vmas\":[", "\"tracked_pages\":7,\"vmas\":[",
+	  "tracked_pages: 7, but the regions hold 4" },
+	{ "}]}", "},{\"start\":\"0x4000\",\"end\":\"0x6000\",\"perms\":"
+	  "\"rw-p\",\"name\":\"b\",\"pages\":2}]}",
+	  "vmas[1].start: 0x4000 is below the end of vmas[0]" },
 };
 
 /* good with the first occurrence of from replaced by to (malloc'd). */
@@ -444,7 +505,7 @@ replay_next__bad_line__file_and_line_in_cause(void **state)
 	snapshot_free(s);
 	assert_int_equal(replay_next(&r, &s, &cause), -1);
 	assert_null(s);
-	snprintf(want, sizeof want, "%s:5: missing or bad \"pid\"", path);
+	snprintf(want, sizeof want, "%s:5: pid: missing", path);
 	assert_string_equal(cause, want);
 	free(cause);
 	replay_close(&r);

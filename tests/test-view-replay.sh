@@ -22,11 +22,12 @@ vma() {	# start end perms name pages tracked new dirty_pages dirty
 	printf '{"start":"%s","end":"%s","perms":"%s","name":"%s","pages":%d,'\
 '"tracked":%s,"new":%s,"dirty_pages":%d,"dirty":[%s]}' "$@"
 }
-cycle() {	# n dirty_pages converged vmas
+cycle() {	# n dirty_pages converged vmas (the 8-page region tracked from 3)
 	printf '{"cycle":%d,"time":%d.5,"pid":4242,"comm":"tapewriter",'\
-'"method":"uffd-wp","interval":3600,"dirty_pages":%d,"tracked_pages":52,'\
+'"method":"uffd-wp","interval":3600,"dirty_pages":%d,"tracked_pages":%d,'\
 '"page_size":4096,"clear_ms":0.1,"scan_ms":0.2,"converged":%s,'\
-'"exited":false,"vmas":[%s]}\n' "$1" $((1800000000 + $1)) "$2" "$3" "$4"
+'"exited":false,"vmas":[%s]}\n' "$1" $((1800000000 + $1)) "$2" \
+	    $(($1 < 3 ? 44 : 52)) "$3" "$4"
 }
 lib=$(vma 0x30000000 0x30004000 r--p /usr/lib/libtape.so 4 false false 0 "")
 {

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -111,27 +112,75 @@ view_title__width_is_the_fixed_part_and_the_name(void **state)
 
 	(void)state;
 	s = snap_make(r, 3);
-	n = view_title(&s->vmas[0], s->page_size, buf, sizeof buf);
+	n = view_title(&s->vmas[0], s->page_size, false, buf, sizeof buf);
 	assert_int_equal(n, (int)strlen(buf));
 	assert_int_equal(n, TITLE_FIXED + 6);
 	assert_non_null(strstr(buf, "0000000010000000-0000000010004000 rw-p"));
 	assert_non_null(strstr(buf, " 4 pages  16.0 KiB "));
 	assert_non_null(strstr(buf, "[anon]"));
 
-	n = view_title(&s->vmas[1], s->page_size, buf, sizeof buf);
+	n = view_title(&s->vmas[1], s->page_size, false, buf, sizeof buf);
 	assert_int_equal(n, TITLE_FIXED + 6);
 	assert_non_null(strstr(buf, "[heap]"));
 
 	/* An untracked region says so after its name. */
-	n = view_title(&s->vmas[2], s->page_size, buf, sizeof buf);
+	n = view_title(&s->vmas[2], s->page_size, false, buf, sizeof buf);
 	assert_int_equal(n, TITLE_FIXED + 19 + 11);
 	assert_non_null(strstr(buf, "libtape.so  untracked"));
 
 	/* A short buffer is cut, and the width says what it holds. */
-	n = view_title(&s->vmas[2], s->page_size, buf, 20);
+	n = view_title(&s->vmas[2], s->page_size, false, buf, 20);
 	assert_int_equal(n, 19);
 	assert_int_equal((int)strlen(buf), 19);
 	snapshot_free(s);
+}
+
+static void
+view_title__hostile_and_wide_names__escaped_and_counted_in_columns(void **state)
+{
+	const struct region	 r[] = {
+		/* Three CJK characters: 9 bytes, 6 columns. */
+		{ 0x10000000, 4, "rw-p", "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", true },
+		/* A window title (OSC), a colour (CSI) and a C1 CSI. */
+		{ 0x20000000, 4, "rw-p", "\x1b]0;x\x07\x1b[31m\xc2\x9b", true },
+		{ 0x30000000, 4, "rw-p", "caf\xc3\xa9", true },
+	};
+	struct snapshot		*s;
+	struct view		 v;
+	char			 buf[512];
+	int			 n;
+
+	(void)state;
+	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
+		skip();
+	s = snap_make(r, 3);
+	n = view_title(&s->vmas[0], s->page_size, false, buf, sizeof buf);
+	assert_int_equal(n, TITLE_FIXED + 6);
+	assert_int_equal((int)strlen(buf), TITLE_FIXED + 9);
+	n = view_title(&s->vmas[1], s->page_size, false, buf, sizeof buf);
+	assert_non_null(strstr(buf, "\\x1b]0;x\\x07\\x1b[31m\\xc2\\x9b"));
+	assert_null(strchr(buf, '\x1b'));
+	assert_int_equal(n, TITLE_FIXED + 28);
+	/* On a terminal that is not UTF-8, the accent is escaped too. */
+	n = view_title(&s->vmas[2], s->page_size, true, buf, sizeof buf);
+	assert_non_null(strstr(buf, "caf\\xc3\\xa9"));
+	assert_int_equal(n, TITLE_FIXED + 11);
+	/* A buffer too short for the whole name never cuts a character. */
+	n = view_title(&s->vmas[0], s->page_size, false, buf, TITLE_FIXED + 5);
+	assert_int_equal((int)strlen(buf), TITLE_FIXED + 3);
+	assert_int_equal(n, TITLE_FIXED + 2);
+
+	/* The layout counts columns: 86 + 2 + 4 cells fit in 92, 84 too. */
+	view_init(&v);
+	v.snap = s;
+	v.unicode = true;
+	v.autozoom = false;
+	view_layout(&v, 92, 30);
+	assert_int_equal(v.title_cols[0], TITLE_FIXED + 6);
+	assert_int_equal(v.map_rows, 1 + 2 + 1);
+	view_free(&v);
+	snapshot_free(s);
+	setlocale(LC_CTYPE, "C");
 }
 
 static void
@@ -235,6 +284,8 @@ main(void)
 		    view_vma_rows__title_wider_than_screen__never_one_row),
 		cmocka_unit_test(
 		    view_title__width_is_the_fixed_part_and_the_name),
+		cmocka_unit_test(
+		    view_title__hostile_and_wide_names__escaped_and_counted_in_columns),
 		cmocka_unit_test(view_layout__map_rows_add_up_the_regions),
 		cmocka_unit_test(
 		    view_layout__top_stays_within_the_last_screen),
