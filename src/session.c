@@ -245,45 +245,55 @@ nomem:
 	return (-1);
 }
 
-int
-session_collect(struct session *s, struct snapshot **out, char **cause)
+/*
+ * The address space the method watched is gone: the process exited, or
+ * ran a new program (it still runs, with another one). Fill *out with the
+ * snapshot that says which; -1 with *cause on failure.
+ */
+static int
+session_ended(struct session *s, struct snapshot **out, char **cause)
 {
-	const struct track_method	*m = s->tracker.method;
-	struct vma_list			 now = { 0 };
-	struct snapshot			*snap = NULL;
-	const struct vma		*v;
-	double				 t0, elapsed, rate;
-	bool				 is_new, huge;
-	size_t				 i;
-
-	*out = NULL;
-	/*
-	 * The address space the method watches is gone: an exit, or an
-	 * execve() (the process runs on with a new one).
-	 */
-	if (s->mm_gone || proc_mm_alive(&s->target) == 0) {
-		if (proc_running(&s->target) != 1)
-			goto gone;
+	if (proc_running(&s->target) == 1 && proc_mm_alive(&s->target) == 0) {
 		switch (session_exec(s, out, cause)) {
 		case 0:
 			return (0);
-		case 1:
-			goto gone;
-		default:
+		case -1:
 			return (-1);
 		}
 	}
+	if ((*out = session_exited(s)) == NULL) {
+		*cause = cause_fmt("out of memory");
+		errno = ENOMEM;
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Read the maps into a new snapshot and have the method fill it. 0 with
+ * *out; 1 when the process (or its address space) has gone; -1 with
+ * *cause.
+ */
+static int
+session_scan(struct session *s, struct snapshot **out, char **cause)
+{
+	struct vma_list		 now = { 0 };
+	struct snapshot		*snap;
+	const struct vma	*v;
+	double			 t0;
+	bool			 is_new, huge;
+	size_t			 i;
+
 	if (maps_read(&s->target, &now, cause) == -1) {
 		if (!proc_gone(errno))
 			return (-1);
 		free(*cause);
 		*cause = NULL;
-		goto gone;
+		return (1);
 	}
 	/* A zombie has no memory map left: it has exited, only unreaped. */
 	if (now.n == 0)
-		goto gone;
-
+		return (1);
 	if ((snap = snapshot_new(now.n)) == NULL)
 		goto nomem;
 	for (i = 0; i < now.n; i++) {
@@ -299,20 +309,43 @@ session_collect(struct session *s, struct snapshot **out, char **cause)
 	vma_list_free(&now);
 
 	t0 = now_mono();
-	if (m->collect(&s->tracker, snap, cause) == -1) {
-		if (!proc_gone(errno)) {
-			snapshot_free(snap);
+	if (s->tracker.method->collect(&s->tracker, snap, cause) == -1) {
+		snapshot_free(snap);
+		if (!proc_gone(errno))
 			return (-1);
-		}
 		free(*cause);
 		*cause = NULL;
-		snapshot_free(snap);
-		goto gone;
+		return (1);
 	}
 	snap->scan_ms = (now_mono() - t0) * 1e3;
-	elapsed = t0 - s->clear_time;
 	snapshot_count(snap);
+	*out = snap;
+	return (0);
 
+nomem:
+	vma_list_free(&now);
+	snapshot_free(snap);
+	*cause = cause_fmt("out of memory");
+	errno = ENOMEM;
+	return (-1);
+}
+
+int
+session_collect(struct session *s, struct snapshot **out, char **cause)
+{
+	struct snapshot	*snap = NULL;
+	double		 elapsed, rate;
+
+	*out = NULL;
+	if (s->mm_gone || proc_mm_alive(&s->target) == 0)
+		return (session_ended(s, out, cause));
+	switch (session_scan(s, &snap, cause)) {
+	case 1:
+		return (session_ended(s, out, cause));
+	case -1:
+		return (-1);
+	}
+	elapsed = now_mono() - snap->scan_ms / 1e3 - s->clear_time;
 	session_stamp(s, snap);
 	snap->clear_ms = s->clear_ms;
 	snap->clear_time = s->clear_real;
@@ -321,8 +354,12 @@ session_collect(struct session *s, struct snapshot **out, char **cause)
 	 * writable) says nothing about convergence: it is not counted.
 	 */
 	if (snap->tracked_pages > 0) {
-		if (history_push(&s->history, snap->dirty_pages) == -1)
-			goto nomem;
+		if (history_push(&s->history, snap->dirty_pages) == -1) {
+			snapshot_free(snap);
+			*cause = cause_fmt("out of memory");
+			errno = ENOMEM;
+			return (-1);
+		}
 		snap->converged = history_converged(&s->history);
 	}
 	if (s->bandwidth_bps > 0) {
@@ -334,19 +371,6 @@ session_collect(struct session *s, struct snapshot **out, char **cause)
 	}
 	*out = snap;
 	return (0);
-
-gone:
-	vma_list_free(&now);
-	if ((*out = session_exited(s)) == NULL)
-		goto nomem;
-	return (0);
-
-nomem:
-	vma_list_free(&now);
-	snapshot_free(snap);
-	*cause = cause_fmt("out of memory");
-	errno = ENOMEM;
-	return (-1);
 }
 
 char *
