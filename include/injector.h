@@ -22,13 +22,18 @@
 #ifndef SDTOP_INJECTOR_H
 #define SDTOP_INJECTOR_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 struct proc_target;
 
-/* The command name of the injector process, as /proc/PID/comm shows it. */
-#define INJECTOR_COMM		"sdtop-injector"
+/*
+ * The command name of the injector process, as /proc/PID/comm shows it:
+ * without "sdtop" in it, so that `pkill sdtop` or `killall sdtop` (aimed
+ * at sdtop) never reach it.
+ */
+#define INJECTOR_COMM		"sdt-injector"
 
 /*
  * Create a userfaultfd inside t (whose process pidfd refers to), after
@@ -55,9 +60,20 @@ int	 injector_uffd_remove(const struct proc_target *t, int pidfd,
 
 /*
  * End the injector: it removes whatever is left, then exits, and this
- * waits for it. Called when nothing more will be injected.
+ * waits for it, unless it is stopped (SIGSTOP) or the flag of
+ * injector_give_up_on() is set: then -1 with *cause (when not NULL)
+ * saying that it was left to finish alone. Called when nothing more will
+ * be injected.
  */
-void	 injector_stop(void);
+int	 injector_stop(char **cause);
+
+/*
+ * Waiting for the injector ends when *flag becomes non-zero (sdtop's
+ * "asked to end" flag, set by its signal handlers), and when the injector
+ * stays stopped for 3 s: sdtop then goes, and the injector finishes
+ * alone, removing what it made, when it goes on.
+ */
+void	 injector_give_up_on(const volatile sig_atomic_t *flag);
 
 /* The PID of the injector, or 0 when it is not running. */
 pid_t	 injector_pid(void);

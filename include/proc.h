@@ -18,6 +18,7 @@ struct proc_target {
 	pid_t	 pid;
 	int	 dirfd;		/* ROOT/PID, O_DIRECTORY */
 	int	 pagemap_fd;	/* ROOT/PID/pagemap, opened on first use; -1 */
+	int	 pidfd;		/* a pidfd of the process when it has one; -1 */
 	char	*root;		/* the procfs root it was opened under */
 };
 
@@ -46,7 +47,9 @@ void	 proc_mm_reset(struct proc_target *t);
 
 /*
  * Whether the process is still running (not exited, not a zombie): 1, 0,
- * or -1 with errno.
+ * or -1 with errno. Asked of its pidfd when it has one, which stays
+ * unreadable while any of its threads lives, also while a thread that
+ * runs execve() takes the place of the main one; else of its status.
  */
 int	 proc_running(const struct proc_target *t);
 

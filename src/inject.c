@@ -2,23 +2,22 @@
  * inject.c - run system calls in the context of another process (x86_64).
  *
  * One thread of the target is seized (PTRACE_SEIZE) and stopped with
- * PTRACE_INTERRUPT, and its general registers are saved. Its signal mask
- * is left alone: while it is traced, a signal stops it before delivery
- * (a signal-delivery-stop), and such a signal is kept here and given back
- * at detach, so nothing is delivered while the registers point at
- * borrowed code. For each call, rip is set to a
- * `syscall` instruction (0f 05) found in the target: the two bytes before
- * rip when the thread stopped on its way out of a system call, else one in
- * [vdso]. orig_rax is set to -1 so the kernel's restart logic leaves the
- * injected call alone, the thread is single-stepped, and rax is the result.
- * If this process dies while the registers are borrowed, or before the
- * single-step flag is dropped at detach, the target resumes in that state
- * and dies of it: only sdtop's injector process calls these functions
- * (injector.c), and the window is documented in docs/reliability.md.
- * At detach the saved registers go back untouched, so an interrupted call
- * (rax = -ERESTART*, orig_rax = its number) is restarted by the kernel as
- * if nothing happened; a signal taken out of the queue while stopped is
- * given back with its siginfo.
+ * PTRACE_INTERRUPT, and its general registers and signal mask are saved.
+ * For each call, all signals are blocked (they stay queued with all their
+ * data: nothing is delivered while the registers point at borrowed code),
+ * rip is set to a `syscall` instruction (0f 05) found in the target (the
+ * two bytes before rip when the thread stopped on its way out of a system
+ * call, else one in [vdso]), orig_rax is set to -1 so the kernel's restart
+ * logic leaves the injected call alone, the thread is single-stepped, rax
+ * is the result, and its own registers and mask go back at once. At
+ * detach an interrupted call (rax = -ERESTART*, orig_rax = its number) is
+ * restarted by the kernel as if nothing happened, and a signal the attach
+ * took out of the queue is given back with its siginfo.
+ *
+ * If this process dies between a call and its detach, the target resumes
+ * with the single-step flag set and dies of it: only sdtop's injector
+ * process calls these functions (injector-serve.c), and that window is
+ * measured in docs/reliability.md.
  *
  * Nothing runs in the target that its seccomp filters would not allow:
  * before each call the stopped thread's filters are fetched and run on the
@@ -69,6 +68,10 @@
 #ifndef PTRACE_EVENT_STOP
 #define PTRACE_EVENT_STOP	128
 #endif
+#ifndef PTRACE_GETSIGMASK
+#define PTRACE_GETSIGMASK	0x420a
+#define PTRACE_SETSIGMASK	0x420b
+#endif
 #ifndef PTRACE_SECCOMP_GET_FILTER
 #define PTRACE_SECCOMP_GET_FILTER 0x420c
 #endif
@@ -94,6 +97,7 @@ struct inject {
 	pid_t			 tid;		/* the stopped thread */
 	bool			 is_child;	/* pid is a child of ours */
 	struct user_regs_struct	 saved;
+	uint64_t		 saved_mask;	/* kernel sigset: 64 bits */
 	uint64_t		 syscall_ip;	/* a 0f 05 in the target */
 	bool			 in_sigstop;	/* now in a signal-delivery-stop */
 	int			 nsig;
@@ -439,6 +443,10 @@ inject_attach(const struct proc_target *t, char **cause)
 		what = "cannot run 64-bit system calls in PID";
 		goto fail_stopped;
 	}
+	what = "cannot read the signal mask of PID";
+	if (ptrace(PTRACE_GETSIGMASK, in->tid, (void *)sizeof in->saved_mask,
+	    &in->saved_mask) == -1)
+		goto fail_stopped;
 	what = "no syscall instruction found in PID";
 	if (inject_find_syscall(in) != 0)
 		goto fail_stopped;
@@ -610,12 +618,70 @@ inject_permitted(struct inject *in, long nr, const long *args, char **cause)
 	return (0);
 }
 
+/*
+ * Put the thread's own registers and signal mask back after a call (the
+ * single-step flag stays until detach). -1 with errno when it has gone.
+ */
+static int
+inject_restore(struct inject *in)
+{
+	int	rc = 0;
+
+	if (ptrace(PTRACE_SETREGS, in->tid, NULL, &in->saved) == -1)
+		rc = -1;
+	if (ptrace(PTRACE_SETSIGMASK, in->tid, (void *)sizeof in->saved_mask,
+	    &in->saved_mask) == -1)
+		rc = -1;
+	return (rc);
+}
+
+/*
+ * Single-step the call set up in the thread's registers until it has run;
+ * 0 with *ret, or -1 with errno.
+ */
+static int
+inject_step(struct inject *in, long *ret)
+{
+	struct user_regs_struct	regs;
+	int			status, event, sig, tries;
+
+	for (tries = 0; tries < 64; tries++) {
+		if (ptrace(PTRACE_SINGLESTEP, in->tid, NULL, NULL) == -1)
+			return (inject_gone(in));
+		if (inject_next_stop(in, &status) == -1)
+			return (-1);
+		event = (unsigned int)status >> 16;
+		sig = WSTOPSIG(status);
+		in->in_sigstop = (event == 0);
+		/* Only SIGSTOP gets here: every other signal is blocked. */
+		if (event == 0 && sig != SIGTRAP)
+			inject_keep_signal(in, sig);
+		if (ptrace(PTRACE_GETREGS, in->tid, NULL, &regs) == -1)
+			return (inject_gone(in));
+		if (regs.rip == in->syscall_ip + 2) {
+			*ret = (long)regs.rax;
+			return (0);
+		}
+		/*
+		 * Stopped before the step (a pending interrupt, a group-stop
+		 * or a stop signal): step again from the same place.
+		 */
+		if (regs.rip != in->syscall_ip) {
+			errno = EFAULT;
+			return (-1);
+		}
+	}
+	errno = EAGAIN;
+	return (-1);
+}
+
 int
 inject_syscall(struct inject *in, long nr, const long args[6], long *ret,
     char **cause)
 {
 	struct user_regs_struct	regs;
-	int			status, event, sig, tries;
+	uint64_t		all = ~UINT64_C(0);
+	int			rc, saved;
 
 	if (inject_permitted(in, nr, args, cause) == -1)
 		return (-1);
@@ -629,38 +695,28 @@ inject_syscall(struct inject *in, long nr, const long args[6], long *ret,
 	regs.r10 = args[3];
 	regs.r8 = args[4];
 	regs.r9 = args[5];
-	if (ptrace(PTRACE_SETREGS, in->tid, NULL, &regs) == -1)
-		return (inject_call_failed(in, nr, inject_gone(in), cause));
-
-	for (tries = 0; tries < 64; tries++) {
-		if (ptrace(PTRACE_SINGLESTEP, in->tid, NULL, NULL) == -1)
-			return (inject_call_failed(in, nr, inject_gone(in),
-			    cause));
-		if (inject_next_stop(in, &status) == -1)
-			return (inject_call_failed(in, nr, -1, cause));
-		event = (unsigned int)status >> 16;
-		sig = WSTOPSIG(status);
-		in->in_sigstop = (event == 0);
-		if (event == 0 && sig != SIGTRAP)
-			inject_keep_signal(in, sig);
-		if (ptrace(PTRACE_GETREGS, in->tid, NULL, &regs) == -1)
-			return (inject_call_failed(in, nr, inject_gone(in),
-			    cause));
-		if (regs.rip == in->syscall_ip + 2) {
-			*ret = (long)regs.rax;
-			return (0);
-		}
-		/*
-		 * Stopped before the step (a pending interrupt, a group-stop
-		 * or a signal): step again from the same place.
-		 */
-		if (regs.rip != in->syscall_ip) {
-			errno = EFAULT;
-			return (inject_call_failed(in, nr, -1, cause));
-		}
+	/*
+	 * Signals stay queued, whole, while the registers are borrowed: a
+	 * signal taken out of the queue here could not be given back with
+	 * all its data. The mask and registers are the thread's own again
+	 * as soon as the call has run.
+	 */
+	if (ptrace(PTRACE_SETSIGMASK, in->tid, (void *)sizeof all, &all) == -1 ||
+	    ptrace(PTRACE_SETREGS, in->tid, NULL, &regs) == -1) {
+		rc = inject_gone(in);
+		inject_restore(in);
+		return (inject_call_failed(in, nr, rc, cause));
 	}
-	errno = EAGAIN;
-	return (inject_call_failed(in, nr, -1, cause));
+	rc = inject_step(in, ret);
+	saved = errno;
+	if (inject_restore(in) == -1 && rc == 0) {
+		rc = -1;
+		saved = ESRCH;
+	}
+	errno = saved;
+	if (rc == -1)
+		return (inject_call_failed(in, nr, -1, cause));
+	return (0);
 }
 
 int

@@ -29,6 +29,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 
 #include <dirent.h>
@@ -80,6 +81,7 @@ struct inj_rec {
 	int		pidfd;
 	int		target_fd;
 	int		copy;		/* the injector's own copy */
+	unsigned long	ino;		/* its inode number, for the record */
 };
 
 static struct inj_rec	*inj_recs;
@@ -116,6 +118,15 @@ inj_marked(int fd, pid_t *owner)
 		return (false);
 	*owner = (pid_t)fcntl(fd, F_GETOWN);
 	return (true);
+}
+
+/* The inode number of a descriptor's file, or 0. */
+static unsigned long
+inj_ino(int fd)
+{
+	struct stat	st;
+
+	return (fstat(fd, &st) == 0 ? (unsigned long)st.st_ino : 0);
 }
 
 /* Whether PID owner is a live injector (of another sdtop). */
@@ -199,6 +210,7 @@ inj_sweep(struct inject *in, const struct proc_target *t, int pidfd,
 	size_t		 i, n = 0;
 	ssize_t		 ll;
 	long		 fd, args[6] = { 0 }, ret;
+	unsigned long	 ino;
 	pid_t		 owner;
 
 	if ((dfd = openat(t->dirfd, "fd", O_RDONLY | O_DIRECTORY |
@@ -236,8 +248,15 @@ inj_sweep(struct inject *in, const struct proc_target *t, int pidfd,
 			errno = EBUSY;
 			return (-1);
 		}
+		/* Marked, but made by no injector: the program's own. */
+		ino = inj_ino(c);
+		if (!inj_record_has(ino, t, fds[i])) {
+			close(c);
+			continue;
+		}
 		inj_unregister(c, t);
 		close(c);
+		inj_record_del(ino);
 		args[0] = fds[i];
 		why = NULL;
 		if (inject_syscall(in, SYS_close, args, &ret, &why) == -1 &&
@@ -310,6 +329,9 @@ inj_create(struct inj_rec *r, int flags, uint64_t features, char **cause)
 	}
 	r->target_fd = (int)ret;
 	r->copy = copy;
+	r->ino = inj_ino(copy);
+	/* Without a record, one left by a killed injector stays (idle). */
+	inj_record_add(r->ino, &r->t, r->target_fd);
 	return (0);
 
 undo:
@@ -349,18 +371,19 @@ inj_same_file(const struct inj_rec *r)
 
 /* Unregister and close r's userfaultfd in its target, if it is there. */
 static int
-inj_remove(struct inj_rec *r, char **cause)
+inj_remove_in(struct inj_rec *r, char **cause)
 {
 	struct inject	*in;
 	long		 args[6] = { r->target_fd, 0, 0, 0, 0, 0 }, ret;
 	char		*why = NULL;
 	int		 rc = 0, saved;
 
-	if (!inj_alive(r->pidfd))
+	/* Exited (a zombie too): its descriptors went with it. */
+	if (!inj_alive(r->pidfd) || proc_running(&r->t) != 1)
 		return (0);
 	inj_unregister(r->copy, &r->t);
 	if ((in = inject_attach(&r->t, &why)) == NULL) {
-		if (errno == ESRCH) {
+		if (errno == ESRCH || proc_running(&r->t) != 1) {
 			free(why);
 			return (0);
 		}
@@ -384,6 +407,19 @@ inj_remove(struct inj_rec *r, char **cause)
 	inject_detach(in);
 	errno = saved;
 	return (rc);
+}
+
+/*
+ * Remove r's userfaultfd and, once it is gone, its record; a descriptor
+ * left in place (close() forbidden) keeps its record: it is still ours.
+ */
+static int
+inj_remove(struct inj_rec *r, char **cause)
+{
+	if (inj_remove_in(r, cause) == -1)
+		return (-1);
+	inj_record_del(r->ino);
+	return (0);
 }
 
 /* Forget record i, closing its descriptors. */
@@ -413,6 +449,7 @@ inj_handle(const struct inj_req *q, int dirfd, int pidfd,
 	r.t.pid = q->pid;
 	r.t.dirfd = dirfd;
 	r.t.pagemap_fd = -1;
+	r.t.pidfd = -1;
 	r.pidfd = pidfd;
 	r.copy = -1;
 	*copy = -1;
@@ -617,6 +654,7 @@ inj_serve(int sock)
 
 	if ((sock = inj_become(sock)) == -1)
 		_exit(1);
+	inj_record_prune();
 	sigemptyset(&waitmask);
 	for (;;) {
 		pfd.fd = sock;

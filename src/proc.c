@@ -4,8 +4,11 @@
  */
 #include "config.h"
 
+#include <sys/syscall.h>
+
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +16,10 @@
 #include <unistd.h>
 
 #include "proc.h"
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open	434
+#endif
 
 /* Format a malloc'd cause string. */
 char *
@@ -88,13 +95,21 @@ proc_open(struct proc_target *t, const char *root, pid_t pid, char **cause)
 	int	 err;
 
 	memset(t, 0, sizeof *t);
-	t->dirfd = t->pagemap_fd = -1;
+	t->dirfd = t->pagemap_fd = t->pidfd = -1;
 	t->pid = pid;
 	if (pid <= 0) {
 		*cause = cause_fmt("invalid process id: %ld", (long)pid);
 		errno = EINVAL;
 		return (-1);
 	}
+	/*
+	 * The pidfd first: the directory opened after it is of the same
+	 * process, or of one that replaced it after it exited, which its
+	 * pidfd then says. Only for the real /proc: a fixture tree's PIDs
+	 * are not processes.
+	 */
+	if (strcmp(root, "/proc") == 0)
+		t->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	snprintf(path, sizeof path, "%s/%ld", root, (long)pid);
 	t->dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (t->dirfd == -1) {
@@ -104,6 +119,9 @@ proc_open(struct proc_target *t, const char *root, pid_t pid, char **cause)
 			err = ESRCH;
 		} else
 			*cause = cause_errno(err, "cannot open %s", path);
+		if (t->pidfd != -1)
+			close(t->pidfd);
+		t->pidfd = -1;
 		errno = err;
 		return (-1);
 	}
@@ -118,9 +136,11 @@ proc_close(struct proc_target *t)
 		close(t->pagemap_fd);
 	if (t->dirfd != -1)
 		close(t->dirfd);
+	if (t->pidfd != -1)
+		close(t->pidfd);
 	free(t->root);
 	t->root = NULL;
-	t->dirfd = t->pagemap_fd = -1;
+	t->dirfd = t->pagemap_fd = t->pidfd = -1;
 }
 
 int
@@ -163,8 +183,16 @@ proc_mm_reset(struct proc_target *t)
 int
 proc_running(const struct proc_target *t)
 {
-	char	 state[32];
+	struct pollfd	 pfd;
+	char		 state[32];
 
+	if (t->pidfd != -1) {
+		pfd.fd = t->pidfd;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (poll(&pfd, 1, 0) != -1)
+			return (pfd.revents == 0);
+	}
 	if (proc_status_field(t, 0, "State", state, sizeof state) == -1)
 		return (proc_gone(errno) ? 0 : -1);
 	return (state[0] != 'Z' && state[0] != 'X');

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "injector.h"
 #include "maps.h"
 #include "output.h"
 #include "precopy.h"
@@ -65,6 +66,8 @@ install_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGQUIT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* A stuck injector must not keep sdtop from ending. */
+	injector_give_up_on(&session_stop);
 }
 
 /* Sleep for seconds, returning early when a stop was asked for. */

@@ -246,20 +246,35 @@ nomem:
 }
 
 /*
- * The address space the method watched is gone: the process exited, or
- * ran a new program (it still runs, with another one). Fill *out with the
- * snapshot that says which; -1 with *cause on failure.
+ * The address space the method watched is gone, or a read failed as if
+ * the process had: it exited, or ran a new program (it still runs, with
+ * another one). While a thread that is not the main one runs execve(),
+ * the process looks gone for a moment (the main thread exits, the other
+ * takes its place): what it is is asked again, for up to 200 ms, before
+ * it is taken for gone. Fills *out with the snapshot that says which; -1
+ * with *cause on failure.
  */
 static int
 session_ended(struct session *s, struct snapshot **out, char **cause)
 {
-	if (proc_running(&s->target) == 1 && proc_mm_alive(&s->target) == 0) {
-		switch (session_exec(s, out, cause)) {
-		case 0:
-			return (0);
-		case -1:
-			return (-1);
+	struct timespec	 ts = { 0, 10000000 };
+	bool		 execed = false;
+	int		 tries;
+
+	for (tries = 0; proc_running(&s->target) == 1; tries++) {
+		/* Once seen, an exec is followed to its end. */
+		if (execed || proc_mm_alive(&s->target) == 0) {
+			execed = true;
+			switch (session_exec(s, out, cause)) {
+			case 0:
+				return (0);
+			case -1:
+				return (-1);
+			}
 		}
+		if (tries == 20)
+			break;
+		nanosleep(&ts, NULL);
 	}
 	if ((*out = session_exited(s)) == NULL) {
 		*cause = cause_fmt("out of memory");

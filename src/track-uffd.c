@@ -471,7 +471,7 @@ uffd_attach(struct tracker *tr, char **cause)
 	    UFFD_FEATURES, &st->fd, &st->target_fd, cause) == -1) {
 		saved = errno;
 		if (--uffd_users == 0)
-			injector_stop();
+			injector_stop(NULL);
 		goto fail;
 	}
 	tr->priv = st;
@@ -717,9 +717,14 @@ uffd_detach(struct tracker *tr)
 		cause = NULL;
 	}
 	free(cause);
+	cause = NULL;
 	uffd_state_free(st);
-	if (--uffd_users == 0)
-		injector_stop();
+	if (--uffd_users == 0 && injector_stop(&cause) == -1 &&
+	    tr->left == NULL) {
+		tr->left = cause;
+		cause = NULL;
+	}
+	free(cause);
 }
 
 const struct track_method track_uffd = {

@@ -198,7 +198,7 @@ start_workload && {
 start_workload && {
 	bg_sdtop "$T/k.jsonl" -n 100 -i 0.2 "$WPID"
 	wait_line '"cycle":2' "$T/k.jsonl" || fail "injector SIGKILL: no cycle"
-	inj=$(pgrep -P "$SPID" -x sdtop-injector)
+	inj=$(pgrep -P "$SPID" -x sdt-injector)
 	[ -n "$inj" ] || fail "no injector under sdtop $SPID"
 	kill -9 "$SPID" $inj
 	wait "$SPID" 2>/dev/null
@@ -212,6 +212,33 @@ start_workload && {
 	no_uffd "$WPID" "run after the injector's SIGKILL"
 	check_alive "after sdtop and its injector were SIGKILLed"
 	echo "sdtop and its injector SIGKILLed: checked"
+}
+
+# The injector stopped (SIGSTOP) while sdtop watches: SIGTERM still ends
+# sdtop within seconds, saying that the injector will undo its work when
+# it goes on; continued, it does.
+start_workload && {
+	next_phase 1
+	bg_sdtop "$T/s.jsonl" -n 1000 -i 0.2 "$WPID"
+	wait_line '"cycle":1' "$T/s.jsonl" || fail "stopped injector: no cycle"
+	inj=$(pgrep -P "$SPID" -x sdt-injector)
+	kill -STOP $inj
+	kill -TERM "$SPID"
+	i=0
+	while kill -0 "$SPID" 2>/dev/null && [ $i -lt 200 ]; do
+		i=$((i + 1)); sleep 0.05
+	done
+	kill -0 "$SPID" 2>/dev/null && fail "stopped injector: sdtop still runs 10 s after SIGTERM"
+	wait "$SPID"
+	st=$?
+	SPID=
+	[ $st -eq 1 ] && [ "$(wc -l < "$T/err")" -eq 1 ] &&
+	    grep -q "injector process (PID $inj) is stopped.*kill -CONT $inj" "$T/err" ||
+	    fail "stopped injector: status $st: $(cat "$T/err")"
+	kill -CONT $inj
+	no_uffd "$WPID" "stopped injector, continued"
+	check_alive "after its sdtop's injector was stopped"
+	echo "the injector stopped: checked"
 }
 
 # A target with its own userfaultfd, of the same flags and features as
@@ -232,6 +259,25 @@ start_workload --own-uffd && {
 	no_uffd "$WPID" "own userfaultfd, sdtop SIGKILLed" 1
 	check_alive "with its own userfaultfd"
 	echo "a target's own userfaultfd: checked"
+}
+
+# Its own userfaultfd even carries sdtop's mark (owner, signal number):
+# without the injector's record of it, it is still never touched, by a
+# normal run nor by one after sdtop and its injector were killed.
+start_workload --own-uffd-mark 63 && {
+	next_phase 1
+	bg_sdtop "$T/m.jsonl" -n 100 -i 0.2 "$WPID"
+	wait_line '"cycle":2' "$T/m.jsonl" || fail "marked own userfaultfd: no cycle"
+	inj=$(pgrep -P "$SPID" -x sdt-injector)
+	kill -9 "$SPID" $inj
+	wait "$SPID" 2>/dev/null
+	SPID=
+	run_sdtop "$T/m2.jsonl" -n 2 -i 0.2 "$WPID" ||
+	    fail "marked own userfaultfd: status $?: $(cat "$T/err")"
+	gt "marked own userfaultfd" "$(phase_line 1)" "$T/m2.jsonl"
+	no_uffd "$WPID" "marked own userfaultfd" 1
+	check_alive "with its own userfaultfd marked as sdtop's"
+	echo "a target's own userfaultfd with sdtop's mark: checked"
 }
 
 # SIGTERM to sdtop: it cleans up.

@@ -4,6 +4,7 @@
  *
  * Usage: workload [--pages N] [--new-pages M] [--new-delay-ms D]
  *                 [--phase K] [--exec-self] [--sigmask] [--own-uffd]
+ *                 [--own-uffd-mark SIG]
  *                 [--seccomp MODE] [--seccomp-late MODE]
  *                 [--no-more-fds] [--thp MIB]
  *                 [--sparse MIB] [--threads T]
@@ -46,6 +47,9 @@
  *     kill-close   close() kills the process
  * --seccomp-late MODE installs it at the first SIGUSR1 instead, before the
  * next phase line.
+ * --own-uffd-mark SIG also gives its own userfaultfd the owner PID 1 and
+ * the SIGIO signal number SIG (F_SETOWN, F_SETSIG), as sdtop marks its
+ * own: a mark alone must not make sdtop take it for one of its.
  * --no-more-fds lowers its RLIMIT_NOFILE to the descriptors it has, so
  * that any call that would make a new one fails with EMFILE.
  *
@@ -83,6 +87,10 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <linux/userfaultfd.h>
+
+#ifndef F_SETSIG
+#define F_SETSIG	10
+#endif
 
 #define PASS_NS		2000000L	/* a pass every 2 ms */
 #define MAX_PAGES	(1L << 24)	/* 64 GiB of 4 KiB pages */
@@ -512,7 +520,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: workload [--pages N] [--new-pages M] "
 	    "[--new-delay-ms D] [--phase K] [--exec-self] [--sigmask] "
-	    "[--own-uffd] [--seccomp MODE] [--seccomp-late MODE] "
+	    "[--own-uffd] [--own-uffd-mark SIG] [--seccomp MODE] "
+	    "[--seccomp-late MODE] "
 	    "[--no-more-fds] [--thp MIB] "
 	    "[--sparse MIB] [--threads T]\n");
 	exit(2);
@@ -542,6 +551,7 @@ main(int argc, char **argv)
 	bool			 want_new = false, write_new = false;
 	bool			 reexec = false, sigmask = false, own_fd = false;
 	bool			 no_fds = false;
+	int			 own_sig = 0;
 	struct rlimit		 rl;
 	int			 lowest;
 	size_t			 thp_mib = 0, sparse_mib = 0, off;
@@ -576,6 +586,10 @@ main(int argc, char **argv)
 			seccomp = argv[i + 1];
 		else if (strcmp(argv[i], "--seccomp-late") == 0)
 			seccomp_late = argv[i + 1];
+		else if (strcmp(argv[i], "--own-uffd-mark") == 0) {
+			own_fd = true;
+			own_sig = (int)parse_num(argv[i], argv[i + 1], 1, 64);
+		}
 		else if (strcmp(argv[i], "--thp") == 0)
 			thp_mib = (size_t)parse_num(argv[i], argv[i + 1], 2,
 			    65536);
@@ -614,7 +628,9 @@ main(int argc, char **argv)
 		    npages, strerror(errno));
 		return (1);
 	}
-	if (own_fd && own_uffd_start(&own) != 0) {
+	if (own_fd && (own_uffd_start(&own) != 0 || (own_sig != 0 &&
+	    (fcntl(own.fd, F_SETOWN, 1) == -1 ||
+	    fcntl(own.fd, F_SETSIG, own_sig) == -1)))) {
 		fprintf(stderr, "workload: own userfaultfd: %s\n",
 		    strerror(errno));
 		return (1);
