@@ -16,7 +16,8 @@
 
 struct proc_target {
 	pid_t	 pid;
-	int	 dirfd;		/* ROOT/PID, O_DIRECTORY */
+	pid_t	 tid;		/* the thread read through: pid, or a live one */
+	int	 dirfd;		/* ROOT/PID (or ROOT/PID/task/TID), O_DIRECTORY */
 	int	 pagemap_fd;	/* ROOT/PID/pagemap, opened on first use; -1 */
 	int	 pidfd;		/* a pidfd of the process when it has one; -1 */
 	char	*root;		/* the procfs root it was opened under */
@@ -26,6 +27,14 @@ struct proc_target {
 int	 proc_open(struct proc_target *t, const char *root, pid_t pid,
 	     char **cause);
 void	 proc_close(struct proc_target *t);
+
+/*
+ * When the main thread of the process has exited (pthread_exit()) and
+ * others run on, read the process through one of them from now on: the
+ * main thread's files show no memory. 1 when it did, 0 when there is no
+ * need, -1 with errno.
+ */
+int	 proc_use_live_thread(struct proc_target *t);
 
 /*
  * The pagemap fd of the target, opened read-only on first use; -1. It

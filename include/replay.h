@@ -19,6 +19,7 @@ struct replay {
 	unsigned long	 line;		/* lines read so far; of a trace,
 					   snapshots returned so far */
 	double		 window;	/* a trace's seconds per snapshot */
+	unsigned long	 last_cycle;	/* of the last cycle read, or 0 */
 	struct replay_pftrace *pft;	/* a trace's state, or NULL */
 };
 

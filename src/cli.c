@@ -276,6 +276,13 @@ cli_parse(int argc, char **argv, struct options *o, char **cause)
 		case 'V':
 			return (CLI_VERSION);
 		case '?':
+			/* A long option: say which, as it was written. */
+			if (strncmp(argv[optind - 1], "--", 2) == 0)
+				return (cli_error_arg(cause, strchr(
+				    argv[optind - 1], '=') != NULL &&
+				    optopt != 0 ? "this option takes no "
+				    "argument: " : "unknown option ",
+				    argv[optind - 1], ""));
 			if (optopt != 0)
 				return (cli_error(cause, "unknown option '-%c'",
 				    optopt > ' ' && optopt < 0x7f ? optopt :
@@ -309,6 +316,9 @@ cli_parse(int argc, char **argv, struct options *o, char **cause)
 	if (o->replay != NULL && (o->s.pid != 0 || o->command != NULL))
 		return (cli_error(cause, "--replay shows a recording: give no "
 		    "PID or command"));
+	if (o->replay != NULL && o->record != NULL)
+		return (cli_error(cause, "--record saves a live run; --replay "
+		    "shows one already saved: not both"));
 	if (o->list && o->s.pid == 0)
 		return (cli_error(cause, "--list needs a PID"));
 	return (CLI_RUN);

@@ -79,8 +79,11 @@
 #define AUDIT_ARCH_X86_64	0xc000003eU
 #endif
 
-/* Filters looked at, at most (a process may stack many). */
-#define INJECT_MAXFILTERS	64
+/*
+ * Filters looked at, at most: a thread's filters hold 32768 instructions
+ * in all, each counting 4 more (kernel/seccomp.c, MAX_INSNS_PER_PATH).
+ */
+#define INJECT_MAXFILTERS	8192
 
 /* The code segment of a 64-bit task; a 32-bit one has other numbers. */
 #define USER64_CS		0x33
@@ -466,6 +469,11 @@ out:
 	if (cause != NULL) {
 		if (saved == ESRCH)
 			*cause = cause_fmt("PID %ld has exited", (long)pid);
+		else if (saved == ETIMEDOUT)
+			*cause = cause_fmt("PID %ld did not stop within %d s: "
+			    "it is in an uninterruptible wait (a vfork() "
+			    "waiting for its child, a disk, a frozen cgroup)",
+			    (long)pid, INJECT_STOP_MS / 1000);
 		else
 			*cause = cause_errno(saved, "%s %ld", what,
 			    (long)pid);
@@ -588,6 +596,9 @@ inject_permitted(struct inject *in, long nr, const long *args, char **cause)
 			    "only root can read: sdtop does not run %s in a "
 			    "process whose filter it cannot check",
 			    (long)in->pid, name);
+		else if (errno == E2BIG)
+			*cause = cause_fmt("PID %ld has more than %d seccomp "
+			    "filters", (long)in->pid, INJECT_MAXFILTERS);
 		else
 			*cause = cause_errno(errno, "reading the seccomp "
 			    "filters of PID %ld", (long)in->pid);

@@ -16,6 +16,13 @@
 #include "pftrace.h"
 #include "pftrace-check.h"
 #include "proc.h"
+#include "text-line.h"
+
+/*
+ * The longest record of a trace, in bytes: a region's name is at most a
+ * path (4096 bytes), escaped.
+ */
+#define PFTRACE_LINE_MAX	(64 << 10)
 
 #define MAXFIELDS	16
 
@@ -541,13 +548,20 @@ reader_header(struct pftrace_reader *rd, FILE *f, char **cause)
 	char	 magic[32];
 	int	 version;
 	char	 junk;
+	bool	 nl;
 
 	memset(rd, 0, sizeof *rd);
 	rd->f = f;
-	len = getline(&rd->buf, &rd->bufsize, f);
+	len = text_line_read(f, &rd->buf, &rd->bufsize, PFTRACE_LINE_MAX, &nl);
 	rd->line = 1;
 	if (len < 0) {
-		if (ferror(f)) {
+		if (errno == EFBIG) {
+			*cause = cause_fmt("1: header: a line longer than %d "
+			    "bytes, not a tracepgfault trace",
+			    PFTRACE_LINE_MAX);
+			return (-1);
+		}
+		if (errno != 0) {
 			*cause = cause_errno(errno, "1");
 			return (-1);
 		}
@@ -555,8 +569,6 @@ reader_header(struct pftrace_reader *rd, FILE *f, char **cause)
 		    "trace");
 		return (-1);
 	}
-	if (len > 0 && rd->buf[len - 1] == '\n')
-		rd->buf[--len] = '\0';
 	if (sscanf(rd->buf, "%31s %d%c", magic, &version, &junk) != 2 ||
 	    strcmp(magic, PFTRACE_MAGIC) != 0) {
 		*cause = cause_fmt("1: header: not a tracepgfault trace (want "
@@ -598,13 +610,20 @@ pftrace_read(struct pftrace_reader *rd, struct pf_rec *r, char **cause)
 	ssize_t		 len;
 	const char	*why;
 	char		 whybuf[160];
+	bool		 nl;
 
 	memset(r, 0, sizeof *r);
 	for (;;) {
-		errno = 0;
-		len = getline(&rd->buf, &rd->bufsize, rd->f);
+		len = text_line_read(rd->f, &rd->buf, &rd->bufsize,
+		    PFTRACE_LINE_MAX, &nl);
 		if (len < 0) {
-			if (ferror(rd->f)) {
+			if (errno == EFBIG) {
+				*cause = cause_fmt("%lu: record: longer than "
+				    "%d bytes", rd->line + 1,
+				    PFTRACE_LINE_MAX);
+				return (-1);
+			}
+			if (errno != 0) {
 				*cause = cause_errno(errno, "%lu",
 				    rd->line + 1);
 				return (-1);
@@ -617,12 +636,11 @@ pftrace_read(struct pftrace_reader *rd, struct pf_rec *r, char **cause)
 			return (0);
 		}
 		rd->line++;
-		if (rd->buf[len - 1] != '\n') {
+		if (!nl) {
 			*cause = cause_fmt("%lu: record: cut short (no "
 			    "newline)", rd->line);
 			return (-1);
 		}
-		rd->buf[--len] = '\0';
 		if (len > 0 && rd->buf[len - 1] == '\r')
 			rd->buf[--len] = '\0';
 		if (rd->buf[0] == '#')

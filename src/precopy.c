@@ -212,6 +212,11 @@ precopy_parse_rate(const char *s, double *bps, const char **cause)
 		*cause = "rate must be positive";
 		return -1;
 	}
+	/* Slower than a byte a second: no link; and JSON says whole bytes. */
+	if (value < 1) {
+		*cause = "rate is below one byte per second";
+		return -1;
+	}
 	*bps = value;
 	return 0;
 }

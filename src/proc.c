@@ -6,6 +6,7 @@
 
 #include <sys/syscall.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -96,7 +97,7 @@ proc_open(struct proc_target *t, const char *root, pid_t pid, char **cause)
 
 	memset(t, 0, sizeof *t);
 	t->dirfd = t->pagemap_fd = t->pidfd = -1;
-	t->pid = pid;
+	t->pid = t->tid = pid;
 	if (pid <= 0) {
 		*cause = cause_fmt("invalid process id: %ld", (long)pid);
 		errno = EINVAL;
@@ -141,6 +142,48 @@ proc_close(struct proc_target *t)
 	free(t->root);
 	t->root = NULL;
 	t->dirfd = t->pagemap_fd = t->pidfd = -1;
+}
+
+int
+proc_use_live_thread(struct proc_target *t)
+{
+	struct dirent	*de;
+	DIR		*d;
+	char		 state[32], name[64];
+	long		 tid;
+	int		 fd, tfd;
+
+	if (proc_status_field(t, 0, "State", state, sizeof state) == -1)
+		return (-1);
+	if (state[0] != 'Z' || proc_running(t) != 1)
+		return (0);
+	if ((fd = openat(t->dirfd, "task", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return (-1);
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return (-1);
+	}
+	while ((de = readdir(d)) != NULL) {
+		if ((tid = strtol(de->d_name, NULL, 10)) <= 0 || tid == t->pid)
+			continue;
+		if (proc_status_field(t, (pid_t)tid, "State", state,
+		    sizeof state) == -1 || state[0] == 'Z' || state[0] == 'X')
+			continue;
+		snprintf(name, sizeof name, "%ld", tid);
+		if ((tfd = openat(fd, name, O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC)) == -1)
+			continue;
+		closedir(d);
+		close(t->dirfd);
+		proc_mm_reset(t);
+		t->dirfd = tfd;
+		t->tid = (pid_t)tid;
+		return (1);
+	}
+	closedir(d);
+	errno = ESRCH;
+	return (-1);
 }
 
 int

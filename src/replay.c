@@ -22,6 +22,13 @@
 #include "replay.h"
 #include "replay-pftrace.h"
 #include "snapshot.h"
+#include "text-line.h"
+
+/*
+ * The longest line of a recording, in bytes: a cycle of a process with a
+ * few hundred thousand regions is tens of MiB.
+ */
+#define REPLAY_LINE_MAX	(64 << 20)
 #include "str-escape.h"
 
 /*
@@ -404,6 +411,11 @@ replay_head(struct rline *l, json_t *o)
 	snprintf(s->comm, sizeof s->comm, "%s", str);
 	/* Before anything is sized by it. */
 	u = 4096;
+	if (json_is_integer(json_object_get(o, "page_size")) &&
+	    json_integer_value(json_object_get(o, "page_size")) <= 0)
+		return (bad(l, "page_size: %lld is out of range (%u..%u)",
+		    (long long)json_integer_value(json_object_get(o,
+		    "page_size")), PAGE_SIZE_MIN, PAGE_SIZE_MAX));
 	if (get_uint(l, o, "", "page_size", 0, UINT64_MAX, &u) == -1)
 		return (-1);
 	if ((u & (u - 1)) != 0 || u == 0)
@@ -420,6 +432,9 @@ replay_head(struct rline *l, json_t *o)
 	    get_bool(l, o, "", "exited", &s->exited) == -1 ||
 	    get_bool(l, o, "", "exec", &s->exec) == -1)
 		return (-1);
+	if (s->clear_time > s->time)
+		return (bad(l, "clear_time: %.6f is after the cycle's time "
+		    "%.6f", s->clear_time, s->time));
 	if (json_object_get(o, "precopy") != NULL &&
 	    replay_precopy(l, json_object_get(o, "precopy")) == -1)
 		return (-1);
@@ -510,23 +525,30 @@ replay_next(struct replay *r, struct snapshot **out, char **cause)
 	char	*line = NULL, *why = NULL;
 	size_t	 cap = 0;
 	ssize_t	 n;
+	bool	 nl;
 
 	*out = NULL;
 	if (r->pft != NULL)
 		return (replay_pftrace_next(r, out, cause));
 	for (;;) {
-		errno = 0;
-		if ((n = getline(&line, &cap, r->f)) == -1) {
+		if ((n = text_line_read(r->f, &line, &cap, REPLAY_LINE_MAX,
+		    &nl)) == -1) {
 			free(line);
-			if (ferror(r->f)) {
-				*cause = cause_errno(errno ? errno : EIO,
-				    "%s: cannot read", r->path);
+			if (errno == EFBIG) {
+				*cause = cause_fmt("%s:%lu: a line longer than "
+				    "%d MiB: not a recording", r->path,
+				    r->line + 1, REPLAY_LINE_MAX >> 20);
+				return (-1);
+			}
+			if (errno != 0) {
+				*cause = cause_errno(errno, "%s: cannot read",
+				    r->path);
 				return (-1);
 			}
 			return (0);
 		}
 		r->line++;
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		while (n > 0 && line[n - 1] == '\r')
 			line[--n] = '\0';
 		if (n > 0)
 			break;
@@ -538,5 +560,14 @@ replay_next(struct replay *r, struct snapshot **out, char **cause)
 		return (-1);
 	}
 	free(line);
+	/* One run: its cycles count up. */
+	if ((*out)->cycle <= r->last_cycle) {
+		*cause = cause_fmt("%s:%lu: cycle: %lu does not follow cycle "
+		    "%lu", r->path, r->line, (*out)->cycle, r->last_cycle);
+		snapshot_free(*out);
+		*out = NULL;
+		return (-1);
+	}
+	r->last_cycle = (*out)->cycle;
 	return (1);
 }

@@ -307,11 +307,18 @@ sibling_program(const char *name)
 static int
 start_child(char **argv, bool screen, char **cause)
 {
-	int	 status, go[2], err, fd;
+	int	 status, go[2], ep[2], err, fd;
 	char	 c = 0;
 
+	/* go: the child waits for it; ep: it says why its exec failed. */
 	if (pipe2(go, O_CLOEXEC) == -1) {
 		*cause = cause_errno(errno, "pipe");
+		return (-1);
+	}
+	if (pipe2(ep, O_CLOEXEC) == -1) {
+		*cause = cause_errno(errno, "pipe");
+		close(go[0]);
+		close(go[1]);
 		return (-1);
 	}
 	if ((child = fork()) == -1) {
@@ -319,10 +326,13 @@ start_child(char **argv, bool screen, char **cause)
 		*cause = cause_errno(errno, "cannot fork");
 		close(go[0]);
 		close(go[1]);
+		close(ep[0]);
+		close(ep[1]);
 		return (-1);
 	}
 	if (child == 0) {
 		close(go[1]);
+		close(ep[0]);
 		if (screen) {
 			if ((fd = open("/dev/null", O_RDWR)) != -1) {
 				dup2(fd, STDIN_FILENO);
@@ -340,14 +350,16 @@ start_child(char **argv, bool screen, char **cause)
 			_exit(127);
 		execvp(argv[0], argv);
 		err = errno;
-		fprintf(stderr, "sdtop: cannot run %s: %s\n", argv[0],
-		    strerror(err));
+		if (write(ep[1], &err, sizeof err) != sizeof err)
+			_exit(126);
 		_exit(127);
 	}
 	close(go[0]);
+	close(ep[1]);
 	if (ptrace(PTRACE_SEIZE, child, NULL,
 	    (void *)(long)(PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL)) == -1) {
 		/* Not allowed to trace: start it untraced, a little late. */
+		close(ep[0]);
 		if (write(go[1], &c, 1) != 1) {
 			*cause = cause_errno(errno, "cannot start %s", argv[0]);
 			close(go[1]);
@@ -359,24 +371,34 @@ start_child(char **argv, bool screen, char **cause)
 	if (write(go[1], &c, 1) != 1) {
 		*cause = cause_errno(errno, "cannot start %s", argv[0]);
 		close(go[1]);
+		close(ep[0]);
 		return (-1);
 	}
 	close(go[1]);
 	for (;;) {
 		if (waitpid(child, &status, 0) == -1) {
 			*cause = cause_errno(errno, "waitpid");
+			close(ep[0]);
 			return (-1);
 		}
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
 			child = 0;
-			*cause = cause_fmt("%s exited at once (status %d)",
-			    argv[0], WIFEXITED(status) ? WEXITSTATUS(status) :
-			    128 + WTERMSIG(status));
+			if (read(ep[0], &err, sizeof err) == sizeof err)
+				*cause = cause_errno(err, "cannot run %s",
+				    argv[0]);
+			else
+				*cause = cause_fmt("%s exited at once (status "
+				    "%d)", argv[0], WIFEXITED(status) ?
+				    WEXITSTATUS(status) : 128 +
+				    WTERMSIG(status));
+			close(ep[0]);
 			return (-1);
 		}
 		if (WIFSTOPPED(status) &&
-		    status >> 8 == (SIGTRAP | (PTRACE_EVENT_EXEC << 8)))
+		    status >> 8 == (SIGTRAP | (PTRACE_EVENT_EXEC << 8))) {
+			close(ep[0]);
 			break;
+		}
 		/* Pass any other signal on. */
 		ptrace(PTRACE_CONT, child, NULL,
 		    (void *)(long)(WIFSTOPPED(status) &&
@@ -436,7 +458,7 @@ main(int argc, char **argv)
 		printf("sdtop %s\n", PACKAGE_VERSION);
 		return (0);
 	default:
-		fprintf(stderr, "sdtop: %s\nTry 'sdtop --help'.\n",
+		fprintf(stderr, "sdtop: %s (see sdtop --help)\n",
 		    cause != NULL ? cause : "bad command line");
 		free(cause);
 		return (EXIT_USAGE);
@@ -486,9 +508,11 @@ main(int argc, char **argv)
 		kill(child, SIGCONT);
 
 	if (o.batch) {
-		if (why != NULL && !o.json)
+		if (why != NULL && !o.json && s.auto_method)
 			fprintf(stderr, "sdtop: using %s (%s)\n",
 			    s.tracker.method->name, why);
+		else if (why != NULL && !o.json)
+			fprintf(stderr, "sdtop: note: %s\n", why);
 		rc = run_batch(&s, &o, record);
 	} else {
 		vo.record = record;

@@ -35,6 +35,51 @@ now_real(void)
 	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
 }
 
+/*
+ * Open the process of o->pid: given the id of a thread, its process (the
+ * thread group), read through a live thread when its main one has exited;
+ * one line in *cause when there is none.
+ */
+static int
+session_open_process(struct session *s, const struct session_options *o,
+    char **cause)
+{
+	const char	*root = o->proc_root != NULL ? o->proc_root : "/proc";
+	long		 tgid;
+
+	if (proc_open(&s->target, root, o->pid, cause) == -1)
+		return (-1);
+	if (proc_status_long(&s->target, 0, "Tgid", &tgid) == 0 &&
+	    tgid > 0 && tgid != (long)o->pid) {
+		proc_close(&s->target);
+		if (proc_open(&s->target, root, (pid_t)tgid, cause) == -1)
+			return (-1);
+	}
+	/* Its main thread gone, it is read through another. */
+	proc_use_live_thread(&s->target);
+	return (0);
+}
+
+/* Why a process shows no memory map, in one line for the user. */
+static char *
+session_no_memory(struct session *s)
+{
+	char		*stat, *p;
+	unsigned long	 flags = 0;
+
+	if (proc_read_file(&s->target, "stat", &stat, NULL) == 0) {
+		/* Field 9; the name (field 2) may hold spaces and ')'. */
+		if ((p = strrchr(stat, ')')) != NULL)
+			sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags);
+		free(stat);
+	}
+	if (flags & 0x00200000)		/* PF_KTHREAD */
+		return (cause_fmt("PID %ld (%s) is a kernel thread: it has no "
+		    "user memory to watch", (long)s->target.pid, s->comm));
+	return (cause_fmt("process %ld (%s) has exited", (long)s->target.pid,
+	    s->comm));
+}
+
 int
 session_open(struct session *s, const struct session_options *o,
     char **why_method, char **cause)
@@ -50,8 +95,7 @@ session_open(struct session *s, const struct session_options *o,
 	if (why_method != NULL)
 		*why_method = NULL;
 
-	if (proc_open(&s->target, o->proc_root != NULL ? o->proc_root :
-	    "/proc", o->pid, cause) == -1)
+	if (session_open_process(s, o, cause) == -1)
 		return (-1);
 	if (proc_comm(&s->target, s->comm, sizeof s->comm) == -1) {
 		*cause = proc_gone(errno) ?
@@ -78,8 +122,12 @@ session_open(struct session *s, const struct session_options *o,
 			free(*cause);
 			*cause = cause_fmt("no permission to watch process %ld "
 			    "(%s): run sdtop as its owner or as root",
-			    (long)o->pid, s->comm);
+			    (long)s->target.pid, s->comm);
 		}
+		goto fail;
+	}
+	if (s->at_clear.n == 0) {
+		*cause = session_no_memory(s);
 		goto fail;
 	}
 
@@ -105,12 +153,13 @@ session_open(struct session *s, const struct session_options *o,
 		}
 		free(why);
 		why = NULL;
+		/* Chosen by name: it is used, and what it leaves out is said. */
 		if (m->lasting_cost != NULL &&
 		    m->lasting_cost(&s->target, &why) == 1 &&
 		    why_method != NULL)
-			*why_method = why;
-		else
-			free(why);
+			*why_method = cause_fmt("%s; those regions are left "
+			    "untracked (-m hash would track them)", why);
+		free(why);
 		s->tracker.method = m;
 		if (m->attach(&s->tracker, cause) == -1)
 			goto fail;

@@ -77,6 +77,7 @@ struct hash_pass {
 
 struct hash_state {
 	pid_t		 pid;
+	pid_t		 tid;		/* the thread it is read through */
 	int		 pagemap_fd;
 	size_t		 psize;
 	bool		 no_scan;	/* PAGEMAP_SCAN refused: read entries */
@@ -165,7 +166,7 @@ hash_flush(struct hash_state *hs, struct hash_vma *hv, struct snap_vma *sv)
 		local.iov_base = hs->buf;
 		local.iov_len = (hs->nq - done) * hs->psize;
 
-		n = process_vm_readv(hs->pid, &local, 1, hs->riov, niov, 0);
+		n = process_vm_readv(hs->tid, &local, 1, hs->riov, niov, 0);
 		if (n == -1)
 			return (-1);
 		full = (size_t)n / hs->psize;
@@ -236,7 +237,7 @@ hash_gone(const struct hash_state *hs, uint64_t addr)
 	local.iov_len = 1;
 	remote.iov_base = (void *)(uintptr_t)addr;
 	remote.iov_len = 1;
-	return (process_vm_readv(hs->pid, &local, 1, &remote, 1, 0) == -1 &&
+	return (process_vm_readv(hs->tid, &local, 1, &remote, 1, 0) == -1 &&
 	    errno == ESRCH);
 }
 
@@ -472,7 +473,7 @@ hash_probe_target(struct proc_target *t, const char **what)
 	local.iov_len = 1;
 	remote.iov_base = (void *)(uintptr_t)addr;
 	remote.iov_len = 1;
-	if (process_vm_readv(t->pid, &local, 1, &remote, 1, 0) != 1) {
+	if (process_vm_readv(t->tid, &local, 1, &remote, 1, 0) != 1) {
 		if (errno == 0)
 			errno = EFAULT;
 		goto fail;
@@ -543,6 +544,7 @@ hash_attach(struct tracker *tr, char **cause)
 	if ((hs = calloc(1, sizeof *hs)) == NULL)
 		goto nomem;
 	hs->pid = tr->target->pid;
+	hs->tid = tr->target->tid;
 	hs->pagemap_fd = fd;
 	hs->psize = page_size();
 	hs->bufpages = HASH_BUF_BYTES / hs->psize;

@@ -373,6 +373,12 @@ uffd_probe(struct proc_target *t, char **why)
 		return (-1);
 	if (t == NULL)
 		return (0);
+	if (t->tid != t->pid) {
+		*why = cause_fmt("uffd-wp: the main thread of PID %ld has "
+		    "exited, and a userfaultfd is taken from a process through "
+		    "it", (long)t->pid);
+		return (-1);
+	}
 
 	if ((pidfd = uffd_pidfd_open(t->pid)) == -1) {
 		*why = errno == ESRCH ?

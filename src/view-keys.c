@@ -159,8 +159,8 @@ view_key_typing(struct view *v, int key)
 		v->typed_value = d;
 		return (ACT_INTERVAL);
 	default:
-		if (((key >= '0' && key <= '9') || key == '.') &&
-		    len < sizeof v->typed - 1) {
+		/* Whatever is typed is shown, and judged at Enter. */
+		if (key >= ' ' && key < 0x7f && len < sizeof v->typed - 1) {
 			v->typed[len] = (char)key;
 			v->typed[len + 1] = '\0';
 		}

@@ -424,8 +424,10 @@ struct view_tape {
 	size_t		 cap;
 	off_t		 end_off;	/* just past the last cycle read */
 	unsigned long	 end_line;
+	unsigned long	 end_cycle;	/* the number of the last cycle read */
 	bool		 eof;
 	bool		 exited;	/* the recording ends with an exit */
+	char		*error;		/* why the reading stopped, or NULL */
 };
 
 /* Append the position and count of a cycle just read; -1 if no memory. */
@@ -468,6 +470,7 @@ view_tape_free(struct view_tape *t)
 	free(t->lines);
 	free(t->counts);
 	free(t->conv);
+	free(t->error);
 }
 
 /*
@@ -489,6 +492,8 @@ view_tape_read(struct view_tape *t, size_t i, struct snapshot **out,
 			return (-1);
 		}
 		t->r->line = t->lines[i];
+		/* Read before: its order was checked then. */
+		t->r->last_cycle = 0;
 		rc = replay_next(t->r, out, cause);
 		return (rc == 0 ? -1 : rc);
 	}
@@ -498,8 +503,10 @@ view_tape_read(struct view_tape *t, size_t i, struct snapshot **out,
 		*cause = cause_errno(errno, "%s", t->r->path);
 		return (-1);
 	}
-	if (t->n > 0)
+	if (t->n > 0) {
 		t->r->line = t->end_line;
+		t->r->last_cycle = t->end_cycle;
+	}
 	off = ftello(t->r->f);
 	line = t->r->line;
 	rc = replay_next(t->r, &s, cause);
@@ -509,6 +516,7 @@ view_tape_read(struct view_tape *t, size_t i, struct snapshot **out,
 	}
 	t->end_off = ftello(t->r->f);
 	t->end_line = t->r->line;
+	t->end_cycle = s->cycle;
 	if (s->exited) {
 		t->eof = true;
 		t->exited = true;
@@ -537,7 +545,11 @@ view_tape_show(struct view *v, struct view_tape *t, size_t i,
 	rc = view_tape_read(t, i, &s, &err);
 	if (rc == -1) {
 		view_status(v, true, "%s", err != NULL ? err : "read failed");
-		free(err);
+		/* Said again on stderr, with a failing status, at the end. */
+		if (t->error == NULL)
+			t->error = err;
+		else
+			free(err);
 		v->state = VIEW_ENDED;
 		return (false);
 	}
@@ -651,7 +663,11 @@ view_replay(struct replay *r, const struct view_options *o, char **cause)
 	}
 	view_term_end(scr);
 	view_free(&v);
+	if (t.error != NULL) {
+		*cause = t.error;
+		t.error = NULL;
+	}
 	view_tape_free(&t);
 	snapshot_free(cur);
-	return (0);
+	return (*cause != NULL ? -1 : 0);
 }

@@ -165,5 +165,30 @@ for m in $methods; do
 	echo "$m, a PID that execs: $(cat "$T/gt")"
 done
 
+# A process whose main thread has exited (pthread_exit) while another
+# runs on: read through that one, exactly, by every method but uffd-wp
+# (which says why it cannot).
+if [ -x "$b/tests/leader-exit" ]; then
+	"$b/tests/leader-exit" > "$T/le.out" &
+	WPID=$!
+	wait_for grep -q '^time ' "$T/le.out" || fail "leader-exit did not start"
+	t0=$(awk '/^time /{print $2}' "$T/le.out")
+	for m in $methods; do
+		[ "$m" = uffd-wp ] && continue
+		"$sdtop" -b --json -m "$m" -n 3 -i 0.15 "$WPID" > "$T/le.jsonl" \
+		    2> "$T/err" || fail "main thread gone, $m: $(cat "$T/err")"
+		"$gtcheck" "$(grep '^phase 1 ' "$T/le.out")" "$T/le.jsonl" \
+		    --since "$t0" > "$T/gt" 2>&1 ||
+		    fail "main thread gone, $m: $(head -n 3 "$T/gt")"
+		echo "$m, a process whose main thread has exited: $(cat "$T/gt")"
+	done
+	"$sdtop" -b -n 1 -m uffd-wp "$WPID" > /dev/null 2> "$T/err"
+	grep -q "the main thread of PID $WPID has exited" "$T/err" ||
+	    fail "main thread gone, uffd-wp: $(cat "$T/err")"
+	kill "$WPID"
+	wait "$WPID" 2>/dev/null
+	WPID=
+fi
+
 [ $FAILS -eq 0 ] || exit 1
 echo "ok"

@@ -130,6 +130,15 @@ refuse_trace() {
 	refuse "$1" "$2" "$SDTOP" -b --json --replay
 }
 
+# --- An endless line (/dev/zero): one line, refused at its bound ---
+# A recording's line may be 64 MiB long, which bounds the memory here.
+rss_max=$RSS_MAX_KB
+RSS_MAX_KB=$((RSS_MAX_KB + 98304))
+refuse_rec /dev/zero "1: a line longer than 64 MiB: not a recording"
+RSS_MAX_KB=$rss_max
+refuse /dev/zero "1: header: a line longer than 65536 bytes, not a tracepgfault trace" \
+    "$TRACEPGFAULT" --report
+
 # --- Recordings ---
 # A page size below this machine's overflowed the old reader's bitmaps.
 refuse_rec page-size-1024.jsonl "1: page_size: 1024 is out of range (4096..1048576)"

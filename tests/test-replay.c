@@ -253,6 +253,8 @@ static const struct bad bad_records[] = {
 	{ "\"pid\":42,", "\"pid\":\"42\",", "pid: not a whole number" },
 	{ "\"time\":1.5,", "", "time: missing" },
 	{ "\"time\":1.5,", "\"time\":-1,", "time: -1 is out of range (0..1e+18)" },
+	{ "\"time\":1.5,", "\"time\":1.5,\"clear_time\":2,",
+	  "clear_time: 2.000000 is after the cycle's time 1.500000" },
 	{ "\"interval\":1,", "\"interval\":\"1s\",", "interval: not a number" },
 	{ "\"interval\":1,", "\"interval\":0,",
 	  "interval: 0 is out of range (0.05..3600)" },
@@ -267,13 +269,13 @@ static const struct bad bad_records[] = {
 	{ "\"page_size\":4096", "\"page_size\":3000",
 	  "page_size: 3000 is not a power of two" },
 	{ "\"page_size\":4096", "\"page_size\":0",
-	  "page_size: 0 is not a power of two" },
+	  "page_size: 0 is out of range (4096..1048576)" },
 	{ "\"page_size\":4096", "\"page_size\":512",
 	  "page_size: 512 is out of range (4096..1048576)" },
 	{ "\"page_size\":4096", "\"page_size\":4294967296",
 	  "page_size: 4294967296 is out of range (4096..1048576)" },
 	{ "\"page_size\":4096", "\"page_size\":-4096",
-	  "page_size: -4096 is out of range (0..18446744073709551615)" },
+	  "page_size: -4096 is out of range (4096..1048576)" },
 	{ "\"converged\":false", "\"converged\":\"no\"",
 	  "converged: not true or false" },
 	{ "\"exited\":false", "\"exited\":0", "exited: not true or false" },
@@ -478,6 +480,37 @@ temp_file(char *path, size_t size, const char *text)
 }
 
 static void
+replay_next__cycle_out_of_order__refused(void **state)
+{
+	struct replay	 r;
+	struct snapshot	*s;
+	char		 path[64], want[256], *text, *cause = NULL;
+	char		*two, *one;
+
+	(void)state;
+	two = variant("\"cycle\":1", "\"cycle\":2");
+	one = variant("\"cycle\":1", "\"cycle\":1");
+	text = malloc(strlen(one) + strlen(two) + 8);
+	assert_non_null(text);
+	sprintf(text, "%s\n%s\n", two, one);
+	temp_file(path, sizeof path, text);
+	assert_int_equal(replay_open(&r, path, &cause), 0);
+	assert_int_equal(replay_next(&r, &s, &cause), 1);
+	snapshot_free(s);
+	assert_int_equal(replay_next(&r, &s, &cause), -1);
+	assert_null(s);
+	snprintf(want, sizeof want, "%s:2: cycle: 1 does not follow cycle 2",
+	    path);
+	assert_string_equal(cause, want);
+	free(cause);
+	replay_close(&r);
+	unlink(path);
+	free(text);
+	free(one);
+	free(two);
+}
+
+static void
 replay_next__bad_line__file_and_line_in_cause(void **state)
 {
 	struct replay	 r;
@@ -651,6 +684,7 @@ main(void)
 		cmocka_unit_test(replay_parse_line__not_json__column_in_cause),
 		cmocka_unit_test(
 		    replay_next__bad_line__file_and_line_in_cause),
+		cmocka_unit_test(replay_next__cycle_out_of_order__refused),
 		cmocka_unit_test(
 		    replay_next__end_of_file__zero_after_trailing_blanks),
 		cmocka_unit_test(replay_open__missing_file__path_in_cause),

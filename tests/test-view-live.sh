@@ -126,6 +126,10 @@ wait_for "interval 0.4s"
 keys i 9 9 9 9 Enter
 wait_for "not an interval"
 wait_until "a bad interval was taken" header_shows "interval 0.4s"
+# A sign is not dropped to make a number of what was typed.
+keys i - 5 Enter
+wait_for 'not an interval: "-5"'
+wait_until "a negative interval was taken" header_shows "interval 0.4s"
 
 # --- r: rescan without clearing ---
 keys r

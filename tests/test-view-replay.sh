@@ -250,5 +250,19 @@ kill -TERM "$pid"
 wait_for "EXIT=0"
 term_sane || fail "SIGTERM left the terminal in raw mode"
 
+# --- A malformed record: said on the status line, then on stderr with
+# status 1 once q gives the terminal back ---
+head -n 2 "$tmp/rec.jsonl" > "$tmp/bad.jsonl"
+echo '{"cycle": "three"}' >> "$tmp/bad.jsonl"
+start --replay "$tmp/bad.jsonl"
+wait_for "cycle 1 "
+keys . .
+wait_for "bad.jsonl:3: cycle"
+keys q
+wait_for "EXIT=1"
+shows_re "^sdtop: .*bad.jsonl:3: cycle" ||
+    fail "the error was not said again on stderr after q"
+term_sane || fail "a bad recording left the terminal in raw mode"
+
 echo "PASS"
 exit 0
