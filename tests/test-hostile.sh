@@ -131,11 +131,14 @@ refuse_trace() {
 }
 
 # --- An endless line (/dev/zero): one line, refused at its bound ---
-# A recording's line may be 64 MiB long, which bounds the memory here.
-rss_max=$RSS_MAX_KB
+# A recording's line may be 64 MiB long, which bounds the memory here
+# (the line and, while it grows, its previous half). AddressSanitizer
+# would keep every freed half in its quarantine: not sdtop's memory.
+rss_max=$RSS_MAX_KB asan=${ASAN_OPTIONS-}
 RSS_MAX_KB=$((RSS_MAX_KB + 98304))
+export ASAN_OPTIONS="${asan:+$asan:}quarantine_size_mb=0"
 refuse_rec /dev/zero "1: a line longer than 64 MiB: not a recording"
-RSS_MAX_KB=$rss_max
+RSS_MAX_KB=$rss_max ASAN_OPTIONS=$asan
 refuse /dev/zero "1: header: a line longer than 65536 bytes, not a tracepgfault trace" \
     "$TRACEPGFAULT" --report
 
