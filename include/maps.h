@@ -65,6 +65,12 @@ int	 vma_list_push(struct vma_list *l, const struct vma *v);
 const struct vma *vma_list_find(const struct vma_list *l, uint64_t start,
 	     uint64_t end);
 
+/*
+ * Set v->perms and v->prot from the four characters at p, as maps prints
+ * them ("rw-p", "r-xs"); false, v unchanged, if they are not that.
+ */
+bool	 vma_set_perms(struct vma *v, const char *p);
+
 /* Number of pages of a VMA. */
 uint64_t vma_pages(const struct vma *v);
 

@@ -87,6 +87,25 @@ int	 proc_status_field(const struct proc_target *t, pid_t tid,
 int	 proc_status_long(const struct proc_target *t, pid_t tid,
 	     const char *key, long *val);
 
+/*
+ * Field n (counted from 1, as proc(5) numbers them; n >= 3) of the
+ * target's stat file, a whole number, into *val. The command name (field
+ * 2) may hold spaces and parentheses, so fields are counted after its last
+ * ')'. -1 with errno (ESRCH: gone; ENODATA: no such field).
+ */
+int	 proc_stat_field(const struct proc_target *t, unsigned int n,
+	     unsigned long long *val);
+
+/* The flag in field 9 (flags) of a kernel thread (PF_KTHREAD). */
+#define PROC_PF_KTHREAD	0x00200000ULL
+
+/*
+ * The ids of the target's threads other than its main one, in the order of
+ * its task directory, into a malloc'd *tids (*n of them). -1 with errno.
+ */
+int	 proc_other_threads(const struct proc_target *t, pid_t **tids,
+	     size_t *n);
+
 /* The target's command name (/proc/PID/comm, without the newline). */
 int	 proc_comm(const struct proc_target *t, char *buf, size_t size);
 

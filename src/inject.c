@@ -37,7 +37,6 @@
 #include <sys/uio.h>
 #include <sys/wait.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -345,22 +344,6 @@ inject_stop(struct inject *in, pid_t tid)
 	return (0);
 }
 
-/* The parent of the target, from its stat file, or -1. */
-static pid_t
-inject_ppid(const struct proc_target *t)
-{
-	char	*buf, *p;
-	long	 ppid = -1;
-
-	if (proc_read_file(t, "stat", &buf, NULL) == -1)
-		return (-1);
-	/* The command name may hold spaces and parentheses: skip to the last. */
-	if ((p = strrchr(buf, ')')) != NULL)
-		sscanf(p + 1, " %*c %ld", &ppid);
-	free(buf);
-	return ((pid_t)ppid);
-}
-
 /* Whether the thread-group leader is a zombie (its threads live on). */
 static bool
 inject_leader_zombie(const struct proc_target *t)
@@ -373,41 +356,34 @@ inject_leader_zombie(const struct proc_target *t)
 
 /*
  * Stop the thread-group leader; if it is a zombie (it called pthread_exit),
- * stop another thread, found in the target's task directory.
+ * stop another of the target's threads.
  */
 static int
 inject_stop_any(struct inject *in)
 {
-	DIR		*d;
-	struct dirent	*de;
-	long		 tid;
-	int		 saved, fd;
+	pid_t	*tids;
+	size_t	 i, n;
+	int	 saved;
 
 	if (inject_stop(in, in->pid) == 0)
 		return (0);
 	saved = errno;
 	if (saved != EPERM || in->tid != -1 || !inject_leader_zombie(in->t))
 		return (-1);
-	if ((fd = openat(in->t->dirfd, "task", O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC)) == -1 || (d = fdopendir(fd)) == NULL) {
-		if (fd != -1)
-			close(fd);
+	if (proc_other_threads(in->t, &tids, &n) == -1) {
 		errno = saved;
 		return (-1);
 	}
-	while ((de = readdir(d)) != NULL) {
-		tid = strtol(de->d_name, NULL, 10);
-		if (tid <= 0 || tid == in->pid)
-			continue;
-		if (inject_stop(in, tid) == 0) {
-			closedir(d);
+	for (i = 0; i < n; i++) {
+		if (inject_stop(in, tids[i]) == 0) {
+			free(tids);
 			return (0);
 		}
 		saved = errno;
 		if (in->tid != -1)
 			break;
 	}
-	closedir(d);
+	free(tids);
 	errno = saved;
 	return (-1);
 }
@@ -415,10 +391,11 @@ inject_stop_any(struct inject *in)
 struct inject *
 inject_attach(const struct proc_target *t, char **cause)
 {
-	struct inject	*in;
-	pid_t		 pid = t->pid;
-	int		 saved;
-	const char	*what;
+	struct inject		*in;
+	pid_t			 pid = t->pid;
+	unsigned long long	 ppid;
+	int			 saved;
+	const char		*what;
 
 	if ((in = calloc(1, sizeof *in)) == NULL) {
 		if (cause != NULL)
@@ -428,7 +405,8 @@ inject_attach(const struct proc_target *t, char **cause)
 	in->t = t;
 	in->pid = pid;
 	in->tid = -1;
-	in->is_child = inject_ppid(t) == getpid();
+	in->is_child = proc_stat_field(t, 4, &ppid) == 0 &&
+	    ppid == (unsigned long long)getpid();
 	if (inject_stop_any(in) != 0) {
 		/*
 		 * Seized but never stopped (ETIMEDOUT: in an uninterruptible

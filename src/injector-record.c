@@ -69,18 +69,9 @@ inj_record_path(unsigned long ino, char *buf, size_t size)
 static unsigned long long
 inj_start_time(const struct proc_target *t)
 {
-	unsigned long long	 start = 0;
-	char			*buf, *p;
+	unsigned long long	start;
 
-	if (proc_read_file(t, "stat", &buf, NULL) == -1)
-		return (0);
-	/* Field 22; the name (field 2) may hold spaces and parentheses. */
-	if ((p = strrchr(buf, ')')) != NULL &&
-	    sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u "
-	    "%*u %*d %*d %*d %*d %*d %*d %llu", &start) != 1)
-		start = 0;
-	free(buf);
-	return (start);
+	return (proc_stat_field(t, 22, &start) == 0 ? start : 0);
 }
 
 int

@@ -226,20 +226,6 @@ parse_word(const char *s, char *out, size_t size)
 	return (true);
 }
 
-/* "rw-p" into v->perms and v->prot. */
-static bool
-parse_perms(const char *s, struct vma *v)
-{
-	if (strlen(s) != 4 || (s[0] != 'r' && s[0] != '-') ||
-	    (s[1] != 'w' && s[1] != '-') || (s[2] != 'x' && s[2] != '-') ||
-	    (s[3] != 'p' && s[3] != 's'))
-		return (false);
-	memcpy(v->perms, s, 5);
-	v->prot = (s[0] == 'r' ? VMA_READ : 0) | (s[1] == 'w' ? VMA_WRITE : 0) |
-	    (s[2] == 'x' ? VMA_EXEC : 0) | (s[3] == 's' ? VMA_SHARED : 0);
-	return (true);
-}
-
 /* START END PERMS OFFSET at f[0..3]; -1 with *cause. */
 static int
 parse_geometry(char **f, struct vma *v, const char **cause)
@@ -256,7 +242,7 @@ parse_geometry(char **f, struct vma *v, const char **cause)
 		*cause = "end: not above start";
 		return (-1);
 	}
-	if (!parse_perms(f[2], v)) {
+	if (strlen(f[2]) != 4 || !vma_set_perms(v, f[2])) {
 		*cause = "perms: not four of r-, w-, x-, ps (e.g. rw-p)";
 		return (-1);
 	}

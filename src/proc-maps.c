@@ -94,7 +94,6 @@ maps_parse_line(const char *line, size_t len, struct vma *out,
 	const char	*p = line, *end = line + len, *name;
 	uint64_t	 major, minor;
 	size_t		 nlen, slen = strlen(DELETED_SUFFIX);
-	int		 i;
 
 	memset(out, 0, sizeof *out);
 	if (parse_hex(&p, end, &out->start) == -1 || expect(&p, end, '-') == -1 ||
@@ -118,17 +117,10 @@ maps_parse_line(const char *line, size_t len, struct vma *out,
 		*cause = "missing permissions";
 		return (-1);
 	}
-	for (i = 0; i < 4; i++) {
-		if (strchr(i == 3 ? "ps" : i == 2 ? "x-" : i == 1 ? "w-" : "r-",
-		    p[i]) == NULL || p[i] == '\0') {
-			*cause = "bad permissions";
-			return (-1);
-		}
-		out->perms[i] = p[i];
+	if (!vma_set_perms(out, p)) {
+		*cause = "bad permissions";
+		return (-1);
 	}
-	out->perms[4] = '\0';
-	out->prot = (p[0] == 'r' ? VMA_READ : 0) | (p[1] == 'w' ? VMA_WRITE : 0) |
-	    (p[2] == 'x' ? VMA_EXEC : 0) | (p[3] == 's' ? VMA_SHARED : 0);
 	p += 4;
 	if (skip_blanks(&p, end) == -1 || parse_hex(&p, end, &out->offset) == -1 ||
 	    (p < end && *p != ' ' && *p != '\t')) {
@@ -291,6 +283,19 @@ vma_list_find(const struct vma_list *l, uint64_t start, uint64_t end)
 	if (lo < l->n && l->v[lo].start == start && l->v[lo].end == end)
 		return (&l->v[lo]);
 	return (NULL);
+}
+
+bool
+vma_set_perms(struct vma *v, const char *p)
+{
+	if ((p[0] != 'r' && p[0] != '-') || (p[1] != 'w' && p[1] != '-') ||
+	    (p[2] != 'x' && p[2] != '-') || (p[3] != 'p' && p[3] != 's'))
+		return (false);
+	memcpy(v->perms, p, 4);
+	v->perms[4] = '\0';
+	v->prot = (p[0] == 'r' ? VMA_READ : 0) | (p[1] == 'w' ? VMA_WRITE : 0) |
+	    (p[2] == 'x' ? VMA_EXEC : 0) | (p[3] == 's' ? VMA_SHARED : 0);
+	return (true);
 }
 
 uint64_t

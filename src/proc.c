@@ -147,41 +147,33 @@ proc_close(struct proc_target *t)
 int
 proc_use_live_thread(struct proc_target *t)
 {
-	struct dirent	*de;
-	DIR		*d;
-	char		 state[32], name[64];
-	long		 tid;
-	int		 fd, tfd;
+	char	 state[32], name[64];
+	pid_t	*tids;
+	size_t	 i, n;
+	int	 tfd;
 
 	if (proc_status_field(t, 0, "State", state, sizeof state) == -1)
 		return (-1);
 	if (state[0] != 'Z' || proc_running(t) != 1)
 		return (0);
-	if ((fd = openat(t->dirfd, "task", O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC)) == -1)
+	if (proc_other_threads(t, &tids, &n) == -1)
 		return (-1);
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return (-1);
-	}
-	while ((de = readdir(d)) != NULL) {
-		if ((tid = strtol(de->d_name, NULL, 10)) <= 0 || tid == t->pid)
-			continue;
-		if (proc_status_field(t, (pid_t)tid, "State", state,
+	for (i = 0; i < n; i++) {
+		if (proc_status_field(t, tids[i], "State", state,
 		    sizeof state) == -1 || state[0] == 'Z' || state[0] == 'X')
 			continue;
-		snprintf(name, sizeof name, "%ld", tid);
-		if ((tfd = openat(fd, name, O_RDONLY | O_DIRECTORY |
+		snprintf(name, sizeof name, "task/%ld", (long)tids[i]);
+		if ((tfd = openat(t->dirfd, name, O_RDONLY | O_DIRECTORY |
 		    O_CLOEXEC)) == -1)
 			continue;
-		closedir(d);
 		close(t->dirfd);
 		proc_mm_reset(t);
 		t->dirfd = tfd;
-		t->tid = (pid_t)tid;
+		t->tid = tids[i];
+		free(tids);
 		return (1);
 	}
-	closedir(d);
+	free(tids);
 	errno = ESRCH;
 	return (-1);
 }
@@ -365,6 +357,83 @@ proc_status_long(const struct proc_target *t, pid_t tid, const char *key,
 		errno = EINVAL;
 		return (-1);
 	}
+	return (0);
+}
+
+int
+proc_stat_field(const struct proc_target *t, unsigned int n,
+    unsigned long long *val)
+{
+	char		*buf, *p, *end;
+	unsigned int	 i;
+
+	if (n < 3) {
+		errno = EINVAL;
+		return (-1);
+	}
+	if (proc_read_file(t, "stat", &buf, NULL) == -1)
+		return (-1);
+	if ((p = strrchr(buf, ')')) == NULL) {
+		free(buf);
+		errno = ENODATA;
+		return (-1);
+	}
+	/* Field 3 (the state) follows the name after one blank. */
+	p++;
+	for (i = 3; i < n && p != NULL; i++)
+		p = strchr(p + 1, ' ');
+	if (p == NULL || p[1] < '0' || p[1] > '9') {
+		free(buf);
+		errno = ENODATA;
+		return (-1);
+	}
+	errno = 0;
+	*val = strtoull(p + 1, &end, 10);
+	if (end == p + 1 || errno != 0) {
+		free(buf);
+		errno = ENODATA;
+		return (-1);
+	}
+	free(buf);
+	return (0);
+}
+
+int
+proc_other_threads(const struct proc_target *t, pid_t **tids, size_t *n)
+{
+	struct dirent	*de;
+	DIR		*d;
+	pid_t		*v = NULL, *nv;
+	size_t		 cap = 0;
+	long		 tid;
+	int		 fd;
+
+	*tids = NULL;
+	*n = 0;
+	if ((fd = openat(t->dirfd, "task", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return (-1);
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return (-1);
+	}
+	while ((de = readdir(d)) != NULL) {
+		if ((tid = strtol(de->d_name, NULL, 10)) <= 0 || tid == t->pid)
+			continue;
+		if (*n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			if ((nv = realloc(v, cap * sizeof *v)) == NULL) {
+				free(v);
+				closedir(d);
+				*n = 0;
+				return (-1);
+			}
+			v = nv;
+		}
+		v[(*n)++] = (pid_t)tid;
+	}
+	closedir(d);
+	*tids = v;
 	return (0);
 }
 

@@ -200,20 +200,6 @@ get_bool(struct rline *l, json_t *o, const char *pre, const char *key,
 	return (0);
 }
 
-/* "rw-p" as maps writes it into v; false if it is not. */
-static bool
-parse_perms(const char *s, struct vma *v)
-{
-	if (s == NULL || strlen(s) != 4 || (s[0] != 'r' && s[0] != '-') ||
-	    (s[1] != 'w' && s[1] != '-') || (s[2] != 'x' && s[2] != '-') ||
-	    (s[3] != 'p' && s[3] != 's'))
-		return (false);
-	memcpy(v->perms, s, 5);
-	v->prot = (s[0] == 'r' ? VMA_READ : 0) | (s[1] == 'w' ? VMA_WRITE : 0) |
-	    (s[2] == 'x' ? VMA_EXEC : 0) | (s[3] == 's' ? VMA_SHARED : 0);
-	return (true);
-}
-
 /*
  * The dirty ranges of VMA i (its fields named f, "vmas[i].") into its bitmap: each
  * [lo, hi) page-aligned inside the VMA, after the one before it. Their
@@ -298,7 +284,8 @@ replay_vma(struct rline *l, size_t i, json_t *o)
 	if (i > 0 && v.start < s->vmas[i - 1].vma.end)
 		return (bad(l, "%sstart: 0x%" PRIx64 " is below the end of "
 		    "vmas[%zu]", f, v.start, i - 1));
-	if (!parse_perms(json_string_value(json_object_get(o, "perms")), &v))
+	str = json_string_value(json_object_get(o, "perms"));
+	if (str == NULL || strlen(str) != 4 || !vma_set_perms(&v, str))
 		return (bad(l, "%sperms: not four of r-, w-, x-, ps", f));
 	if ((str = json_string_value(json_object_get(o, "name"))) == NULL)
 		return (bad(l, "%sname: not a string", f));

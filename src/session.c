@@ -64,16 +64,10 @@ session_open_process(struct session *s, const struct session_options *o,
 static char *
 session_no_memory(struct session *s)
 {
-	char		*stat, *p;
-	unsigned long	 flags = 0;
+	unsigned long long	flags;
 
-	if (proc_read_file(&s->target, "stat", &stat, NULL) == 0) {
-		/* Field 9; the name (field 2) may hold spaces and ')'. */
-		if ((p = strrchr(stat, ')')) != NULL)
-			sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags);
-		free(stat);
-	}
-	if (flags & 0x00200000)		/* PF_KTHREAD */
+	if (proc_stat_field(&s->target, 9, &flags) == 0 &&
+	    (flags & PROC_PF_KTHREAD))
 		return (cause_fmt("PID %ld (%s) is a kernel thread: it has no "
 		    "user memory to watch", (long)s->target.pid, s->comm));
 	return (cause_fmt("process %ld (%s) has exited", (long)s->target.pid,

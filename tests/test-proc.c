@@ -478,6 +478,89 @@ cause_errno__what_then_strerror(void **state)
 }
 
 static void
+proc_stat_field__name_with_parens__counted_after_it(void **state)
+{
+	struct proc_target	 t;
+	char			 dir[] = "/tmp/test-proc.XXXXXX", a[4200];
+	char			*cause = NULL;
+	unsigned long long	 v = 99;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(a, sizeof a, "%s/555", dir);
+	assert_int_equal(mkdir(a, 0700), 0);
+	/* The name holds ") 9 (", the last ')' ends it. */
+	put(a, "stat", "555 (x) 9 (y z) S 41 555 555 0 -1 4202752 7 0 0\n");
+	assert_int_equal(proc_open(&t, dir, 555, &cause), 0);
+	assert_int_equal(proc_stat_field(&t, 4, &v), 0);
+	assert_int_equal(v, 41);
+	assert_int_equal(proc_stat_field(&t, 9, &v), 0);
+	assert_int_equal(v, 4202752);
+	assert_int_equal(proc_stat_field(&t, 12, &v), 0);
+	assert_int_equal(v, 0);
+	/* The state and -1 are not whole numbers; past the end, no field. */
+	errno = 0;
+	assert_int_equal(proc_stat_field(&t, 3, &v), -1);
+	assert_int_equal(errno, ENODATA);
+	errno = 0;
+	assert_int_equal(proc_stat_field(&t, 8, &v), -1);
+	assert_int_equal(errno, ENODATA);
+	errno = 0;
+	assert_int_equal(proc_stat_field(&t, 13, &v), -1);
+	assert_int_equal(errno, ENODATA);
+	proc_close(&t);
+	rm_tree(dir);
+
+	/* A real process: this one's parent and its start time. */
+	assert_int_equal(proc_open(&t, "/proc", getpid(), &cause), 0);
+	assert_int_equal(proc_stat_field(&t, 4, &v), 0);
+	assert_int_equal(v, (unsigned long long)getppid());
+	assert_int_equal(proc_stat_field(&t, 22, &v), 0);
+	assert_true(v > 0);
+	proc_close(&t);
+}
+
+static void
+proc_other_threads__task_dir__all_but_the_main_one(void **state)
+{
+	struct proc_target	 t;
+	char			 dir[] = "/tmp/test-proc.XXXXXX", a[4200];
+	char			*cause = NULL;
+	pid_t			*tids;
+	size_t			 n, i;
+	int			 seen = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(a, sizeof a, "%s/600", dir);
+	assert_int_equal(mkdir(a, 0700), 0);
+	snprintf(a, sizeof a, "%s/600/task", dir);
+	assert_int_equal(mkdir(a, 0700), 0);
+	snprintf(a, sizeof a, "%s/600/task/600", dir);
+	assert_int_equal(mkdir(a, 0700), 0);
+	snprintf(a, sizeof a, "%s/600/task/601", dir);
+	assert_int_equal(mkdir(a, 0700), 0);
+	snprintf(a, sizeof a, "%s/600/task/7000", dir);
+	assert_int_equal(mkdir(a, 0700), 0);
+	assert_int_equal(proc_open(&t, dir, 600, &cause), 0);
+	assert_int_equal(proc_other_threads(&t, &tids, &n), 0);
+	assert_int_equal(n, 2);
+	for (i = 0; i < n; i++)
+		seen |= tids[i] == 601 ? 1 : tids[i] == 7000 ? 2 : 4;
+	assert_int_equal(seen, 3);
+	free(tids);
+	proc_close(&t);
+
+	/* No task directory: an error, nothing returned. */
+	assert_int_equal(proc_open(&t, fixture_proc(), 4242, &cause), 0);
+	assert_int_equal(proc_other_threads(&t, &tids, &n), -1);
+	assert_null(tids);
+	assert_int_equal(n, 0);
+	proc_close(&t);
+	rm_tree(dir);
+}
+
+static void
 page_size__matches_its_shift(void **state)
 {
 	(void)state;
@@ -508,6 +591,10 @@ main(void)
 		cmocka_unit_test(
 		    proc_read_file__real_child_exits__esrch_with_dirfd_held),
 		cmocka_unit_test(cause_errno__what_then_strerror),
+		cmocka_unit_test(
+		    proc_stat_field__name_with_parens__counted_after_it),
+		cmocka_unit_test(
+		    proc_other_threads__task_dir__all_but_the_main_one),
 		cmocka_unit_test(page_size__matches_its_shift),
 	};
 
