@@ -12,42 +12,10 @@
 # outside is followed the same way.
 
 set -u
-b=${abs_top_builddir:-$(pwd)}
-sdtop=$b/sdtop
-workload=$b/tests/workload
-gtcheck=$b/tests/gtcheck
-for p in "$sdtop" "$workload" "$gtcheck"; do
-	[ -x "$p" ] || { echo "SKIP: $p is not built"; exit 77; }
-done
-command -v jq >/dev/null || { echo "SKIP: jq is not installed"; exit 77; }
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/test-exec.XXXXXX") || exit 1
-SPID=
-WPID=
-FAILS=0
-cleanup() {
-	[ -n "$SPID" ] && kill -9 "$SPID" 2>/dev/null
-	[ -n "$WPID" ] && kill -9 "$WPID" 2>/dev/null
-	wait 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-fail() {
-	echo "FAIL: $*"
-	FAILS=$((FAILS + 1))
-}
-
-# wait_for CMD...: run CMD until it succeeds, for at most 30 s.
-wait_for() {
-	i=0
-	until "$@"; do
-		i=$((i + 1))
-		[ $i -gt 600 ] && return 1
-		sleep 0.05
-	done
-}
+name=test-exec
+. "${srcdir:-.}/tests/test-live-lib.sh"
+need "$sdtop" "$workload" "$gtcheck"
+need_jq
 
 # cycles_since FILE T: how many cycles of FILE began at T or later.
 cycles_since() {
@@ -190,5 +158,4 @@ if [ -x "$b/tests/leader-exit" ]; then
 	WPID=
 fi
 
-[ $FAILS -eq 0 ] || exit 1
-echo "ok"
+finish

@@ -10,24 +10,17 @@
 # Exits 77 (skip) with one line when the kernel or user cannot do uffd-wp.
 
 set -u
-b=${abs_top_builddir:-$(pwd)}
-sdtop=$b/sdtop
-workload=$b/tests/workload
+name=test-harm
+. "${srcdir:-.}/tests/test-live-lib.sh"
 harm=$b/tests/harm
-for p in "$sdtop" "$workload" "$harm"; do
-	[ -x "$p" ] || { echo "SKIP: $p is not built"; exit 77; }
-done
-if ! "$sdtop" --probe 2>&1 | grep -q '^uffd-wp  *yes'; then
-	echo "SKIP: $("$sdtop" --probe 2>&1 | grep '^uffd-wp')"
-	exit 77
-fi
+need "$sdtop" "$workload" "$harm"
+need_uffd
 
-fails=0
 run() {
 	out=$("$@" 2>&1)
 	st=$?
 	echo "$out" | tail -n 6
-	[ $st -eq 0 ] || fails=$((fails + 1))
+	[ $st -eq 0 ] || FAILS=$((FAILS + 1))
 }
 
 run "$harm" --mode create --attacks 200 "$sdtop" "$workload"
@@ -36,15 +29,9 @@ run "$harm" --mode remove --attacks 200 "$sdtop" "$workload"
 run "$harm" --mode remove --group --attacks 200 "$sdtop" "$workload"
 run "$harm" --mode random --attacks 50 "$sdtop" "$workload"
 
-if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null &&
-    setpriv --reuid=nobody --regid=nogroup --clear-groups \
-    test -x "$sdtop" 2>/dev/null; then
-	run setpriv --reuid=nobody --regid=nogroup --clear-groups \
-	    "$harm" --no-filter --mode create --attacks 50 "$sdtop" \
+if nobody_can_run; then
+	run $NOBODY "$harm" --no-filter --mode create --attacks 50 "$sdtop" \
 	    "$workload"
-else
-	echo "note: the unprivileged run was skipped (needs root, setpriv and a build directory nobody can read)"
 fi
 
-[ $fails -eq 0 ] || exit 1
-echo "ok"
+finish

@@ -8,30 +8,14 @@
 # escaped and the UTF-8 one unchanged.
 
 set -u
-B=${abs_top_builddir:-$(pwd)}
-SDTOP=$B/sdtop
-TRACEPGFAULT=$B/tracepgfault
-TEXTCHECK=$B/tests/textcheck
-TARGET=$B/tests/hostile-target
-T=$(mktemp -d "${TMPDIR:-/tmp}/test-hostile-live.XXXXXX") || exit 99
-tpid=
-cleanup() {
-	[ -n "$tpid" ] && kill "$tpid" 2>/dev/null && wait "$tpid" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-FAILS=0
-fail() {
-	echo "FAIL: $*"
-	FAILS=$((FAILS + 1))
-}
+name=test-hostile-live
+. "${srcdir:-.}/tests/test-live-lib.sh"
+tracepgfault=$b/tracepgfault
+textcheck=$b/tests/textcheck
+target=$b/tests/hostile-target
+need "$sdtop" "$tracepgfault" "$textcheck" "$target"
+need_jq
 
-for p in "$SDTOP" "$TRACEPGFAULT" "$TEXTCHECK" "$TARGET"; do
-	[ -x "$p" ] || { echo "SKIP: $p is not built"; exit 77; }
-done
-command -v jq >/dev/null 2>&1 || { echo "SKIP: jq is not installed"; exit 77; }
-
-# What the names look like escaped (maps shows the newline as \012).
 COMM='\x1b]0;X\x07\xc2\x9b\xff\x1b[2J'
 NAME='map\x1b]0;title\x07\x1b[31m\xc2\x9b\xff\012end'
 UTF8='café-日本'
@@ -44,22 +28,18 @@ JNAME='"\\012end"'
 
 # safe FILE...: every byte printable on a terminal.
 safe() {
-	"$TEXTCHECK" "$@" >"$T/tc" 2>&1 || fail "unsafe bytes: $(cat "$T/tc")"
+	"$textcheck" "$@" >"$T/tc" 2>&1 || fail "unsafe bytes: $(cat "$T/tc")"
 }
 
 mkdir "$T/files"
-"$TARGET" "$T/files" >"$T/target.out" 2>"$T/target.err" &
-tpid=$!
-i=0
-while ! grep -q '^ready ' "$T/target.out" 2>/dev/null; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || { fail "the target did not start: $(cat "$T/target.err")"; exit 1; }
-	sleep 0.05
-done
+"$target" "$T/files" >"$T/target.out" 2>"$T/target.err" &
+TPID=$!
+wait_line '^ready ' "$T/target.out" ||
+    { fail "the target did not start: $(cat "$T/target.err")"; exit 1; }
 pid=$(awk '{ print $2 }' "$T/target.out")
 
 # Text: the header carries the comm, rows the names.
-"$SDTOP" -b -n 1 -m hash -i 0.2 "$pid" >"$T/text" 2>"$T/err"
+"$sdtop" -b -n 1 -m hash -i 0.2 "$pid" >"$T/text" 2>"$T/err"
 st=$?
 [ $st -eq 0 ] || fail "sdtop -b: status $st: $(cat "$T/err")"
 safe "$T/text" "$T/err"
@@ -68,7 +48,7 @@ grep -qF "$NAME" "$T/text" || fail "file name not escaped as $NAME"
 grep -qF "/$UTF8" "$T/text" || fail "the UTF-8 name did not pass unchanged"
 
 # JSON: valid, safe, and the same strings when decoded.
-"$SDTOP" -b --json -n 1 -m hash -i 0.2 --record "$T/rec.jsonl" "$pid" \
+"$sdtop" -b --json -n 1 -m hash -i 0.2 --record "$T/rec.jsonl" "$pid" \
     >"$T/json" 2>"$T/err"
 st=$?
 [ $st -eq 0 ] || fail "sdtop --json: status $st: $(cat "$T/err")"
@@ -81,7 +61,7 @@ jq -e "any(.vmas[]; .name | endswith(\"/$UTF8\"))" "$T/json" >/dev/null ||
     fail "JSON lacks the UTF-8 name"
 
 # The recording replays with the same escaping.
-"$SDTOP" -b --replay "$T/rec.jsonl" >"$T/replay" 2>"$T/err" ||
+"$sdtop" -b --replay "$T/rec.jsonl" >"$T/replay" 2>"$T/err" ||
     fail "replay of the recording: $(cat "$T/err")"
 safe "$T/replay" "$T/err"
 grep -qF "($RCOMM)" "$T/replay" || fail "replayed comm not escaped"
@@ -89,26 +69,26 @@ grep -qF "$RNAME" "$T/replay" || fail "replayed name not escaped"
 grep -qF "/$UTF8" "$T/replay" || fail "replayed UTF-8 name changed"
 echo "ok: sdtop -b, --json, --record and --replay of process $pid"
 
-kill "$tpid" 2>/dev/null
-wait "$tpid" 2>/dev/null
-tpid=
+kill "$TPID" 2>/dev/null
+wait "$TPID" 2>/dev/null
+TPID=
 
 # The same names in a trace: report and replay.
-if "$TRACEPGFAULT" "$T/probe" /bin/true 2>"$T/err"; then
-	ASAN_OPTIONS=detect_leaks=0 "$TRACEPGFAULT" "$T/t.trace" "$TARGET" \
+if "$tracepgfault" "$T/probe" /bin/true 2>"$T/err"; then
+	ASAN_OPTIONS=detect_leaks=0 "$tracepgfault" "$T/t.trace" "$target" \
 	    "$T/files" 300 >/dev/null 2>"$T/err" ||
 	    fail "tracepgfault: $(cat "$T/err")"
-	"$TRACEPGFAULT" --report "$T/t.trace" >"$T/report" 2>"$T/err" ||
+	"$tracepgfault" --report "$T/t.trace" >"$T/report" 2>"$T/err" ||
 	    fail "report: $(cat "$T/err")"
 	safe "$T/report" "$T/err"
 	grep -qF "$NAME" "$T/report" || fail "report: name not escaped"
 	grep -qF "/$UTF8" "$T/report" || fail "report: UTF-8 name changed"
-	"$TRACEPGFAULT" --report --json "$T/t.trace" >"$T/rjson" 2>"$T/err" ||
+	"$tracepgfault" --report --json "$T/t.trace" >"$T/rjson" 2>"$T/err" ||
 	    fail "report --json: $(cat "$T/err")"
 	safe "$T/rjson" "$T/err"
 	jq -e "any(.regions[]; .name | endswith($JNAME))" "$T/rjson" \
 	    >/dev/null || fail "report JSON lacks the hostile name"
-	"$SDTOP" -b --replay "$T/t.trace" >"$T/treplay" 2>"$T/err" ||
+	"$sdtop" -b --replay "$T/t.trace" >"$T/treplay" 2>"$T/err" ||
 	    fail "sdtop --replay of the trace: $(cat "$T/err")"
 	safe "$T/treplay" "$T/err"
 	grep -qF "$NAME" "$T/treplay" || fail "trace replay: name not escaped"

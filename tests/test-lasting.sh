@@ -14,53 +14,22 @@
 # Exits 77 (skip) with one line when the kernel or user cannot do uffd-wp.
 
 set -u
-b=${abs_top_builddir:-$(pwd)}
-sdtop=$b/sdtop
-workload=$b/tests/workload
-gtcheck=$b/tests/gtcheck
-for p in "$sdtop" "$workload" "$gtcheck"; do
-	[ -x "$p" ] || { echo "SKIP: $p is not built"; exit 77; }
-done
-command -v jq >/dev/null || { echo "SKIP: jq is not installed"; exit 77; }
-if ! "$sdtop" --probe 2>&1 | grep -q '^uffd-wp  *yes'; then
-	echo "SKIP: $("$sdtop" --probe 2>&1 | grep '^uffd-wp')"
-	exit 77
-fi
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/test-lasting.XXXXXX") || exit 1
-WPID=
-FAILS=0
-cleanup() {
-	[ -n "$WPID" ] && kill -9 "$WPID" 2>/dev/null
-	wait 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-fail() {
-	echo "FAIL: $*"
-	FAILS=$((FAILS + 1))
-}
+name=test-lasting
+. "${srcdir:-.}/tests/test-live-lib.sh"
+need "$sdtop" "$workload" "$gtcheck"
+need_jq
+need_uffd
 
 # kb PID FILE FIELD: a "Field: N kB" value of /proc/PID/FILE.
 kb() {
 	awk -v f="$3:" '$1 == f { print $2 }' "/proc/$1/$2"
 }
 
-uffd_count() {
-	ls -l "/proc/$1/fd" 2>/dev/null | grep -c 'anon_inode:\[userfaultfd\]'
-}
-
 "$workload" --phase 1 --thp 64 --sparse 1024 --threads 200 \
     > "$T/wl.out" 2>&1 &
 WPID=$!
-i=0
-until grep -q '^phase 1 ' "$T/wl.out"; do
-	i=$((i + 1))
-	[ $i -gt 600 ] && { echo "FAIL: the workload did not start"; exit 1; }
-	sleep 0.05
-done
+wait_line '^phase 1 ' "$T/wl.out" ||
+    { echo "FAIL: the workload did not start"; exit 1; }
 
 huge0=$(kb "$WPID" smaps_rollup AnonHugePages)
 pte0=$(kb "$WPID" status VmPTE)
@@ -71,11 +40,7 @@ echo "before: AnonHugePages $huge0 kB, VmPTE $pte0 kB"
 "$gtcheck" "$(grep '^phase 1 ' "$T/wl.out")" "$T/u.jsonl" > "$T/gt" 2>&1 ||
     fail "uffd-wp beside huge pages: $(head -n 2 "$T/gt")"
 # Its injector removes the userfaultfd: wait for that.
-i=0
-while [ "$(uffd_count "$WPID")" -gt 0 ] && [ $i -lt 200 ]; do
-	i=$((i + 1))
-	sleep 0.05
-done
+wait_for uffd_gone "$WPID"
 huge1=$(kb "$WPID" smaps_rollup AnonHugePages)
 pte1=$(kb "$WPID" status VmPTE)
 echo "after sdtop -m uffd-wp: AnonHugePages $huge1 kB, VmPTE $pte1 kB"
@@ -101,12 +66,6 @@ else
 	    "$T/auto.err" || fail "auto did not pass uffd-wp over: $(cat "$T/auto.err")"
 fi
 
-kill -USR2 "$WPID"
-wait "$WPID"
-st=$?
-WPID=
-[ $st -eq 0 ] && grep -q '^alive ' "$T/wl.out" ||
-    fail "the workload was harmed: $(tail -n 1 "$T/wl.out")"
+check_alive "uffd-wp beside huge pages"
 
-[ $FAILS -eq 0 ] || exit 1
-echo "ok"
+finish

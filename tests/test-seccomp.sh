@@ -12,61 +12,11 @@
 # Exits 77 (skip) with one line when the kernel or user cannot do uffd-wp.
 
 set -u
-b=${abs_top_builddir:-$(pwd)}
-sdtop=$b/sdtop
-workload=$b/tests/workload
-gtcheck=$b/tests/gtcheck
-for p in "$sdtop" "$workload" "$gtcheck"; do
-	[ -x "$p" ] || { echo "SKIP: $p is not built"; exit 77; }
-done
-if ! "$sdtop" --probe 2>&1 | grep -q '^uffd-wp  *yes'; then
-	echo "SKIP: $("$sdtop" --probe 2>&1 | grep '^uffd-wp')"
-	exit 77
-fi
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/test-seccomp.XXXXXX") || exit 1
+name=test-seccomp
+. "${srcdir:-.}/tests/test-live-lib.sh"
+need "$sdtop" "$workload" "$gtcheck"
+need_uffd
 chmod 755 "$T"
-WPID=
-FAILS=0
-AS=
-cleanup() {
-	[ -n "$WPID" ] && kill -9 "$WPID" 2>/dev/null
-	wait 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-fail() {
-	echo "FAIL: $*"
-	FAILS=$((FAILS + 1))
-}
-
-# start ARGS...: the workload (as $AS) in phase 1, once it says so.
-start() {
-	: > "$T/wl.out"
-	$AS "$workload" --phase 1 "$@" > "$T/wl.out" 2>&1 &
-	WPID=$!
-	i=0
-	until grep -q '^phase 1 ' "$T/wl.out"; do
-		i=$((i + 1))
-		if [ $i -gt 600 ] || ! kill -0 "$WPID" 2>/dev/null; then
-			fail "the workload did not start: $(cat "$T/wl.out")"
-			return 1
-		fi
-		sleep 0.05
-	done
-}
-
-# alive LABEL: the workload checks itself (memory, filter) and exits 0.
-alive() {
-	kill -USR2 "$WPID"
-	wait "$WPID"
-	st=$?
-	WPID=
-	[ $st -eq 0 ] && grep -q '^alive ' "$T/wl.out" ||
-	    fail "$1: the target was harmed (status $st): $(tail -n 1 "$T/wl.out")"
-}
 
 # refused LABEL MESSAGE ARGS...: auto uses hash, exactly, saying MESSAGE;
 # -m uffd-wp exits 1 with MESSAGE as its one line; the target lives.
@@ -74,7 +24,7 @@ refused() {
 	label=$1
 	msg=$2
 	shift 2
-	start "$@" || return
+	start_workload 1 --phase 1 "$@" || return
 	$AS "$sdtop" -b -n 1 -i 0.2 "$WPID" > /dev/null 2> "$T/auto.err" ||
 	    fail "$label: auto: status $?: $(cat "$T/auto.err")"
 	grep -q "^sdtop: using hash (.*$msg" "$T/auto.err" ||
@@ -90,7 +40,7 @@ refused() {
 	[ $st -eq 1 ] && [ "$(wc -l < "$T/u.err")" -eq 1 ] &&
 	    grep -q "$msg" "$T/u.err" ||
 	    fail "$label: -m uffd-wp: status $st: $(cat "$T/u.err")"
-	alive "$label"
+	check_alive "$label"
 	echo "$label: refused, hash exact, target alive"
 }
 
@@ -111,56 +61,46 @@ refused "no descriptor left" \
     --no-more-fds
 
 # A filter that allows both calls: it is run, and uffd-wp works.
-start --seccomp allow && {
+start_workload 1 --phase 1 --seccomp allow && {
 	"$sdtop" -b --json -n 2 -i 0.2 "$WPID" > "$T/a.jsonl" 2> "$T/err" ||
 	    fail "allowing filter: status $?: $(cat "$T/err")"
 	grep -q '"method":"uffd-wp"' "$T/a.jsonl" ||
 	    fail "allowing filter: not on uffd-wp"
 	"$gtcheck" "$(grep '^phase 1 ' "$T/wl.out")" "$T/a.jsonl" \
 	    > "$T/gt" 2>&1 || fail "allowing filter: $(head -n 2 "$T/gt")"
-	alive "allowing filter"
+	check_alive "allowing filter"
 	echo "a filter that allows the calls: uffd-wp exact, target alive"
 }
 
 # A filter that forbids close() installed while sdtop watches: at its end
 # sdtop does not close its userfaultfd (that would kill the target): it
 # unregisters all it protected, leaves the idle descriptor, and says so.
-start --seccomp-late kill-close && {
+start_workload 1 --phase 1 --seccomp-late kill-close && {
 	"$sdtop" -b --json -m uffd-wp -n 1000 -i 0.2 "$WPID" > "$T/l.jsonl" \
 	    2> "$T/l.err" &
-	spid=$!
-	i=0
-	until grep -q '"cycle":1' "$T/l.jsonl" || [ $i -gt 600 ]; do
-		i=$((i + 1)); sleep 0.05
-	done
+	SPID=$!
+	wait_line '"cycle":1' "$T/l.jsonl"
 	kill -USR1 "$WPID"
-	i=0
-	until grep -q '^phase 2 ' "$T/wl.out" || [ $i -gt 600 ]; do
-		i=$((i + 1)); sleep 0.05
-	done
-	kill -TERM "$spid"
-	wait "$spid"
+	wait_line '^phase 2 ' "$T/wl.out"
+	kill -TERM "$SPID"
+	wait "$SPID"
 	st=$?
+	SPID=
 	[ $st -eq 1 ] && [ "$(wc -l < "$T/l.err")" -eq 1 ] &&
 	    grep -q "keeps an unused userfaultfd (fd [0-9]*): the seccomp filter of PID $WPID would kill the process on close()" "$T/l.err" ||
 	    fail "close forbidden later: status $st: $(cat "$T/l.err")"
 	grep -q 'VmFlags:.* uw' "/proc/$WPID/smaps" &&
 	    fail "close forbidden later: memory still write-protected"
-	alive "close forbidden later"
+	check_alive "close forbidden later"
 	echo "close() forbidden while watched: the descriptor left idle, said so"
 }
 
 # Unprivileged, a filter cannot be read: nothing is injected.
-if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null &&
-    setpriv --reuid=nobody --regid=nogroup --clear-groups \
-    test -x "$sdtop" 2>/dev/null; then
-	AS="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+if nobody_can_run; then
+	AS=$NOBODY
 	refused "unprivileged, any filter" \
 	    'has a seccomp filter, which only root can read' --seccomp allow
 	AS=
-else
-	echo "note: the unprivileged run was skipped (needs root, setpriv and a build directory nobody can read)"
 fi
 
-[ $FAILS -eq 0 ] || exit 1
-echo "ok"
+finish

@@ -18,50 +18,10 @@
 # Exits 77 (skip) with one line when the kernel or user cannot do uffd-wp.
 
 set -u
-B=${abs_top_builddir:-$(pwd)}
-SDTOP=$B/sdtop
-WORKLOAD=$B/tests/workload
-GTCHECK=$B/tests/gtcheck
-T=$(mktemp -d "${TMPDIR:-/tmp}/test-uffd.XXXXXX") || exit 1
+name=test-uffd
+. "${srcdir:-.}/tests/test-live-lib.sh"
+need "$sdtop" "$workload" "$gtcheck"
 chmod 755 "$T"
-WPID=
-SPID=
-FAILS=0
-AS=
-
-cleanup() {
-	[ -n "$SPID" ] && kill -9 "$SPID" 2>/dev/null
-	[ -n "$WPID" ] && kill -9 "$WPID" 2>/dev/null
-	wait 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-fail() {
-	echo "FAIL: $*"
-	FAILS=$((FAILS + 1))
-}
-
-# wait_line PATTERN FILE: wait up to 30 s for a line matching PATTERN.
-wait_line() {
-	i=0
-	while ! grep -q "$1" "$2" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt 600 ] && return 1
-		sleep 0.05
-	done
-	return 0
-}
-
-# start_workload ARGS...: start it (as $AS when set) and wait for "phase 0".
-start_workload() {
-	: > "$T/wl.out"
-	$AS "$WORKLOAD" "$@" > "$T/wl.out" 2>&1 &
-	WPID=$!
-	wait_line '^phase 0 ' "$T/wl.out" || { fail "workload did not start"; return 1; }
-	return 0
-}
 
 # phase_line K: the last "phase K" line of the workload.
 phase_line() {
@@ -78,21 +38,6 @@ next_phase() {
 		[ $i -gt 600 ] && { fail "no phase $1 line"; return 1; }
 		sleep 0.05
 	done
-}
-
-# alive: SIGUSR2, the workload must print "alive" and exit 0.
-check_alive() {
-	kill -USR2 "$WPID"
-	wait "$WPID"
-	st=$?
-	WPID=
-	grep -q '^alive ' "$T/wl.out" && [ $st -eq 0 ] ||
-	    fail "$1: workload not alive (status $st): $(tail -n 1 "$T/wl.out")"
-}
-
-# uffd_count PID: the userfaultfds among the fds of PID.
-uffd_count() {
-	ls -l "/proc/$1/fd" 2>/dev/null | grep -c 'anon_inode:\[userfaultfd\]'
 }
 
 # no_uffd PID LABEL [N]: no more than N (0) userfaultfds in PID, once
@@ -113,14 +58,14 @@ no_uffd() {
 run_sdtop() {
 	out=$1
 	shift
-	$AS "$SDTOP" --batch --json -m uffd-wp "$@" > "$out" 2> "$T/err"
+	$AS "$sdtop" --batch --json -m uffd-wp "$@" > "$out" 2> "$T/err"
 }
 
 # bg_sdtop OUT ARGS...: the same in the background; SPID is sdtop itself.
 bg_sdtop() {
 	out=$1
 	shift
-	(exec $AS "$SDTOP" --batch --json -m uffd-wp "$@" > "$out" 2> "$T/err") &
+	(exec $AS "$sdtop" --batch --json -m uffd-wp "$@" > "$out" 2> "$T/err") &
 	SPID=$!
 }
 
@@ -128,7 +73,7 @@ bg_sdtop() {
 gt() {
 	label=$1
 	shift
-	if ! "$GTCHECK" "$@" > "$T/gt.out" 2>&1; then
+	if ! "$gtcheck" "$@" > "$T/gt.out" 2>&1; then
 		fail "$label: $(head -n 3 "$T/gt.out")"
 	fi
 }
@@ -136,7 +81,7 @@ gt() {
 # The whole phase sequence against one workload, as $AS.
 phases() {
 	who=$1
-	start_workload || return
+	start_workload 0 || return
 	buf=$(phase_line 0)
 	run_sdtop "$T/p0.jsonl" -n 2 -i 0.2 "$WPID"
 	st=$?
@@ -166,16 +111,11 @@ phases() {
 	echo "phases 0-4 as $who: checked"
 }
 
-[ -x "$SDTOP" ] && [ -x "$WORKLOAD" ] && [ -x "$GTCHECK" ] || {
-	echo "SKIP: sdtop, tests/workload or tests/gtcheck not built"
-	exit 77
-}
-
 phases root
 
 # sdtop SIGKILLed mid-run: the workload stays healthy, its injector
 # removes sdtop's userfaultfd, and a new run on the same workload is exact.
-start_workload && {
+start_workload 0 && {
 	bg_sdtop "$T/k.jsonl" -n 100 -i 0.2 "$WPID"
 	wait_line '"cycle":2' "$T/k.jsonl" || fail "SIGKILL: no cycle"
 	kill -9 "$SPID"
@@ -195,7 +135,7 @@ start_workload && {
 # sdtop and its injector both SIGKILLed: sdtop's userfaultfd stays in the
 # target (it costs a fault per first write, nothing else); the next run
 # recognises it by its mark, removes it and is exact.
-start_workload && {
+start_workload 0 && {
 	bg_sdtop "$T/k.jsonl" -n 100 -i 0.2 "$WPID"
 	wait_line '"cycle":2' "$T/k.jsonl" || fail "injector SIGKILL: no cycle"
 	inj=$(pgrep -P "$SPID" -x sdt-injector)
@@ -217,7 +157,7 @@ start_workload && {
 # The injector stopped (SIGSTOP) while sdtop watches: SIGTERM still ends
 # sdtop within seconds, saying that the injector will undo its work when
 # it goes on; continued, it does.
-start_workload && {
+start_workload 0 && {
 	next_phase 1
 	bg_sdtop "$T/s.jsonl" -n 1000 -i 0.2 "$WPID"
 	wait_line '"cycle":1' "$T/s.jsonl" || fail "stopped injector: no cycle"
@@ -245,7 +185,7 @@ start_workload && {
 # sdtop's, write-protecting a region of its own: sdtop never touches it
 # (the workload checks it is the same file and still exact), and the
 # buffer is tracked exactly.
-start_workload --own-uffd && {
+start_workload 0 --own-uffd && {
 	next_phase 1
 	run_sdtop "$T/o.jsonl" -n 2 -i 0.2 "$WPID" ||
 	    fail "own userfaultfd: status $?: $(cat "$T/err")"
@@ -264,7 +204,7 @@ start_workload --own-uffd && {
 # Its own userfaultfd even carries sdtop's mark (owner, signal number):
 # without the injector's record of it, it is still never touched, by a
 # normal run nor by one after sdtop and its injector were killed.
-start_workload --own-uffd-mark 63 && {
+start_workload 0 --own-uffd-mark 63 && {
 	next_phase 1
 	bg_sdtop "$T/m.jsonl" -n 100 -i 0.2 "$WPID"
 	wait_line '"cycle":2' "$T/m.jsonl" || fail "marked own userfaultfd: no cycle"
@@ -281,7 +221,7 @@ start_workload --own-uffd-mark 63 && {
 }
 
 # SIGTERM to sdtop: it cleans up.
-start_workload && {
+start_workload 0 && {
 	next_phase 1
 	bg_sdtop "$T/t.jsonl" -n 100 -i 0.2 "$WPID"
 	wait_line '"cycle":1' "$T/t.jsonl" || fail "SIGTERM: no cycle"
@@ -298,17 +238,17 @@ start_workload && {
 # A second sdtop on a process the first one watches: with -m uffd-wp it
 # fails with one clear line, with auto it uses hash; the first goes on
 # exact.
-start_workload && {
+start_workload 0 && {
 	next_phase 1
 	bg_sdtop "$T/a.jsonl" -n 8 -i 0.2 "$WPID"
 	wait_line '"cycle":1' "$T/a.jsonl" || fail "first sdtop: no cycle"
-	"$SDTOP" --batch --json -m uffd-wp -n 2 -i 0.2 "$WPID" \
+	"$sdtop" --batch --json -m uffd-wp -n 2 -i 0.2 "$WPID" \
 	    > "$T/b.jsonl" 2> "$T/b.err"
 	st=$?
 	[ $st -eq 1 ] && [ "$(wc -l < "$T/b.err")" -eq 1 ] &&
 	    grep -q "is already watched by another sdtop" "$T/b.err" ||
 	    fail "second sdtop: status $st: $(cat "$T/b.err")"
-	"$SDTOP" --batch --json -n 2 -i 0.2 "$WPID" > "$T/c.jsonl" \
+	"$sdtop" --batch --json -n 2 -i 0.2 "$WPID" > "$T/c.jsonl" \
 	    2> "$T/c.err" || fail "second sdtop, auto: $(cat "$T/c.err")"
 	grep -q '"method":"hash"' "$T/c.jsonl" ||
 	    fail "second sdtop, auto: not on hash"
@@ -324,7 +264,7 @@ start_workload && {
 }
 
 # The workload exits during the run: status 0, last object "exited": true.
-start_workload && {
+start_workload 0 && {
 	next_phase 1
 	bg_sdtop "$T/x.jsonl" -n 100 -i 0.2 "$WPID"
 	wait_line '"cycle":1' "$T/x.jsonl" || fail "target exit: no cycle"
@@ -343,16 +283,10 @@ start_workload && {
 }
 
 # Unprivileged: vm.unprivileged_userfaultfd=0 needs UFFD_USER_MODE_ONLY.
-if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null &&
-    setpriv --reuid=nobody --regid=nogroup --clear-groups \
-    test -x "$SDTOP" 2>/dev/null; then
-	AS="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+if nobody_can_run; then
+	AS=$NOBODY
 	phases nobody
 	AS=
-else
-	echo "note: the unprivileged run was skipped (needs root, setpriv and a build directory nobody can read)"
 fi
 
-[ $FAILS -eq 0 ] || exit 1
-echo "ok"
-exit 0
+finish
