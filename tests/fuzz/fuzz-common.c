@@ -157,3 +157,26 @@ fuzz_check_json_lines(const char *what, const char *buf, size_t len)
 		line = nl + 1;
 	}
 }
+
+static uint64_t	 rnd_state;
+
+void
+fuzz_seed(unsigned int seed)
+{
+	rnd_state = seed * UINT64_C(0x9e3779b97f4a7c15) + 1;
+}
+
+uint64_t
+fuzz_rnd(void)
+{
+	rnd_state ^= rnd_state >> 12;
+	rnd_state ^= rnd_state << 25;
+	rnd_state ^= rnd_state >> 27;
+	return (rnd_state * UINT64_C(2685821657736338717));
+}
+
+uint64_t
+fuzz_pick(uint64_t n)
+{
+	return (n == 0 ? 0 : fuzz_rnd() % n);
+}

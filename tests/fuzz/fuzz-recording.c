@@ -75,25 +75,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	return (0);
 }
 
-/* --- The mutator: a small random source and record surgery. --- */
-
-static uint64_t	 rnd_state;
-
-static uint64_t
-rnd(void)
-{
-	/* xorshift64*: any spread will do, it need only be cheap. */
-	rnd_state ^= rnd_state >> 12;
-	rnd_state ^= rnd_state << 25;
-	rnd_state ^= rnd_state >> 27;
-	return (rnd_state * UINT64_C(2685821657736338717));
-}
-
-static uint64_t
-pick(uint64_t n)
-{
-	return (n == 0 ? 0 : rnd() % n);
-}
+/* --- The mutator: record surgery. --- */
 
 /* A page size: the sane ones most often, then the odd. */
 static uint64_t
@@ -104,7 +86,7 @@ pick_page_size(void)
 		3000, 0, 1 << 21, 1, 6144,
 	};
 
-	return (sizes[pick(sizeof sizes / sizeof sizes[0])]);
+	return (sizes[fuzz_pick(sizeof sizes / sizeof sizes[0])]);
 }
 
 /*
@@ -122,9 +104,9 @@ pick_pages(void)
 		(UINT64_C(1) << 28) + 1, UINT64_C(1) << 30, UINT64_C(1) << 40,
 	};
 
-	if (pick(8) == 0)
-		return (huge[pick(sizeof huge / sizeof huge[0])]);
-	return (small[pick(sizeof small / sizeof small[0])]);
+	if (fuzz_pick(8) == 0)
+		return (huge[fuzz_pick(sizeof huge / sizeof huge[0])]);
+	return (small[fuzz_pick(sizeof small / sizeof small[0])]);
 }
 
 /* An offset that unaligns an address, or none (most often). */
@@ -132,7 +114,7 @@ static uint64_t
 pick_misalign(uint64_t ps)
 {
 	static const uint64_t offs[] = { 0, 0, 0, 0, 1, 8, 0x200, 0x800 };
-	uint64_t	o = offs[pick(sizeof offs / sizeof offs[0])];
+	uint64_t	o = offs[fuzz_pick(sizeof offs / sizeof offs[0])];
 
 	return (ps > 1 ? o % ps : o);
 }
@@ -148,7 +130,7 @@ pick_name(void)
 		"line\nbreak\ttab\x7f", "/tmp/a\\012b",
 	};
 
-	return (names[pick(sizeof names / sizeof names[0])]);
+	return (names[fuzz_pick(sizeof names / sizeof names[0])]);
 }
 
 static json_t *
@@ -178,15 +160,15 @@ new_vma(uint64_t start, uint64_t ps, uint64_t pages)
 	v = json_object();
 	json_object_set_new(v, "start", hex(start));
 	json_object_set_new(v, "end", hex(end));
-	json_object_set_new(v, "perms", json_string(pick(8) ? "rw-p" : "r--s"));
+	json_object_set_new(v, "perms", json_string(fuzz_pick(8) ? "rw-p" : "r--s"));
 	json_object_set_new(v, "name", json_string(pick_name()));
 	json_object_set_new(v, "pages", json_integer((json_int_t)pages));
-	json_object_set_new(v, "tracked", json_boolean(pick(4) != 0));
+	json_object_set_new(v, "tracked", json_boolean(fuzz_pick(4) != 0));
 	json_object_set_new(v, "new", json_false());
 	dirty = json_array();
 	/* Often the last pages: past them is where bitmaps end. */
-	hi = pick(2) ? end : start + (1 + pick(pages)) * ps;
-	lo = hi - (1 + pick(hi - start > ps ? 4 : 1)) * ps;
+	hi = fuzz_pick(2) ? end : start + (1 + fuzz_pick(pages)) * ps;
+	lo = hi - (1 + fuzz_pick(hi - start > ps ? 4 : 1)) * ps;
 	if (lo < start)
 		lo = start;
 	if (lo < hi)
@@ -201,8 +183,8 @@ static json_t *
 new_record(void)
 {
 	json_t		*o, *vmas;
-	uint64_t	 ps = pick(3) ? 4096 : pick_page_size(), start;
-	unsigned	 i, n = 1 + (unsigned)pick(3);
+	uint64_t	 ps = fuzz_pick(3) ? 4096 : pick_page_size(), start;
+	unsigned	 i, n = 1 + (unsigned)fuzz_pick(3);
 
 	o = json_pack("{s:i, s:f, s:i, s:s, s:s, s:f, s:I, s:b, s:b}",
 	    "cycle", 1, "time", 1.5, "pid", 42, "comm", pick_name(),
@@ -212,7 +194,7 @@ new_record(void)
 	start = ps * 16;
 	for (i = 0; i < n; i++) {
 		json_array_append_new(vmas, new_vma(start, ps ? ps : 1, 1 +
-		    pick(64)));
+		    fuzz_pick(64)));
 		start += ps * 4096;
 	}
 	json_object_set_new(o, "vmas", vmas);
@@ -270,7 +252,7 @@ mutate_record(json_t *o)
 		json_object_set_new(o, "vmas", vmas);
 	}
 	ps = (uint64_t)json_integer_value(json_object_get(o, "page_size"));
-	switch (pick(7)) {
+	switch (fuzz_pick(7)) {
 	case 0:
 		json_object_set_new(o, "page_size", json_integer(
 		    (json_int_t)pick_page_size()));
@@ -280,7 +262,7 @@ mutate_record(json_t *o)
 		/* Move and resize a region in pages, perhaps unaligned. */
 		if (n == 0 || ps == 0)
 			break;
-		v = json_array_get(vmas, pick(n));
+		v = json_array_get(vmas, fuzz_pick(n));
 		pages = pick_pages();
 		start = get_hex(v, "start") + pick_misalign(ps);
 		json_object_set_new(v, "start", hex(start));
@@ -295,20 +277,20 @@ mutate_record(json_t *o)
 			break;
 		start = n > 0 ? get_hex(json_array_get(vmas, n - 1), "end") :
 		    ps * 16;
-		json_array_append_new(vmas, new_vma(start + ps * pick(4), ps,
+		json_array_append_new(vmas, new_vma(start + ps * fuzz_pick(4), ps,
 		    pick_pages()));
 		break;
 	case 4:
 		if (n > 0)
-			json_object_set_new(json_array_get(vmas, pick(n)),
+			json_object_set_new(json_array_get(vmas, fuzz_pick(n)),
 			    "name", json_string(pick_name()));
 		else
 			json_object_set_new(o, "comm", json_string(pick_name()));
 		break;
 	case 5:
 		if (n > 0)
-			json_object_set_new(json_array_get(vmas, pick(n)),
-			    "tracked", json_boolean(pick(2)));
+			json_object_set_new(json_array_get(vmas, fuzz_pick(n)),
+			    "tracked", json_boolean(fuzz_pick(2)));
 		break;
 	default:
 		json_object_set_new(o, "comm", json_string(pick_name()));
@@ -325,8 +307,8 @@ LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max,
 	char		*text, *line, *rest;
 	size_t		 len, i, n, restlen;
 
-	rnd_state = seed * UINT64_C(0x9e3779b97f4a7c15) + 1;
-	if (pick(4) == 0)
+	fuzz_seed(seed);
+	if (fuzz_pick(4) == 0)
 		return (LLVMFuzzerMutate(data, size, max));
 	/* The first line, as JSON; a fresh record when it is not. */
 	line = fuzz_strndup(data, size);
@@ -338,10 +320,10 @@ LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max,
 		json_decref(o);
 		o = new_record();
 	}
-	n = 1 + pick(3);
+	n = 1 + fuzz_pick(3);
 	for (i = 0; i < n; i++)
 		mutate_record(o);
-	if (pick(4) != 0)
+	if (fuzz_pick(4) != 0)
 		fix_counts(o);
 	text = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
@@ -355,7 +337,7 @@ LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max,
 	data[len++] = '\n';
 	free(text);
 	/* Half the time the old lines follow, the new one first. */
-	if (pick(2) && len + restlen <= max) {
+	if (fuzz_pick(2) && len + restlen <= max) {
 		memcpy(data + len, rest, restlen);
 		len += restlen;
 	}

@@ -48,6 +48,16 @@ void	 fuzz_check_json_lines(const char *what, const char *buf,
 void	 fuzz_fail(const char *fmt, ...)
 	     __attribute__((noreturn, format(printf, 1, 2)));
 
+/*
+ * The custom mutators' random source (xorshift64*: any spread will do, it
+ * need only be cheap), started from libFuzzer's seed.
+ */
+void	 fuzz_seed(unsigned int seed);
+uint64_t fuzz_rnd(void);
+
+/* A number below n (0 when n is 0). */
+uint64_t fuzz_pick(uint64_t n);
+
 /* A NUL-terminated copy of data (abort when out of memory). */
 char	*fuzz_strndup(const uint8_t *data, size_t size);
 

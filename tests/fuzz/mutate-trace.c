@@ -43,23 +43,6 @@ struct region {
 	uint64_t	 id, start, end, time;
 };
 
-static uint64_t	 rnd_state;
-
-static uint64_t
-rnd(void)
-{
-	rnd_state ^= rnd_state >> 12;
-	rnd_state ^= rnd_state << 25;
-	rnd_state ^= rnd_state >> 27;
-	return (rnd_state * UINT64_C(2685821657736338717));
-}
-
-static uint64_t
-pick(uint64_t n)
-{
-	return (n == 0 ? 0 : rnd() % n);
-}
-
 static void
 lines_free(struct lines *t)
 {
@@ -197,7 +180,7 @@ pick_page_size(void)
 		4096, 4096, 8192, 65536, 1 << 20, 2048, 512, 3000, 0, 1 << 21,
 	};
 
-	return (sizes[pick(sizeof sizes / sizeof sizes[0])]);
+	return (sizes[fuzz_pick(sizeof sizes / sizeof sizes[0])]);
 }
 
 /*
@@ -213,9 +196,9 @@ pick_pages(void)
 		UINT64_C(1) << 40,
 	};
 
-	if (pick(8) == 0)
-		return (huge[pick(sizeof huge / sizeof huge[0])]);
-	return (small[pick(sizeof small / sizeof small[0])]);
+	if (fuzz_pick(8) == 0)
+		return (huge[fuzz_pick(sizeof huge / sizeof huge[0])]);
+	return (small[fuzz_pick(sizeof small / sizeof small[0])]);
 }
 
 /* An offset that unaligns an address, or none (half the time). */
@@ -226,7 +209,7 @@ pick_misalign(uint64_t ps)
 		0, 0, 0, 0, 1, 8, 0x400, 0x800, 0xc00, 0xff8,
 	};
 
-	return (offs[pick(sizeof offs / sizeof offs[0])] % (ps > 1 ? ps : 2));
+	return (offs[fuzz_pick(sizeof offs / sizeof offs[0])] % (ps > 1 ? ps : 2));
 }
 
 static const char *
@@ -239,7 +222,7 @@ pick_name(void)
 		"bad\xff\xfe utf8", "/tmp/x (deleted)",
 	};
 
-	return (names[pick(sizeof names / sizeof names[0])]);
+	return (names[fuzz_pick(sizeof names / sizeof names[0])]);
 }
 
 /* Give region r (its add line) a new geometry in pages of ps. */
@@ -251,8 +234,8 @@ regeometry(struct lines *t, struct region *r, uint64_t ps)
 	size_t		 n, i, len;
 
 	start = (r->start / (ps ? ps : 1)) * ps + pick_misalign(ps);
-	if (pick(4) == 0)
-		start = (1 + pick(1 << 20)) * ps + pick_misalign(ps);
+	if (fuzz_pick(4) == 0)
+		start = (1 + fuzz_pick(1 << 20)) * ps + pick_misalign(ps);
 	n = fields(t->l[r->line], copy, sizeof copy, f);
 	if (n < 9)
 		return;
@@ -284,14 +267,14 @@ add_fault(struct lines *t, const struct region *r, uint64_t ps)
 
 	if (size == 0)
 		return;
-	if (pick(3) != 0)
-		addr = r->end - 1 - pick(size < ps ? size : ps);
+	if (fuzz_pick(3) != 0)
+		addr = r->end - 1 - fuzz_pick(size < ps ? size : ps);
 	else
-		addr = r->start + pick(size);
+		addr = r->start + fuzz_pick(size);
 	snprintf(line, sizeof line, "fault %" PRIu64 " %d %d %" PRIx64
-	    " 400000 %c %c", r->time + pick(3), r->pid, r->pid, addr,
-	    "rwx?"[pick(4)], "mM-?"[pick(4)]);
-	lines_insert(t, r->line + 1 + pick(2), line);
+	    " 400000 %c %c", r->time + fuzz_pick(3), r->pid, r->pid, addr,
+	    "rwx?"[fuzz_pick(4)], "mM-?"[fuzz_pick(4)]);
+	lines_insert(t, r->line + 1 + fuzz_pick(2), line);
 }
 
 /* A new region of the first process, with the next id or an odd one. */
@@ -303,14 +286,14 @@ add_region(struct lines *t, int pid, uint64_t maxid, uint64_t ps,
 		0, 1, 99999999, UINT64_C(1) << 40, UINT64_MAX,
 	};
 	char		 line[600];
-	uint64_t	 id = pick(4) ? maxid + 1 : odd[pick(5)], start;
+	uint64_t	 id = fuzz_pick(4) ? maxid + 1 : odd[fuzz_pick(5)], start;
 
 	start = at + pick_misalign(ps);
 	snprintf(line, sizeof line, "add %" PRIu64 " %d %d mmap %" PRIu64
 	    " %" PRIu64 " %" PRIx64 " %" PRIx64 " rw-p 0 00:00 0 %s",
-	    pick(100), pid, pid, id, pick(8) ? (uint64_t)0 : maxid, start,
+	    fuzz_pick(100), pid, pid, id, fuzz_pick(8) ? (uint64_t)0 : maxid, start,
 	    start + pick_pages() * ps + pick_misalign(ps), pick_name());
-	lines_insert(t, 1 + pick(t->n), line);
+	lines_insert(t, 1 + fuzz_pick(t->n), line);
 }
 
 /* A change or remove of a region, or a far time on a record. */
@@ -320,7 +303,7 @@ add_other(struct lines *t, const struct region *r, uint64_t ps)
 	char		 line[300];
 	uint64_t	 start = r->start, end;
 
-	if (pick(2)) {
+	if (fuzz_pick(2)) {
 		end = start + pick_pages() * ps + pick_misalign(ps);
 		snprintf(line, sizeof line, "change %" PRIu64 " %d %d mremap %"
 		    PRIu64 " %" PRIx64 " %" PRIx64 " rw-p 0", r->time + 1,
@@ -328,8 +311,8 @@ add_other(struct lines *t, const struct region *r, uint64_t ps)
 	} else
 		snprintf(line, sizeof line, "remove %" PRIu64 " %d %d munmap %"
 		    PRIu64 " %" PRIu64, r->time + 1, r->pid, r->pid, r->id,
-		    pick(4) ? (uint64_t)0 : r->id);
-	lines_insert(t, r->line + 1 + pick(3), line);
+		    fuzz_pick(4) ? (uint64_t)0 : r->id);
+	lines_insert(t, r->line + 1 + fuzz_pick(3), line);
 }
 
 /* Count the fault records and rewrite the end record last. */
@@ -390,7 +373,7 @@ mutate_trace(struct lines *t)
 	int		 pid;
 
 	ps = survey(t, r, &nr, &pid, &maxid);
-	switch (pick(8)) {
+	switch (fuzz_pick(8)) {
 	case 0:
 		snprintf(line, sizeof line, "info page_size %" PRIu64,
 		    pick_page_size());
@@ -405,28 +388,28 @@ mutate_trace(struct lines *t)
 	case 1:
 	case 2:
 		if (nr > 0) {
-			i = pick(nr);
+			i = fuzz_pick(nr);
 			regeometry(t, &r[i], ps);
 			add_fault(t, &r[i], ps);
 		}
 		return;
 	case 3:
 		if (nr > 0)
-			add_fault(t, &r[pick(nr)], ps);
+			add_fault(t, &r[fuzz_pick(nr)], ps);
 		return;
 	case 4:
 		if (pid != 0)
 			add_region(t, pid, maxid, ps, nr > 0 ?
-			    r[nr - 1].end + ps * pick(4) : ps * 1024);
+			    r[nr - 1].end + ps * fuzz_pick(4) : ps * 1024);
 		return;
 	case 5:
 		if (nr > 0)
-			add_other(t, &r[pick(nr)], ps);
+			add_other(t, &r[fuzz_pick(nr)], ps);
 		return;
 	case 6:
 		/* A hostile name, in a region or in the command. */
-		if (nr > 0 && pick(2)) {
-			i = pick(nr);
+		if (nr > 0 && fuzz_pick(2)) {
+			i = fuzz_pick(nr);
 			snprintf(line, sizeof line, "%.*s %s", 250,
 			    t->l[r[i].line], pick_name());
 			lines_set(t, r[i].line, line);
@@ -440,8 +423,8 @@ mutate_trace(struct lines *t)
 		/* A far time: windows beyond count. */
 		if (nr > 0) {
 			snprintf(line, sizeof line, "fault %" PRIu64 " %d %d %"
-			    PRIx64 " 0 w m", pick(2) ? UINT64_MAX / 2 :
-			    UINT64_C(1) << (30 + pick(30)), r[0].pid,
+			    PRIx64 " 0 w m", fuzz_pick(2) ? UINT64_MAX / 2 :
+			    UINT64_C(1) << (30 + fuzz_pick(30)), r[0].pid,
 			    r[0].pid, r[0].start);
 			lines_insert(t, r[0].line + 1, line);
 		}
@@ -457,11 +440,11 @@ LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max,
 	size_t		 len, i, n;
 	bool		 bytes;
 
-	rnd_state = seed * UINT64_C(0x9e3779b97f4a7c15) + 1;
-	bytes = pick(4) == 0;
+	fuzz_seed(seed);
+	bytes = fuzz_pick(4) == 0;
 	if (bytes) {
 		size = LLVMFuzzerMutate(data, size, max);
-		if (pick(2))
+		if (fuzz_pick(2))
 			return (size);
 	}
 	if ((t = calloc(1, sizeof *t)) == NULL)
@@ -470,11 +453,11 @@ LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max,
 	if (t->n == 0 || strcmp(t->l[0], "tracepgfault 1") != 0)
 		new_trace(t);
 	if (!bytes) {
-		n = 1 + pick(3);
+		n = 1 + fuzz_pick(3);
 		for (i = 0; i < n; i++)
 			mutate_trace(t);
 	}
-	if (pick(8) != 0)
+	if (fuzz_pick(8) != 0)
 		fix_end(t);
 	len = lines_write(t, data, max);
 	lines_free(t);
