@@ -56,6 +56,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
 #include <linux/userfaultfd.h>
 
 #include "bitmap.h"
@@ -75,9 +76,6 @@
 #endif
 #ifndef UFFD_FEATURE_WP_ASYNC
 #define UFFD_FEATURE_WP_ASYNC		(1 << 15)
-#endif
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open			434
 #endif
 #ifndef SYS_pidfd_getfd
 #define SYS_pidfd_getfd			438
@@ -120,7 +118,7 @@ uffd_scan_masks(struct pmscan_arg *a)
 
 struct uffd_state {
 	pid_t			 pid;
-	int			 pidfd;
+	int			 pidfd;		/* the target's (proc.c's), not ours */
 	int			 fd;		/* our copy of the userfaultfd */
 	int			 target_fd;	/* its number in the target, -1 */
 	struct uffd_range	*r;
@@ -129,12 +127,6 @@ struct uffd_state {
 
 /* Attached trackers: the injector is stopped when the last one detaches. */
 static unsigned int	uffd_users;
-
-static int
-uffd_pidfd_open(pid_t pid)
-{
-	return ((int)syscall(SYS_pidfd_open, pid, 0));
-}
 
 static int
 uffd_pidfd_getfd(int pidfd, int fd)
@@ -221,8 +213,6 @@ uffd_state_free(struct uffd_state *st)
 	free(st->r);
 	if (st->fd != -1)
 		close(st->fd);
-	if (st->pidfd != -1)
-		close(st->pidfd);
 	free(st);
 }
 
@@ -317,18 +307,12 @@ out:
 static bool
 uffd_can_read_filters(void)
 {
-	struct proc_target	 self;
-	char			 caps[32], *cause = NULL;
-	unsigned long long	 eff = 0;
+	struct __user_cap_header_struct	h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct	d[_LINUX_CAPABILITY_U32S_3];
 
-	if (proc_open(&self, "/proc", getpid(), &cause) == -1) {
-		free(cause);
-		return (false);
-	}
-	if (proc_status_field(&self, 0, "CapEff", caps, sizeof caps) == 0)
-		eff = strtoull(caps, NULL, 16);
-	proc_close(&self);
-	return ((eff >> 21) & 1);	/* CAP_SYS_ADMIN */
+	return (syscall(SYS_capget, &h, d) == 0 &&
+	    (d[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective &
+	    CAP_TO_MASK(CAP_SYS_ADMIN)) != 0);
 }
 
 /*
@@ -380,11 +364,9 @@ uffd_probe(struct proc_target *t, char **why)
 		return (-1);
 	}
 
-	if ((pidfd = uffd_pidfd_open(t->pid)) == -1) {
-		*why = errno == ESRCH ?
-		    cause_fmt("uffd-wp: no such process: %ld", (long)t->pid) :
-		    cause_errno(errno, "uffd-wp: pidfd_open of PID %ld",
-		    (long)t->pid);
+	if ((pidfd = t->pidfd) == -1) {
+		*why = cause_fmt("uffd-wp: no pidfd of PID %ld (pidfd_open, "
+		    "Linux 5.3+)", (long)t->pid);
 		return (-1);
 	}
 	/*
@@ -396,7 +378,6 @@ uffd_probe(struct proc_target *t, char **why)
 	err = errno;
 	if (fd != -1)
 		close(fd);
-	close(pidfd);
 	if (fd == -1 && err == EPERM) {
 		*why = cause_fmt("uffd-wp: cannot ptrace PID %ld (operation "
 		    "not permitted): run as the same user or root",
@@ -464,12 +445,10 @@ uffd_attach(struct tracker *tr, char **cause)
 	st->pid = pid;
 	st->fd = -1;
 	st->target_fd = -1;
-	if ((st->pidfd = uffd_pidfd_open(pid)) == -1) {
-		saved = errno;
-		*cause = saved == ESRCH ?
-		    cause_fmt("no such process: %ld", (long)pid) :
-		    cause_errno(saved, "uffd-wp: pidfd_open of PID %ld",
-		    (long)pid);
+	if ((st->pidfd = tr->target->pidfd) == -1) {
+		saved = ENOSYS;
+		*cause = cause_fmt("uffd-wp: no pidfd of PID %ld (pidfd_open, "
+		    "Linux 5.3+)", (long)pid);
 		goto fail;
 	}
 	uffd_users++;
