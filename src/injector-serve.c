@@ -55,9 +55,6 @@
 #ifndef SYS_pidfd_getfd
 #define SYS_pidfd_getfd		438
 #endif
-#ifndef SYS_pidfd_send_signal
-#define SYS_pidfd_send_signal	424
-#endif
 #ifndef SYS_kcmp
 #define SYS_kcmp		312
 #endif
@@ -77,8 +74,7 @@
 
 /* What the injector created in one target. */
 struct inj_rec {
-	struct proc_target t;
-	int		pidfd;
+	struct proc_target t;		/* with the pidfd sdtop sent */
 	int		target_fd;
 	int		copy;		/* the injector's own copy */
 	unsigned long	ino;		/* its inode number, for the record */
@@ -87,13 +83,6 @@ struct inj_rec {
 static struct inj_rec	*inj_recs;
 static size_t		 inj_nrecs;
 static volatile sig_atomic_t inj_term;
-
-/* Whether the process of pidfd is still alive (not reaped). */
-static bool
-inj_alive(int pidfd)
-{
-	return (syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) == 0);
-}
 
 static int
 inj_getfd(int pidfd, int fd)
@@ -200,8 +189,7 @@ inj_unregister(int fd, const struct proc_target *t)
  * sdtop) has one there.
  */
 static int
-inj_sweep(struct inject *in, const struct proc_target *t, int pidfd,
-    char **cause)
+inj_sweep(struct inject *in, const struct proc_target *t, char **cause)
 {
 	DIR		*d;
 	struct dirent	*de;
@@ -234,7 +222,7 @@ inj_sweep(struct inject *in, const struct proc_target *t, int pidfd,
 	closedir(d);
 
 	for (i = 0; i < n; i++) {
-		if ((c = inj_getfd(pidfd, fds[i])) == -1)
+		if ((c = inj_getfd(t->pidfd, fds[i])) == -1)
 			continue;
 		if (!inj_marked(c, &owner) || owner == getpid()) {
 			close(c);
@@ -283,7 +271,8 @@ inj_create(struct inj_rec *r, int flags, uint64_t features, char **cause)
 
 	if ((in = inject_attach(&r->t, cause)) == NULL)
 		return (-1);
-	if (!inj_alive(r->pidfd)) {
+	/* Still the process of the pidfd: its PID was not reused. */
+	if (proc_running(&r->t) != 1) {
 		*cause = cause_fmt("PID %ld has exited", (long)r->t.pid);
 		errno = ESRCH;
 		goto fail;
@@ -292,7 +281,7 @@ inj_create(struct inj_rec *r, int flags, uint64_t features, char **cause)
 	if (inject_permitted(in, SYS_userfaultfd, args, cause) == -1 ||
 	    inject_permitted(in, SYS_close, NULL, cause) == -1)
 		goto fail;
-	if (inj_sweep(in, &r->t, r->pidfd, cause) == -1)
+	if (inj_sweep(in, &r->t, cause) == -1)
 		goto fail;
 	if (inject_syscall(in, SYS_userfaultfd, args, &ret, cause) == -1)
 		goto fail;
@@ -302,7 +291,7 @@ inj_create(struct inj_rec *r, int flags, uint64_t features, char **cause)
 		    (long)r->t.pid);
 		goto fail;
 	}
-	if ((copy = inj_getfd(r->pidfd, (int)ret)) == -1 ||
+	if ((copy = inj_getfd(r->t.pidfd, (int)ret)) == -1 ||
 	    inj_mark(copy) == -1) {
 		saved = errno;
 		*cause = cause_errno(saved, "taking the userfaultfd of PID "
@@ -362,7 +351,7 @@ inj_same_file(const struct inj_rec *r)
 	if (k >= 0 || errno != ENOSYS)
 		return (k == 0);
 	/* No CONFIG_KCMP: a descriptor with our own mark must be ours. */
-	if ((c = inj_getfd(r->pidfd, r->target_fd)) == -1)
+	if ((c = inj_getfd(r->t.pidfd, r->target_fd)) == -1)
 		return (false);
 	same = inj_marked(c, &owner) && owner == getpid();
 	close(c);
@@ -379,7 +368,7 @@ inj_remove_in(struct inj_rec *r, char **cause)
 	int		 rc = 0, saved;
 
 	/* Exited (a zombie too): its descriptors went with it. */
-	if (!inj_alive(r->pidfd) || proc_running(&r->t) != 1)
+	if (proc_running(&r->t) != 1)
 		return (0);
 	inj_unregister(r->copy, &r->t);
 	if ((in = inject_attach(&r->t, &why)) == NULL) {
@@ -390,7 +379,7 @@ inj_remove_in(struct inj_rec *r, char **cause)
 		*cause = why;
 		return (-1);
 	}
-	if (inj_alive(r->pidfd) && inj_same_file(r) &&
+	if (proc_running(&r->t) == 1 && inj_same_file(r) &&
 	    inject_syscall(in, SYS_close, args, &ret, &why) == -1) {
 		saved = errno;
 		if (saved == ESRCH)
@@ -430,7 +419,6 @@ inj_drop(size_t i)
 
 	if (r->copy != -1)
 		close(r->copy);
-	close(r->pidfd);
 	proc_close(&r->t);
 	inj_recs[i] = inj_recs[--inj_nrecs];
 }
@@ -449,8 +437,7 @@ inj_handle(const struct inj_req *q, int dirfd, int pidfd,
 	r.t.pid = q->pid;
 	r.t.dirfd = dirfd;
 	r.t.pagemap_fd = -1;
-	r.t.pidfd = -1;
-	r.pidfd = pidfd;
+	r.t.pidfd = pidfd;
 	r.copy = -1;
 	*copy = -1;
 
