@@ -36,7 +36,7 @@ struct proc_target;
 #define INJECTOR_COMM		"sdt-injector"
 
 /*
- * Create a userfaultfd inside t (whose process pidfd refers to), after
+ * Create a userfaultfd inside t (which must hold a pidfd), after
  * removing any that an sdtop killed earlier left there: the injected call
  * is userfaultfd(flags), then the descriptor is marked and initialised
  * with UFFDIO_API and features. Starts the injector on first use. Returns
@@ -44,9 +44,8 @@ struct proc_target;
  * with errno and *cause (EPERM: seccomp forbids it, or userfaultfd() was
  * refused; EBUSY: another sdtop watches t; ESRCH: t has gone).
  */
-int	 injector_uffd_create(const struct proc_target *t, int pidfd,
-	     int flags, uint64_t features, int *fd, int *target_fd,
-	     char **cause);
+int	 injector_uffd_create(const struct proc_target *t, int flags,
+	     uint64_t features, int *fd, int *target_fd, char **cause);
 
 /*
  * Remove the userfaultfd target_fd that injector_uffd_create() made in t:
@@ -55,8 +54,8 @@ int	 injector_uffd_create(const struct proc_target *t, int pidfd,
  * with errno and *cause (the descriptor was left, unregistered, because
  * seccomp forbids close() now).
  */
-int	 injector_uffd_remove(const struct proc_target *t, int pidfd,
-	     int target_fd, char **cause);
+int	 injector_uffd_remove(const struct proc_target *t, int target_fd,
+	     char **cause);
 
 /*
  * End the injector: it removes whatever is left, then exits, and this

@@ -97,8 +97,8 @@ injector_start(char **cause)
  * while it is stopped (more than INJ_STOPPED_MS), nor once sdtop is asked
  * to end. -1 with *cause (when not NULL) when it was left running.
  */
-static int
-injector_release(char **cause)
+int
+injector_stop(char **cause)
 {
 	struct timespec	 ts = { 0, 10000000 };
 	int		 status, stopped_ms = 0, ms;
@@ -163,17 +163,15 @@ injector_reply(struct inj_rep *p, int *fds)
 /* One request and its reply; *copy (when not NULL) gets a passed fd. */
 static int
 injector_call(const struct inj_req *q, const struct proc_target *t,
-    int pidfd, struct inj_rep *p, int *copy, char **cause)
+    struct inj_rep *p, int *copy, char **cause)
 {
-	int	fds[1];
-
 	pid_t	pid;
-	int	r;
+	int	fds[1], r;
 
 	if (injector_start(cause) == -1)
 		return (-1);
 	pid = inj_pid;
-	if (inj_send(inj_sock, q, sizeof *q, t->dirfd, pidfd) == -1)
+	if (inj_send(inj_sock, q, sizeof *q, t->dirfd, t->pidfd) == -1)
 		r = 1;
 	else
 		r = injector_reply(p, fds);
@@ -191,7 +189,7 @@ injector_call(const struct inj_req *q, const struct proc_target *t,
 		else
 			*cause = cause_fmt("the injector process (PID %ld) has "
 			    "died", (long)pid);
-		injector_release(NULL);
+		injector_stop(NULL);
 		errno = EPIPE;
 		return (-1);
 	}
@@ -213,7 +211,7 @@ injector_call(const struct inj_req *q, const struct proc_target *t,
 }
 
 int
-injector_uffd_create(const struct proc_target *t, int pidfd, int flags,
+injector_uffd_create(const struct proc_target *t, int flags,
     uint64_t features, int *fd, int *target_fd, char **cause)
 {
 	struct inj_req	q;
@@ -224,7 +222,7 @@ injector_uffd_create(const struct proc_target *t, int pidfd, int flags,
 	q.pid = t->pid;
 	q.flags = flags;
 	q.features = features;
-	if (injector_call(&q, t, pidfd, &p, fd, cause) == -1)
+	if (injector_call(&q, t, &p, fd, cause) == -1)
 		return (-1);
 	if (*fd == -1) {
 		*cause = cause_fmt("the injector sent no userfaultfd");
@@ -236,7 +234,7 @@ injector_uffd_create(const struct proc_target *t, int pidfd, int flags,
 }
 
 int
-injector_uffd_remove(const struct proc_target *t, int pidfd, int target_fd,
+injector_uffd_remove(const struct proc_target *t, int target_fd,
     char **cause)
 {
 	struct inj_req	q;
@@ -246,13 +244,7 @@ injector_uffd_remove(const struct proc_target *t, int pidfd, int target_fd,
 	q.op = INJ_REMOVE;
 	q.pid = t->pid;
 	q.target_fd = target_fd;
-	return (injector_call(&q, t, pidfd, &p, NULL, cause));
-}
-
-int
-injector_stop(char **cause)
-{
-	return (injector_release(cause));
+	return (injector_call(&q, t, &p, NULL, cause));
 }
 
 pid_t

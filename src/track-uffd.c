@@ -118,7 +118,6 @@ uffd_scan_masks(struct pmscan_arg *a)
 
 struct uffd_state {
 	pid_t			 pid;
-	int			 pidfd;		/* the target's (proc.c's), not ours */
 	int			 fd;		/* our copy of the userfaultfd */
 	int			 target_fd;	/* its number in the target, -1 */
 	struct uffd_range	*r;
@@ -445,15 +444,15 @@ uffd_attach(struct tracker *tr, char **cause)
 	st->pid = pid;
 	st->fd = -1;
 	st->target_fd = -1;
-	if ((st->pidfd = tr->target->pidfd) == -1) {
+	if (tr->target->pidfd == -1) {
 		saved = ENOSYS;
 		*cause = cause_fmt("uffd-wp: no pidfd of PID %ld (pidfd_open, "
 		    "Linux 5.3+)", (long)pid);
 		goto fail;
 	}
 	uffd_users++;
-	if (injector_uffd_create(tr->target, st->pidfd, UFFD_FLAGS,
-	    UFFD_FEATURES, &st->fd, &st->target_fd, cause) == -1) {
+	if (injector_uffd_create(tr->target, UFFD_FLAGS, UFFD_FEATURES,
+	    &st->fd, &st->target_fd, cause) == -1) {
 		saved = errno;
 		if (--uffd_users == 0)
 			injector_stop(NULL);
@@ -697,7 +696,7 @@ uffd_detach(struct tracker *tr)
 		st->fd = -1;
 	}
 	if (st->target_fd != -1 && injector_uffd_remove(tr->target,
-	    st->pidfd, st->target_fd, &cause) == -1 && tr->left == NULL) {
+	    st->target_fd, &cause) == -1 && tr->left == NULL) {
 		tr->left = cause;
 		cause = NULL;
 	}
