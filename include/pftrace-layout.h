@@ -14,8 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "maps.h"
-#include "pftrace.h"
+#include "proc-maps.h"
+#include "pftrace-format.h"
 
 struct pf_region {
 	uint64_t	 id;

@@ -1,7 +1,7 @@
 /*
  * pftrace-record.h - the recorder of tracepgfault: run a command under
  * ptrace and perf software events and stream its page faults and the
- * changes of its address space into a trace file (see pftrace.h).
+ * changes of its address space into a trace file (see pftrace-format.h).
  *
  * Sizes are in pages of page_size() bytes; times in nanoseconds.
  */

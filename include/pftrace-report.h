@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "maps.h"
+#include "proc-maps.h"
 
 struct pfreport_options {
 	uint64_t	 from;		/* faults at or after this time */

@@ -20,7 +20,7 @@
 #include <sys/types.h>
 
 #include "history.h"
-#include "maps.h"
+#include "proc-maps.h"
 #include "proc.h"
 #include "track.h"
 

@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "maps.h"
+#include "proc-maps.h"
 #include "precopy.h"
 
 /*

@@ -50,7 +50,7 @@
 #include <unistd.h>
 
 #include "inject.h"
-#include "maps.h"
+#include "proc-maps.h"
 #include "proc.h"
 #include "seccomp-eval.h"
 

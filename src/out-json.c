@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "bitmap.h"
-#include "output.h"
+#include "out-json.h"
 #include "snapshot.h"
 #include "str-escape.h"
 

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "output.h"
+#include "out-text.h"
 #include "render.h"
 #include "snapshot.h"
 #include "str-escape.h"

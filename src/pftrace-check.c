@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pftrace.h"
+#include "pftrace-format.h"
 #include "pftrace-check.h"
 #include "proc.h"
 #include "str-escape.h"

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pftrace.h"
+#include "pftrace-format.h"
 #include "pftrace-check.h"
 #include "proc.h"
 #include "text-line.h"

@@ -51,8 +51,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "maps.h"
-#include "pftrace.h"
+#include "proc-maps.h"
+#include "pftrace-format.h"
 #include "pftrace-layout.h"
 #include "pftrace-record.h"
 #include "proc.h"

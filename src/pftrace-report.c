@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "bitmap.h"
-#include "pftrace.h"
+#include "pftrace-format.h"
 #include "pftrace-report.h"
 #include "proc.h"
 #include "render.h"

@@ -31,7 +31,7 @@
 #include <linux/userfaultfd.h>
 #endif
 
-#include "pagemap.h"
+#include "proc-pagemap.h"
 #include "probe.h"
 #include "proc.h"
 #include "track.h"

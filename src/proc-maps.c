@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "maps.h"
+#include "proc-maps.h"
 #include "proc.h"
 
 #define DELETED_SUFFIX	" (deleted)"

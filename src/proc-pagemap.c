@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "bitmap.h"
-#include "pagemap.h"
+#include "proc-pagemap.h"
 #include "proc.h"
 
 int

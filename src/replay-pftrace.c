@@ -28,7 +28,7 @@
 #include "bitmap.h"
 #include "history.h"
 #include "proc.h"
-#include "pftrace.h"
+#include "pftrace-format.h"
 #include "replay.h"
 #include "replay-pftrace.h"
 #include "snapshot.h"

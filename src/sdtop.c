@@ -25,8 +25,9 @@
 
 #include "cli.h"
 #include "injector.h"
-#include "maps.h"
-#include "output.h"
+#include "proc-maps.h"
+#include "out-json.h"
+#include "out-text.h"
 #include "precopy.h"
 #include "probe.h"
 #include "proc.h"

@@ -40,8 +40,8 @@
 #include <xxhash.h>
 
 #include "bitmap.h"
-#include "maps.h"
-#include "pagemap.h"
+#include "proc-maps.h"
+#include "proc-pagemap.h"
 #include "proc.h"
 #include "snapshot.h"
 #include "track.h"

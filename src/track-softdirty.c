@@ -37,8 +37,8 @@
 #include <unistd.h>
 
 #include "bitmap.h"
-#include "maps.h"
-#include "pagemap.h"
+#include "proc-maps.h"
+#include "proc-pagemap.h"
 #include "proc.h"
 #include "snapshot.h"
 #include "track.h"

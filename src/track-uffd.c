@@ -61,8 +61,8 @@
 
 #include "bitmap.h"
 #include "injector.h"
-#include "maps.h"
-#include "pagemap.h"
+#include "proc-maps.h"
+#include "proc-pagemap.h"
 #include "proc.h"
 #include "snapshot.h"
 #include "track.h"

@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "maps.h"
+#include "proc-maps.h"
 #include "render.h"
 #include "snapshot.h"
 #include "str-escape.h"

@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "history.h"
-#include "output.h"
+#include "out-json.h"
 #include "proc.h"
 #include "replay.h"
 #include "session.h"

@@ -27,7 +27,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
-#include "maps.h"
+#include "proc-maps.h"
 #include "proc.h"
 #include "snapshot.h"
 #include "track.h"

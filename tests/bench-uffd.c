@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "inject.h"
-#include "maps.h"
+#include "proc-maps.h"
 #include "proc.h"
 #include "snapshot.h"
 #include "track.h"

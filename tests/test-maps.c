@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "maps.h"
+#include "proc-maps.h"
 #include "proc.h"
 
 /* The source tree, where the fixtures live. */

@@ -23,7 +23,8 @@
 #include <jansson.h>
 
 #include "bitmap.h"
-#include "output.h"
+#include "out-json.h"
+#include "out-text.h"
 #include "proc.h"
 #include "snapshot.h"
 

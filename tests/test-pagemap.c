@@ -25,7 +25,7 @@
 #include <cmocka.h>
 
 #include "bitmap.h"
-#include "pagemap.h"
+#include "proc-pagemap.h"
 #include "proc.h"
 
 /* Bits 58 (guard), 59 and 60 are set in entries to prove they are ignored. */

@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "bitmap.h"
-#include "pftrace.h"
+#include "pftrace-format.h"
 #include "pftrace-report.h"
 
 /* Open a fixture through abs_top_srcdir (or srcdir, or "."). */

@@ -23,7 +23,7 @@
 
 #include <cmocka.h>
 
-#include "maps.h"
+#include "proc-maps.h"
 #include "proc.h"
 
 /* The fixture procfs root, tests/fixtures/proc in the source tree. */

@@ -22,7 +22,7 @@
 #include <cmocka.h>
 
 #include "bitmap.h"
-#include "output.h"
+#include "out-json.h"
 #include "proc.h"
 #include "replay.h"
 #include "snapshot.h"

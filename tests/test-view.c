@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "maps.h"
+#include "proc-maps.h"
 #include "snapshot.h"
 #include "view.h"
 

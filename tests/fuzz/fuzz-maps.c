@@ -16,8 +16,9 @@
 
 #include "bitmap.h"
 #include "fuzz.h"
-#include "maps.h"
-#include "output.h"
+#include "proc-maps.h"
+#include "out-json.h"
+#include "out-text.h"
 #include "proc.h"
 #include "snapshot.h"
 #include "str-escape.h"

@@ -22,7 +22,8 @@
 #include <jansson.h>
 
 #include "fuzz.h"
-#include "output.h"
+#include "out-json.h"
+#include "out-text.h"
 #include "replay.h"
 #include "snapshot.h"
 

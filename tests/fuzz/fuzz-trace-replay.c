@@ -13,7 +13,8 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "output.h"
+#include "out-json.h"
+#include "out-text.h"
 #include "replay.h"
 #include "snapshot.h"
 

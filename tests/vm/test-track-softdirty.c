@@ -28,8 +28,8 @@
 #include <cmocka.h>
 
 #include "bitmap.h"
-#include "maps.h"
-#include "pagemap.h"
+#include "proc-maps.h"
+#include "proc-pagemap.h"
 #include "proc.h"
 #include "snapshot.h"
 #include "track.h"

@@ -1,13 +1,13 @@
 /*
- * pagemap.h - reading /proc/PID/pagemap, entry by entry or with the
+ * proc-pagemap.h - reading /proc/PID/pagemap, entry by entry or with the
  * PAGEMAP_SCAN ioctl.
  *
  * Entries are 64 bits per virtual page (Documentation/admin-guide/mm/
  * pagemap.rst). Bits this program does not use are never checked: bit 57
  * (uffd-wp, 5.13+) and bit 58 (guard region, 6.13+) were once "reserved".
  */
-#ifndef SDTOP_PAGEMAP_H
-#define SDTOP_PAGEMAP_H
+#ifndef SDTOP_PROC_PAGEMAP_H
+#define SDTOP_PROC_PAGEMAP_H
 
 #include <stddef.h>
 #include <stdint.h>

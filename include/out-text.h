@@ -1,11 +1,10 @@
 /*
- * output.h - the batch writers: text in the course format and JSON Lines.
- * They read a snapshot and nothing else.
+ * out-text.h - the batch text writer: the course format, read from a
+ * snapshot and nothing else.
  */
-#ifndef SDTOP_OUTPUT_H
-#define SDTOP_OUTPUT_H
+#ifndef SDTOP_OUT_TEXT_H
+#define SDTOP_OUT_TEXT_H
 
-#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -22,11 +21,5 @@ struct text_options {
  */
 int	 out_text(FILE *f, const struct snapshot *s,
 	     const struct text_options *o);
-
-/*
- * One JSON object on one line: the whole snapshot (see README, "JSON
- * Lines"). -1 on write error.
- */
-int	 out_json(FILE *f, const struct snapshot *s);
 
 #endif

@@ -1,21 +1,21 @@
 /*
- * pftrace.h - the page-fault trace file of tracepgfault: its records, and
- * the writer and the reader of its line-based text format (version 1,
- * described in docs/tracepgfault.md).
+ * pftrace-format.h - the page-fault trace file of tracepgfault: its
+ * records, and the writer and the reader of its line-based text format
+ * (version 1, described in docs/tracepgfault.md).
  *
  * Times are nanoseconds since the traced command started (its first
  * exec); addresses are absolute virtual addresses in bytes; a region
  * covers the half-open range [start, end).
  */
-#ifndef SDTOP_PFTRACE_H
-#define SDTOP_PFTRACE_H
+#ifndef SDTOP_PFTRACE_FORMAT_H
+#define SDTOP_PFTRACE_FORMAT_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include "maps.h"
+#include "proc-maps.h"
 
 #define PFTRACE_VERSION	1
 #define PFTRACE_MAGIC	"tracepgfault"

@@ -1,11 +1,11 @@
 /*
- * maps.h - the memory map of a process, parsed from /proc/PID/maps.
+ * proc-maps.h - the memory map of a process, parsed from /proc/PID/maps.
  *
  * Addresses are absolute virtual addresses in bytes; a VMA covers the
  * half-open range [start, end).
  */
-#ifndef SDTOP_MAPS_H
-#define SDTOP_MAPS_H
+#ifndef SDTOP_PROC_MAPS_H
+#define SDTOP_PROC_MAPS_H
 
 #include <stdbool.h>
 #include <stddef.h>

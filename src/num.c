@@ -1,0 +1,99 @@
+/*
+ * num.c - whole-token number parsers with bounds. strtoull(3) alone
+ * accepts a leading blank, a sign (and wraps "-1" to the largest value)
+ * and, in base 16, a second "0x"; these parsers take digits only.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "num.h"
+
+/* The value of digit c in base, or -1. */
+static int
+num_digit(char c, int base)
+{
+	int	d;
+
+	if (c >= '0' && c <= '9')
+		d = c - '0';
+	else if (c >= 'a' && c <= 'f')
+		d = c - 'a' + 10;
+	else if (c >= 'A' && c <= 'F')
+		d = c - 'A' + 10;
+	else
+		return (-1);
+	return (d < base ? d : -1);
+}
+
+int
+num_u64(const char *s, int base, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	uint64_t	 v = 0;
+	int		 d, range = 0;
+
+	if (*s == '\0') {
+		errno = EINVAL;
+		return (-1);
+	}
+	for (; *s != '\0'; s++) {
+		if ((d = num_digit(*s, base)) == -1) {
+			errno = EINVAL;
+			return (-1);
+		}
+		if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
+			range = 1;
+		else
+			v = v * (uint64_t)base + (uint64_t)d;
+	}
+	if (range || v < lo || v > hi) {
+		errno = ERANGE;
+		return (-1);
+	}
+	*out = v;
+	return (0);
+}
+
+int
+num_addr(const char *s, uint64_t *out)
+{
+	const char	*p;
+
+	if (s[0] != '0' || s[1] != 'x') {
+		errno = EINVAL;
+		return (-1);
+	}
+	for (p = s + 2; *p != '\0'; p++) {
+		if (p - (s + 2) == 16) {
+			errno = EINVAL;
+			return (-1);
+		}
+	}
+	return (num_u64(s + 2, 16, 0, UINT64_MAX, out));
+}
+
+int
+num_double(const char *s, double lo, double hi, double *out)
+{
+	char	*end;
+	double	 v;
+
+	if (!((*s >= '0' && *s <= '9') || *s == '.')) {
+		errno = EINVAL;
+		return (-1);
+	}
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end != '\0' || !isfinite(v)) {
+		errno = EINVAL;
+		return (-1);
+	}
+	if (errno != 0 || v < lo || v > hi) {
+		errno = ERANGE;
+		return (-1);
+	}
+	*out = v;
+	return (0);
+}
