@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "history.h"
 #include "render.h"
 #include "snapshot.h"
 #include "str-escape.h"
@@ -268,10 +269,9 @@ view_draw_history(const struct view *v, int y)
 {
 	const char	*label = " history ";
 	char		 col[8], line[256], b[32];
-	uint64_t	 max = 0, sum = 0;
+	uint64_t	 max, ws;
 	size_t		 first, i, n, shown;
 	int		 x0, width, x;
-	unsigned	 k;
 	long		 conv_cycle;
 
 	x0 = (int)strlen(label);
@@ -281,10 +281,7 @@ view_draw_history(const struct view *v, int y)
 	n = v->ncounts;
 	shown = n < (size_t)width ? n : (size_t)width;
 	first = n - shown;
-	for (i = first; i < n; i++) {
-		if (v->counts[i] > max)
-			max = v->counts[i];
-	}
+	max = history_max(v->counts, first, n);
 
 	view_put(y, 0, A_NORMAL, label);
 	move(y, x0);
@@ -308,17 +305,14 @@ view_draw_history(const struct view *v, int y)
 		return (y + 1);
 	}
 
-	/* The working set: the mean of the last window counts. */
-	k = v->window > 0 && v->window <= n ? v->window : (unsigned)n;
-	for (i = n - k; i < n; i++)
-		sum += v->counts[i];
-	/* The counts end at the cycle shown: count back to the cycle. */
-	conv_cycle = (long)(v->snap != NULL ? v->snap->cycle : n) -
-	    (long)(n - 1 - (size_t)v->converged_at);
+	/* The counts end at the cycle shown. */
+	ws = history_working_set(v->counts, n, v->window);
+	conv_cycle = history_cycle_at(n, v->converged_at,
+	    v->snap != NULL ? v->snap->cycle : n);
 	snprintf(line, sizeof line, "converged at cycle %ld: ~%llu pages,"
-	    " %s written per cycle", conv_cycle,
-	    (unsigned long long)(sum / k), render_bytes(sum / k *
-	    (v->snap != NULL ? v->snap->page_size : 4096), b, sizeof b));
+	    " %s written per cycle", conv_cycle, (unsigned long long)ws,
+	    render_bytes(ws * (v->snap != NULL ? v->snap->page_size : 4096),
+	    b, sizeof b));
 	if ((size_t)v->converged_at >= first) {
 		x = x0 + (int)((size_t)v->converged_at - first);
 		view_put(y, x, view_conv_attr, "^");
