@@ -10,10 +10,10 @@
 #include "config.h"
 
 #include <curses.h>
-#include <stdio.h>
-#include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
+#include "num.h"
 #include "snapshot.h"
 #include "view.h"
 #include "view-keys.h"
@@ -130,8 +130,7 @@ static enum view_action
 view_key_typing(struct view *v, int key)
 {
 	size_t	len = strlen(v->typed);
-	char	*end;
-	double	 d;
+	double	d;
 
 	switch (key) {
 	case 27:	/* Escape */
@@ -148,10 +147,8 @@ view_key_typing(struct view *v, int key)
 	case '\r':
 	case KEY_ENTER:
 		v->typing = false;
-		d = strtod(v->typed, &end);
-		if (v->typed[0] == '\0' || *end != '\0' ||
-		    !(d >= SNAPSHOT_MIN_INTERVAL &&
-		    d <= SNAPSHOT_MAX_INTERVAL)) {
+		if (num_double(v->typed, SNAPSHOT_MIN_INTERVAL,
+		    SNAPSHOT_MAX_INTERVAL, &d) == -1) {
 			view_status(v, true, "not an interval: \"%s\" (0.05 to"
 			    " 3600 seconds)", v->typed);
 			return (ACT_NONE);
