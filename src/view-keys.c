@@ -178,11 +178,28 @@ view_scroll(struct view *v, long n)
 		v->top = 0;
 }
 
+/* The mouse wheel scrolls the map three rows at a time. */
+static enum view_action
+view_key_mouse(struct view *v)
+{
+	MEVENT	me;
+
+	if (getmouse(&me) != OK)
+		return (ACT_NONE);
+	if (me.bstate & BUTTON4_PRESSED)
+		view_scroll(v, -3);
+#ifdef BUTTON5_PRESSED
+	else if (me.bstate & BUTTON5_PRESSED)
+		view_scroll(v, 3);
+#endif
+	return (ACT_MOUSE);
+}
+
+/* A key: what it does to the view here, and what is left to the loop. */
 enum view_action
 view_key(struct view *v, int key)
 {
 	const struct view_keydef	*k;
-	MEVENT				 me;
 	int				 mode;
 
 	if (v->typing)
@@ -194,17 +211,8 @@ view_key(struct view *v, int key)
 		v->help = false;
 		return (key == 'q' || key == 'Q' ? ACT_QUIT : ACT_NONE);
 	}
-	if (key == KEY_MOUSE) {
-		if (getmouse(&me) != OK)
-			return (ACT_NONE);
-		if (me.bstate & BUTTON4_PRESSED)
-			view_scroll(v, -3);
-#ifdef BUTTON5_PRESSED
-		else if (me.bstate & BUTTON5_PRESSED)
-			view_scroll(v, 3);
-#endif
-		return (ACT_MOUSE);
-	}
+	if (key == KEY_MOUSE)
+		return (view_key_mouse(v));
 
 	k = view_key_find(key);
 	mode = v->replay ? MODE_REPLAY : MODE_LIVE;
