@@ -36,4 +36,21 @@ bool	 history_converged(const struct history *h);
 bool	 converged(const uint64_t *counts, size_t n, unsigned window,
 	     double tolerance);
 
+/* The largest of counts[first..n), or 0 when there are none. */
+uint64_t history_max(const uint64_t *counts, size_t first, size_t n);
+
+/*
+ * The working set, in pages per cycle: the mean, rounded down, of the
+ * last window counts of counts[0..n), or of all n when the window is 0
+ * or longer than the history; 0 when n is 0.
+ */
+uint64_t history_working_set(const uint64_t *counts, size_t n,
+	     unsigned window);
+
+/*
+ * The cycle number of counts[at], 0 <= at < n, when the last count,
+ * counts[n - 1], is that of cycle last.
+ */
+long	 history_cycle_at(size_t n, long at, unsigned long last);
+
 #endif

@@ -81,3 +81,39 @@ history_converged(const struct history *h)
 {
 	return (converged(h->counts, h->n, h->window, h->tolerance));
 }
+
+/* The largest count of a range: the scale of the sparkline. */
+uint64_t
+history_max(const uint64_t *counts, size_t first, size_t n)
+{
+	uint64_t	max = 0;
+	size_t		i;
+
+	for (i = first; i < n; i++) {
+		if (counts[i] > max)
+			max = counts[i];
+	}
+	return (max);
+}
+
+/* The mean of the last window counts: what a converged run writes. */
+uint64_t
+history_working_set(const uint64_t *counts, size_t n, unsigned window)
+{
+	uint64_t	sum = 0;
+	size_t		i, k;
+
+	if (n == 0)
+		return (0);
+	k = window > 0 && window <= n ? window : n;
+	for (i = n - k; i < n; i++)
+		sum += counts[i];
+	return (sum / k);
+}
+
+/* Count back from the last cycle to the one of an index. */
+long
+history_cycle_at(size_t n, long at, unsigned long last)
+{
+	return ((long)last - (long)(n - 1 - (size_t)at));
+}

@@ -38,7 +38,7 @@
 #include "str-escape.h"
 #include "track.h"
 #include "track-softdirty.h"
-#include "view.h"
+#include "view-loop.h"
 
 #define EXIT_RUNTIME		1
 #define EXIT_USAGE		2

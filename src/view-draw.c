@@ -1,33 +1,32 @@
 /*
- * view-draw.c - drawing one frame of the screen from a snapshot and the
- * dirty history: the header, the sparkline, the region map and the status
- * line. It only reads the snapshot; the loop owns the cycle.
+ * view-draw.c - drawing one frame of the screen with curses, from a
+ * snapshot, the dirty history and the layout: the header, the sparkline,
+ * the region map, the legend and the status line, or the help screen made
+ * from the key table. It only reads the snapshot; the loop owns the cycle.
  *
  * Units: screen rows and columns; a cell is view.zoom pages; map rows are
  * counted from the first row of the whole map (view.top is the first one
- * shown). A region takes its title's row, then rows of cells; one whose
- * cells fit after its title takes that row only. Only the visible rows are
- * rendered, so a huge region costs what the screen shows, not what it maps.
- * Text from the target or a file (names, comm, method) is escaped with
- * str_escape() before it is drawn, and fitted by its width in columns,
- * not its length in bytes (a CJK character takes two columns, three
- * bytes).
+ * shown). Only the visible rows are rendered, so a huge region costs what
+ * the screen shows, not what it maps. Text from the target or a file
+ * (names, comm, method) is escaped with str_escape() before it is drawn,
+ * and fitted by its width in columns, not its length in bytes.
  */
 #include "config.h"
 
 #include <curses.h>
 #include <langinfo.h>
-#include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "proc-maps.h"
+#include "history.h"
 #include "render.h"
 #include "snapshot.h"
 #include "str-escape.h"
 #include "view.h"
+#include "view-draw.h"
+#include "view-keys.h"
+#include "view-layout.h"
 
 /* Colour pairs, and the attributes of each part of the screen. */
 enum {
@@ -53,39 +52,7 @@ static attr_t	view_conv_attr, view_title_attr;
 #define VIEW_MIN_COLS	40
 #define VIEW_MIN_ROWS	10
 
-void
-view_init(struct view *v)
-{
-	memset(v, 0, sizeof *v);
-	v->zoom = 1;
-	v->autozoom = true;
-	v->writable_only = true;
-	v->converged_at = -1;
-	v->window = 5;
-	v->pid = -1;
-}
-
-void
-view_free(struct view *v)
-{
-	free(v->order);
-	free(v->title_cols);
-	v->order = NULL;
-	v->title_cols = NULL;
-	v->norder = v->order_cap = 0;
-}
-
-void
-view_status(struct view *v, bool error, const char *fmt, ...)
-{
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(v->status, sizeof v->status, fmt, ap);
-	va_end(ap);
-	v->status_error = error;
-}
-
+/* Colours and attributes for this terminal, and whether it takes UTF-8. */
 void
 view_draw_setup(struct view *v)
 {
@@ -159,172 +126,6 @@ view_draw_setup(struct view *v)
 	view_spark_attr = COLOR_PAIR(PAIR_SPARK);
 	view_conv_attr = COLOR_PAIR(PAIR_CONVERGED) | A_BOLD;
 	view_title_attr = COLOR_PAIR(PAIR_TITLE) | A_BOLD;
-}
-
-/* Whether a VMA is shown with the current filter. */
-static bool
-view_shows(const struct view *v, const struct snap_vma *sv)
-{
-	if (!v->writable_only)
-		return (true);
-	return (sv->tracked || (sv->vma.prot & VMA_WRITE));
-}
-
-/* The VMAs sorted by dirty count, most first; equal ones by address. */
-static const struct snapshot *view_sort_snap;
-
-static int
-view_cmp_dirty(const void *a, const void *b)
-{
-	const struct snap_vma	*va, *vb;
-	size_t			 ia = *(const size_t *)a, ib = *(const size_t *)b;
-
-	va = &view_sort_snap->vmas[ia];
-	vb = &view_sort_snap->vmas[ib];
-	if (va->dirty != vb->dirty)
-		return (va->dirty > vb->dirty ? -1 : 1);
-	return (ia < ib ? -1 : ia > ib);
-}
-
-int
-view_title(const struct snap_vma *sv, uint64_t page_size, bool ascii,
-    char *buf, size_t size)
-{
-	char		 b[32], extra[64] = "";
-	const char	*name;
-	size_t		 len;
-	int		 n;
-
-	if (size == 0)
-		return (0);
-	if (sv->is_new)
-		snprintf(extra, sizeof extra, "  new region");
-	else if (!sv->tracked)
-		snprintf(extra, sizeof extra, "  untracked");
-	if (sv->error != 0)
-		snprintf(extra, sizeof extra, "  error: %s",
-		    snap_vma_error(sv));
-	n = snprintf(buf, size, "%016llx-%016llx %.4s %8llu %s %9s"
-	    " %8llu dirty  ", (unsigned long long)sv->vma.start,
-	    (unsigned long long)sv->vma.end, sv->vma.perms,
-	    (unsigned long long)sv->npages, sv->npages == 1 ? "page " :
-	    "pages",
-	    render_bytes(sv->npages * page_size, b, sizeof b),
-	    (unsigned long long)sv->dirty);
-	if (n < 0)
-		n = 0;
-	len = (size_t)n < size ? (size_t)n : size - 1;
-	name = sv->vma.name != NULL && *sv->vma.name != '\0' ?
-	    sv->vma.name : "[anon]";
-	/* The name is cut, if it must be, between whole characters. */
-	str_escape(buf + len, size - len, name, ascii ? STR_ESCAPE_ASCII : 0);
-	len += strlen(buf + len);
-	snprintf(buf + len, size - len, "%s", extra);
-	return ((int)str_width(buf));
-}
-
-long
-view_vma_rows(uint64_t npages, uint64_t zoom, int cols, int title_cols)
-{
-	uint64_t	ncells;
-
-	if (cols < 1)
-		cols = 1;
-	ncells = render_ncells(npages, zoom);
-	if (ncells == 0)
-		ncells = 1;
-	if (title_cols >= 0 && (uint64_t)title_cols + VIEW_TITLE_GAP +
-	    ncells <= (uint64_t)cols)
-		return (1);
-	return (1 + (long)((ncells + (uint64_t)cols - 1) / (uint64_t)cols));
-}
-
-/* Map rows of all the shown VMAs at a zoom, stopping past limit. */
-static long
-view_map_rows(const struct view *v, uint64_t zoom, int cols, long limit)
-{
-	long	rows = 0;
-	size_t	i;
-
-	for (i = 0; i < v->norder && rows <= limit; i++)
-		rows += view_vma_rows(v->snap->vmas[v->order[i]].npages, zoom,
-		    cols, v->title_cols[i]);
-	return (rows);
-}
-
-void
-view_layout(struct view *v, int cols, int height)
-{
-	const struct snapshot	*s = v->snap;
-	uint64_t		 lo, hi, mid, biggest = 1;
-	size_t			 i, *p;
-	int			*t;
-	long			 maxtop;
-	char			 title[512];
-
-	v->norder = 0;
-	v->map_height = height > 0 ? height : 0;
-	if (s == NULL) {
-		v->map_rows = 0;
-		v->top = 0;
-		return;
-	}
-	if (v->order_cap < s->nvma) {
-		t = NULL;
-		if ((p = reallocarray(v->order, s->nvma, sizeof *p)) != NULL) {
-			v->order = p;
-			t = reallocarray(v->title_cols, s->nvma, sizeof *t);
-		}
-		if (t == NULL) {
-			view_status(v, true, "out of memory");
-			v->map_rows = 0;
-			return;
-		}
-		v->title_cols = t;
-		v->order_cap = s->nvma;
-	}
-	for (i = 0; i < s->nvma; i++) {
-		if (!view_shows(v, &s->vmas[i]))
-			continue;
-		v->order[v->norder++] = i;
-		if (s->vmas[i].npages > biggest)
-			biggest = s->vmas[i].npages;
-	}
-	if (v->by_dirty && v->norder > 1) {
-		view_sort_snap = s;
-		qsort(v->order, v->norder, sizeof *v->order, view_cmp_dirty);
-	}
-	for (i = 0; i < v->norder; i++)
-		v->title_cols[i] = view_title(&s->vmas[v->order[i]],
-		    s->page_size, !v->unicode, title, sizeof title);
-
-	if (v->autozoom) {
-		/*
-		 * The smallest zoom whose map fits; the rows only shrink as
-		 * the zoom grows, so search. If even a row per VMA is too
-		 * much, take that and scroll.
-		 */
-		lo = 1;
-		hi = render_zoom_fit(biggest, (uint64_t)(cols > 0 ? cols : 1));
-		while (lo < hi) {
-			mid = lo + (hi - lo) / 2;
-			if (view_map_rows(v, mid, cols, height) <= height)
-				hi = mid;
-			else
-				lo = mid + 1;
-		}
-		v->zoom = lo;
-	}
-	if (v->zoom > biggest)
-		v->zoom = biggest;
-	if (v->zoom < 1)
-		v->zoom = 1;
-	v->map_rows = view_map_rows(v, v->zoom, cols, LONG_MAX - 1);
-	maxtop = v->map_rows - height;
-	if (v->top > maxtop)
-		v->top = maxtop;
-	if (v->top < 0)
-		v->top = 0;
 }
 
 /* Write s at row y, column x, cut at the screen's edge by its width. */
@@ -468,10 +269,9 @@ view_draw_history(const struct view *v, int y)
 {
 	const char	*label = " history ";
 	char		 col[8], line[256], b[32];
-	uint64_t	 max = 0, sum = 0;
+	uint64_t	 max, ws;
 	size_t		 first, i, n, shown;
 	int		 x0, width, x;
-	unsigned	 k;
 	long		 conv_cycle;
 
 	x0 = (int)strlen(label);
@@ -481,10 +281,7 @@ view_draw_history(const struct view *v, int y)
 	n = v->ncounts;
 	shown = n < (size_t)width ? n : (size_t)width;
 	first = n - shown;
-	for (i = first; i < n; i++) {
-		if (v->counts[i] > max)
-			max = v->counts[i];
-	}
+	max = history_max(v->counts, first, n);
 
 	view_put(y, 0, A_NORMAL, label);
 	move(y, x0);
@@ -508,17 +305,14 @@ view_draw_history(const struct view *v, int y)
 		return (y + 1);
 	}
 
-	/* The working set: the mean of the last window counts. */
-	k = v->window > 0 && v->window <= n ? v->window : (unsigned)n;
-	for (i = n - k; i < n; i++)
-		sum += v->counts[i];
-	/* The counts end at the cycle shown: count back to the cycle. */
-	conv_cycle = (long)(v->snap != NULL ? v->snap->cycle : n) -
-	    (long)(n - 1 - (size_t)v->converged_at);
+	/* The counts end at the cycle shown. */
+	ws = history_working_set(v->counts, n, v->window);
+	conv_cycle = history_cycle_at(n, v->converged_at,
+	    v->snap != NULL ? v->snap->cycle : n);
 	snprintf(line, sizeof line, "converged at cycle %ld: ~%llu pages,"
-	    " %s written per cycle", conv_cycle,
-	    (unsigned long long)(sum / k), render_bytes(sum / k *
-	    (v->snap != NULL ? v->snap->page_size : 4096), b, sizeof b));
+	    " %s written per cycle", conv_cycle, (unsigned long long)ws,
+	    render_bytes(ws * (v->snap != NULL ? v->snap->page_size : 4096),
+	    b, sizeof b));
 	if ((size_t)v->converged_at >= first) {
 		x = x0 + (int)((size_t)v->converged_at - first);
 		view_put(y, x, view_conv_attr, "^");
@@ -665,6 +459,49 @@ view_draw_status(const struct view *v, int y)
 		view_put(y, x, view_bar_attr, right);
 }
 
+/* The help screen: what each key does here, from the key table. */
+static void
+view_draw_help(const struct view *v, int rows, int cols)
+{
+	const char	*name, *help;
+	char		 line[256];
+	size_t		 i, nkeys = view_keys_count();
+	int		 y = 0;
+
+	attrset(A_REVERSE);
+	mvhline(y, 0, ' ', cols);
+	mvaddnstr(y++, 0, v->replay ? " sdtop keys (replaying a recording)" :
+	    " sdtop keys (watching a live process)", cols);
+	attrset(A_NORMAL);
+	y++;
+	for (i = 0; i < nkeys && y < rows - 1; i++) {
+		if ((help = view_keys_help(i, v->replay, &name)) == NULL)
+			continue;
+		snprintf(line, sizeof line, "  %-8s %s", name, help);
+		attrset(A_BOLD);
+		mvaddnstr(y, 0, line, cols < 11 ? cols : 11);
+		attrset(A_NORMAL);
+		if (cols > 11)
+			mvaddnstr(y, 11, line + 11, cols - 11);
+		y++;
+	}
+	if (y < rows - 1)
+		y++;
+	if (y < rows) {
+		attrset(A_DIM);
+		snprintf(line, sizeof line, "  Cells: %c all pages written,"
+		    " %c most, %c some, %c none, %c not present, %c new"
+		    " region, %c untracked. Any key returns.",
+		    cell_char(CELL_WRITTEN, false), cell_char(CELL_MANY, false),
+		    cell_char(CELL_FEW, false), cell_char(CELL_CLEAN, false),
+		    cell_char(CELL_ABSENT, false), cell_char(CELL_NEW, false),
+		    cell_char(CELL_UNTRACKED, false));
+		mvaddnstr(y, 0, line, cols);
+		attrset(A_NORMAL);
+	}
+}
+
+/* Draw the whole screen, or the help, or why it is too small. */
 void
 view_draw(struct view *v)
 {

@@ -1,22 +1,22 @@
 /*
  * view-keys.c - the keys of the screen. One table says which key does
  * what and how the help screen describes it, so the two cannot drift
- * apart. Keys that change only the view (zoom, scroll, sort, filter,
- * help) are done here; the others go back to the loop, which owns the
- * cycle.
+ * apart; view-draw.c draws that screen from view_keys_help(). Keys that
+ * change only the view (zoom, scroll, sort, filter, help) are done here;
+ * the others go back to the loop, which owns the cycle.
  *
  * Units: scroll steps are map rows; intervals are seconds.
  */
 #include "config.h"
 
 #include <curses.h>
-#include <stdio.h>
-#include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
-#include "render.h"
+#include "num.h"
 #include "snapshot.h"
 #include "view.h"
+#include "view-keys.h"
 
 #define MODE_LIVE	0x1
 #define MODE_REPLAY	0x2
@@ -130,8 +130,7 @@ static enum view_action
 view_key_typing(struct view *v, int key)
 {
 	size_t	len = strlen(v->typed);
-	char	*end;
-	double	 d;
+	double	d;
 
 	switch (key) {
 	case 27:	/* Escape */
@@ -148,10 +147,8 @@ view_key_typing(struct view *v, int key)
 	case '\r':
 	case KEY_ENTER:
 		v->typing = false;
-		d = strtod(v->typed, &end);
-		if (v->typed[0] == '\0' || *end != '\0' ||
-		    !(d >= SNAPSHOT_MIN_INTERVAL &&
-		    d <= SNAPSHOT_MAX_INTERVAL)) {
+		if (num_double(v->typed, SNAPSHOT_MIN_INTERVAL,
+		    SNAPSHOT_MAX_INTERVAL, &d) == -1) {
 			view_status(v, true, "not an interval: \"%s\" (0.05 to"
 			    " 3600 seconds)", v->typed);
 			return (ACT_NONE);
@@ -181,11 +178,28 @@ view_scroll(struct view *v, long n)
 		v->top = 0;
 }
 
+/* The mouse wheel scrolls the map three rows at a time. */
+static enum view_action
+view_key_mouse(struct view *v)
+{
+	MEVENT	me;
+
+	if (getmouse(&me) != OK)
+		return (ACT_NONE);
+	if (me.bstate & BUTTON4_PRESSED)
+		view_scroll(v, -3);
+#ifdef BUTTON5_PRESSED
+	else if (me.bstate & BUTTON5_PRESSED)
+		view_scroll(v, 3);
+#endif
+	return (ACT_MOUSE);
+}
+
+/* A key: what it does to the view here, and what is left to the loop. */
 enum view_action
 view_key(struct view *v, int key)
 {
 	const struct view_keydef	*k;
-	MEVENT				 me;
 	int				 mode;
 
 	if (v->typing)
@@ -197,17 +211,8 @@ view_key(struct view *v, int key)
 		v->help = false;
 		return (key == 'q' || key == 'Q' ? ACT_QUIT : ACT_NONE);
 	}
-	if (key == KEY_MOUSE) {
-		if (getmouse(&me) != OK)
-			return (ACT_NONE);
-		if (me.bstate & BUTTON4_PRESSED)
-			view_scroll(v, -3);
-#ifdef BUTTON5_PRESSED
-		else if (me.bstate & BUTTON5_PRESSED)
-			view_scroll(v, 3);
-#endif
-		return (ACT_MOUSE);
-	}
+	if (key == KEY_MOUSE)
+		return (view_key_mouse(v));
 
 	k = view_key_find(key);
 	mode = v->replay ? MODE_REPLAY : MODE_LIVE;
@@ -279,48 +284,21 @@ view_key(struct view *v, int key)
 	return (k->action);
 }
 
-void
-view_draw_help(const struct view *v, int rows, int cols)
+size_t
+view_keys_count(void)
 {
-	const struct view_keydef	*k;
-	const char			*help;
-	char				 line[256];
-	size_t				 i;
-	int				 y = 0, mode;
+	return (NKEYS);
+}
 
-	mode = v->replay ? MODE_REPLAY : MODE_LIVE;
-	attrset(A_REVERSE);
-	mvhline(y, 0, ' ', cols);
-	mvaddnstr(y++, 0, v->replay ? " sdtop keys (replaying a recording)" :
-	    " sdtop keys (watching a live process)", cols);
-	attrset(A_NORMAL);
-	y++;
-	for (i = 0; i < NKEYS && y < rows - 1; i++) {
-		k = &view_keys[i];
-		if (!(k->modes & mode))
-			continue;
-		help = v->replay && k->replay_help != NULL ? k->replay_help :
-		    k->live_help;
-		snprintf(line, sizeof line, "  %-8s %s", k->name, help);
-		attrset(A_BOLD);
-		mvaddnstr(y, 0, line, cols < 11 ? cols : 11);
-		attrset(A_NORMAL);
-		if (cols > 11)
-			mvaddnstr(y, 11, line + 11, cols - 11);
-		y++;
-	}
-	if (y < rows - 1)
-		y++;
-	if (y < rows) {
-		attrset(A_DIM);
-		snprintf(line, sizeof line, "  Cells: %c all pages written,"
-		    " %c most, %c some, %c none, %c not present, %c new"
-		    " region, %c untracked. Any key returns.",
-		    cell_char(CELL_WRITTEN, false), cell_char(CELL_MANY, false),
-		    cell_char(CELL_FEW, false), cell_char(CELL_CLEAN, false),
-		    cell_char(CELL_ABSENT, false), cell_char(CELL_NEW, false),
-		    cell_char(CELL_UNTRACKED, false));
-		mvaddnstr(y, 0, line, cols);
-		attrset(A_NORMAL);
-	}
+/* The help of table entry i in one mode, or NULL if it has none there. */
+const char *
+view_keys_help(size_t i, bool replay, const char **name)
+{
+	const struct view_keydef	*k = &view_keys[i];
+
+	if (!(k->modes & (replay ? MODE_REPLAY : MODE_LIVE)))
+		return (NULL);
+	*name = k->name;
+	return (replay && k->replay_help != NULL ? k->replay_help :
+	    k->live_help);
 }

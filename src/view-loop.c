@@ -29,6 +29,9 @@
 #include "snapshot.h"
 #include "track.h"
 #include "view.h"
+#include "view-draw.h"
+#include "view-keys.h"
+#include "view-loop.h"
 
 /* Set by the SIGTSTP handler; the loop suspends at its next turn. */
 static volatile sig_atomic_t view_tstp;

@@ -213,6 +213,80 @@ history_push__many_cycles__keeps_every_count(void **state)
 	history_free(&h);
 }
 
+static void
+history_max__range__largest_count_of_that_range_only(void **state)
+{
+	const uint64_t	 c[] = { 900, 5, 70, 12, 70 };
+
+	(void)state;
+	assert_int_equal(history_max(c, 0, N(c)), 900);
+	/* The sparkline shows the last counts: the first is off screen. */
+	assert_int_equal(history_max(c, 1, N(c)), 70);
+	assert_int_equal(history_max(c, 3, 4), 12);
+	/* Nothing to show: a scale of 0, and no count is read. */
+	assert_int_equal(history_max(c, 2, 2), 0);
+	assert_int_equal(history_max(NULL, 0, 0), 0);
+}
+
+static void
+history_working_set__last_window__mean_rounded_down(void **state)
+{
+	const uint64_t	 c[] = { 1000, 10, 11, 12, 13, 15 };
+
+	(void)state;
+	/* 61 pages over the last 5 cycles: 12.2, so 12. */
+	assert_int_equal(history_working_set(c, N(c), 5), 12);
+	assert_int_equal(history_working_set(c, N(c), 2), 14);
+	assert_int_equal(history_working_set(c, N(c), 1), 15);
+	/* The spike counts once the window reaches it. */
+	assert_int_equal(history_working_set(c, N(c), 6), 176);
+}
+
+static void
+history_working_set__window_zero_or_too_long__mean_of_all(void **state)
+{
+	const uint64_t	 c[] = { 4, 6, 9 };
+
+	(void)state;
+	assert_int_equal(history_working_set(c, N(c), 0), 6);
+	assert_int_equal(history_working_set(c, N(c), 5), 6);
+	assert_int_equal(history_working_set(c, N(c), 2), 7);
+	assert_int_equal(history_working_set(c, 0, 5), 0);
+	assert_int_equal(history_working_set(NULL, 0, 0), 0);
+}
+
+static void
+history_cycle_at__counts_back_from_the_last_cycle(void **state)
+{
+	(void)state;
+	/* Ten counts, the last one cycle 42: index 7 is cycle 40. */
+	assert_int_equal(history_cycle_at(10, 7, 42), 40);
+	assert_int_equal(history_cycle_at(10, 9, 42), 42);
+	assert_int_equal(history_cycle_at(10, 0, 42), 33);
+	/* A history restarted at cycle 98 by a clear. */
+	assert_int_equal(history_cycle_at(3, 0, 100), 98);
+}
+
+static void
+history_working_set__after_convergence__mean_of_the_window(void **state)
+{
+	const uint64_t	 in[] = { 500, 100, 104, 98, 102, 96, 101 };
+	struct history	 h;
+	size_t		 i;
+
+	(void)state;
+	history_init(&h, 5, 0.10);
+	for (i = 0; i < N(in); i++)
+		(void)history_push(&h, in[i]);
+	assert_int_equal(h.converged_at, 5);
+	/* The last five, 104 + 98 + 102 + 96 + 101, are 501 pages: 100. */
+	assert_int_equal(history_working_set(h.counts, h.n, h.window), 100);
+	assert_int_equal(history_max(h.counts, 1, h.n), 104);
+	/* Seven cycles from cycle 1: it converged at cycle 6. */
+	assert_int_equal(history_cycle_at(h.n, h.converged_at, 7), 6);
+	history_free(&h);
+}
+
 int
 main(void)
 {
@@ -233,6 +307,16 @@ main(void)
 		cmocka_unit_test(
 		    history_init__zero_window_and_negative_tolerance__defaults),
 		cmocka_unit_test(history_push__many_cycles__keeps_every_count),
+		cmocka_unit_test(
+		    history_max__range__largest_count_of_that_range_only),
+		cmocka_unit_test(
+		    history_working_set__last_window__mean_rounded_down),
+		cmocka_unit_test(
+		    history_working_set__window_zero_or_too_long__mean_of_all),
+		cmocka_unit_test(
+		    history_cycle_at__counts_back_from_the_last_cycle),
+		cmocka_unit_test(
+		    history_working_set__after_convergence__mean_of_the_window),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

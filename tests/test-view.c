@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,7 @@
 #include "proc-maps.h"
 #include "snapshot.h"
 #include "view.h"
+#include "view-layout.h"
 
 /*
  * The title of a region named name is this wide: two 16-digit addresses

@@ -1,0 +1,230 @@
+/*
+ * view-layout.c - where the region map goes, computed without a terminal
+ * so that it is tested without one: which regions are shown and in what
+ * order, each one's title and its width, the rows each region takes, the
+ * zoom auto-zoom picks, and the scroll position kept within the map.
+ *
+ * Units: screen rows and columns; a cell is view.zoom pages; map rows are
+ * counted from the first row of the whole map (view.top is the first one
+ * shown). A region takes its title's row, then rows of cells; one whose
+ * cells fit after its title takes that row only. Titles are measured in
+ * columns, not bytes (a CJK character takes two columns, three bytes).
+ */
+#include "config.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "array.h"
+#include "proc-maps.h"
+#include "render.h"
+#include "snapshot.h"
+#include "str-escape.h"
+#include "view.h"
+#include "view-layout.h"
+
+/* Whether a VMA is shown with the current filter. */
+static bool
+view_shows(const struct view *v, const struct snap_vma *sv)
+{
+	if (!v->writable_only)
+		return (true);
+	return (sv->tracked || (sv->vma.prot & VMA_WRITE));
+}
+
+/* The VMAs sorted by dirty count, most first; equal ones by address. */
+static const struct snapshot *view_sort_snap;
+
+static int
+view_cmp_dirty(const void *a, const void *b)
+{
+	const struct snap_vma	*va, *vb;
+	size_t			 ia = *(const size_t *)a, ib = *(const size_t *)b;
+
+	va = &view_sort_snap->vmas[ia];
+	vb = &view_sort_snap->vmas[ib];
+	if (va->dirty != vb->dirty)
+		return (va->dirty > vb->dirty ? -1 : 1);
+	return (ia < ib ? -1 : ia > ib);
+}
+
+/* A region's title, its name escaped; returns its width in columns. */
+int
+view_title(const struct snap_vma *sv, uint64_t page_size, bool ascii,
+    char *buf, size_t size)
+{
+	char		 b[32], extra[64] = "";
+	const char	*name;
+	size_t		 len;
+	int		 n;
+
+	if (size == 0)
+		return (0);
+	if (sv->is_new)
+		snprintf(extra, sizeof extra, "  new region");
+	else if (!sv->tracked)
+		snprintf(extra, sizeof extra, "  untracked");
+	if (sv->error != 0)
+		snprintf(extra, sizeof extra, "  error: %s",
+		    snap_vma_error(sv));
+	n = snprintf(buf, size, "%016llx-%016llx %.4s %8llu %s %9s"
+	    " %8llu dirty  ", (unsigned long long)sv->vma.start,
+	    (unsigned long long)sv->vma.end, sv->vma.perms,
+	    (unsigned long long)sv->npages, sv->npages == 1 ? "page " :
+	    "pages",
+	    render_bytes(sv->npages * page_size, b, sizeof b),
+	    (unsigned long long)sv->dirty);
+	if (n < 0)
+		n = 0;
+	len = (size_t)n < size ? (size_t)n : size - 1;
+	name = sv->vma.name != NULL && *sv->vma.name != '\0' ?
+	    sv->vma.name : "[anon]";
+	/* The name is cut, if it must be, between whole characters. */
+	str_escape(buf + len, size - len, name, ascii ? STR_ESCAPE_ASCII : 0);
+	len += strlen(buf + len);
+	snprintf(buf + len, size - len, "%s", extra);
+	return ((int)str_width(buf));
+}
+
+/* Rows one region takes: its title's, then those of its cells. */
+long
+view_vma_rows(uint64_t npages, uint64_t zoom, int cols, int title_cols)
+{
+	uint64_t	ncells;
+
+	if (cols < 1)
+		cols = 1;
+	ncells = render_ncells(npages, zoom);
+	if (ncells == 0)
+		ncells = 1;
+	if (title_cols >= 0 && (uint64_t)title_cols + VIEW_TITLE_GAP +
+	    ncells <= (uint64_t)cols)
+		return (1);
+	return (1 + (long)((ncells + (uint64_t)cols - 1) / (uint64_t)cols));
+}
+
+/* Map rows of all the shown VMAs at a zoom, stopping past limit. */
+static long
+view_map_rows(const struct view *v, uint64_t zoom, int cols, long limit)
+{
+	long	rows = 0;
+	size_t	i;
+
+	for (i = 0; i < v->norder && rows <= limit; i++)
+		rows += view_vma_rows(v->snap->vmas[v->order[i]].npages, zoom,
+		    cols, v->title_cols[i]);
+	return (rows);
+}
+
+/*
+ * Make room in the view's two arrays for n regions; -1, said on the
+ * status line, when memory runs out.
+ */
+static int
+view_layout_reserve(struct view *v, size_t n)
+{
+	size_t	 ocap = v->order_cap, tcap = v->order_cap, *p;
+	int	*t;
+
+	if (n <= v->order_cap)
+		return (0);
+	if ((p = array_reserve(v->order, n, &ocap, sizeof *p)) == NULL)
+		goto fail;
+	v->order = p;
+	if ((t = array_reserve(v->title_cols, n, &tcap, sizeof *t)) == NULL)
+		goto fail;
+	v->title_cols = t;
+	v->order_cap = ocap < tcap ? ocap : tcap;
+	return (0);
+
+fail:
+	view_status(v, true, "out of memory");
+	return (-1);
+}
+
+/*
+ * The regions shown, in their order, and the width of each one's title;
+ * returns the pages of the biggest, 1 at least.
+ */
+static uint64_t
+view_layout_order(struct view *v)
+{
+	const struct snapshot	*s = v->snap;
+	uint64_t		 biggest = 1;
+	size_t			 i;
+	char			 title[512];
+
+	for (i = 0; i < s->nvma; i++) {
+		if (!view_shows(v, &s->vmas[i]))
+			continue;
+		v->order[v->norder++] = i;
+		if (s->vmas[i].npages > biggest)
+			biggest = s->vmas[i].npages;
+	}
+	if (v->by_dirty && v->norder > 1) {
+		view_sort_snap = s;
+		qsort(v->order, v->norder, sizeof *v->order, view_cmp_dirty);
+	}
+	for (i = 0; i < v->norder; i++)
+		v->title_cols[i] = view_title(&s->vmas[v->order[i]],
+		    s->page_size, !v->unicode, title, sizeof title);
+	return (biggest);
+}
+
+/*
+ * The smallest zoom whose map fits in height rows; the rows only shrink
+ * as the zoom grows, so search. If even a row per VMA is too much, take
+ * that and scroll.
+ */
+static uint64_t
+view_layout_autozoom(const struct view *v, uint64_t biggest, int cols,
+    int height)
+{
+	uint64_t	lo, hi, mid;
+
+	lo = 1;
+	hi = render_zoom_fit(biggest, (uint64_t)(cols > 0 ? cols : 1));
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (view_map_rows(v, mid, cols, height) <= height)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return (lo);
+}
+
+/* Lay out the map of the snapshot shown on cols columns, height rows. */
+void
+view_layout(struct view *v, int cols, int height)
+{
+	uint64_t	biggest;
+	long		maxtop;
+
+	v->norder = 0;
+	v->map_height = height > 0 ? height : 0;
+	if (v->snap == NULL) {
+		v->map_rows = 0;
+		v->top = 0;
+		return;
+	}
+	if (view_layout_reserve(v, v->snap->nvma) == -1) {
+		v->map_rows = 0;
+		return;
+	}
+	biggest = view_layout_order(v);
+	if (v->autozoom)
+		v->zoom = view_layout_autozoom(v, biggest, cols, height);
+	if (v->zoom > biggest)
+		v->zoom = biggest;
+	if (v->zoom < 1)
+		v->zoom = 1;
+	v->map_rows = view_map_rows(v, v->zoom, cols, LONG_MAX - 1);
+	maxtop = v->map_rows - height;
+	if (v->top > maxtop)
+		v->top = maxtop;
+	if (v->top < 0)
+		v->top = 0;
+}

@@ -1,0 +1,45 @@
+/*
+ * view.c - the state of the screen: its defaults, the arrays the layout
+ * grows, and the status line. Nothing here draws.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "view.h"
+
+void
+view_init(struct view *v)
+{
+	memset(v, 0, sizeof *v);
+	v->zoom = 1;
+	v->autozoom = true;
+	v->writable_only = true;
+	v->converged_at = -1;
+	v->window = 5;
+	v->pid = -1;
+}
+
+void
+view_free(struct view *v)
+{
+	free(v->order);
+	free(v->title_cols);
+	v->order = NULL;
+	v->title_cols = NULL;
+	v->norder = v->order_cap = 0;
+}
+
+void
+view_status(struct view *v, bool error, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(v->status, sizeof v->status, fmt, ap);
+	va_end(ap);
+	v->status_error = error;
+}
