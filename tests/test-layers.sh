@@ -62,7 +62,7 @@ END {
 	}
 	while ((getline e < edges) > 0) {
 		split(e, p, " ")
-		if (!(p[2] in layer))
+		if (!(p[1] in layer) || !(p[2] in layer))
 			continue
 		if (rank[layer[p[2]]] > rank[layer[p[1]]])
 			fail(p[1] " (" layer[p[1]] ") includes " p[2] ".h (" \
