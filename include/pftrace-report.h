@@ -54,10 +54,6 @@ struct pfrep_proc {
 	int		 pid;
 	int		 ppid;
 	char		 how[16];
-	size_t		*live;		/* its live regions (indexes in r),
-					   sorted by start when sorted */
-	size_t		 nlive, caplive;
-	bool		 sorted;
 	unsigned int	 threads;
 	uint64_t	 faults;
 };

@@ -11,6 +11,10 @@
  * record naming the parent); an old region left over that a kept region
  * of the same backing now covers (merged into it: a remove record naming
  * it). Everything else is a plain add or remove. Addresses are bytes.
+ *
+ * This is the writer's side: it makes the add, change and remove records
+ * from whole maps readings. The readers' side, which applies them and
+ * places faults, is pftrace-regions.c.
  */
 #include "config.h"
 
@@ -123,31 +127,56 @@ first_ending_above(const struct pf_layout *l, uint64_t addr)
 	return (lo);
 }
 
-int
-pflayout_update(struct pf_layout *l, const struct vma_list *now,
-    uint64_t *next_id, const struct pf_rec *tmpl, pflayout_emit_fn emit,
-    void *arg)
+/* What the diff of an old layout (n regions) and a new reading (m) infers. */
+struct diff {
+	uint64_t	*new_id;	/* [m]: identity of each new region */
+	uint64_t	*parent;	/* [m]: split from; 0 */
+	bool		*changed;	/* [m]: kept, with another geometry */
+	bool		*fresh;		/* [m]: a new identity */
+	bool		*kept;		/* [n]: identity kept by a new region */
+	uint64_t	*into;		/* [n]: gone, merged into; 0 */
+};
+
+static void
+diff_free(struct diff *d)
 {
-	struct pf_region	*nr = NULL;
-	uint64_t		*new_id = NULL, *parent = NULL, *into = NULL;
-	bool			*kept = NULL, *changed = NULL, *fresh = NULL;
-	struct pf_rec		 r;
-	size_t			 i, j, m = now->n;
-	int			 ret = -1;
+	free(d->new_id);
+	free(d->parent);
+	free(d->changed);
+	free(d->fresh);
+	free(d->kept);
+	free(d->into);
+}
 
-	new_id = calloc(m + 1, sizeof *new_id);
-	parent = calloc(m + 1, sizeof *parent);
-	changed = calloc(m + 1, sizeof *changed);
-	fresh = calloc(m + 1, sizeof *fresh);
-	kept = calloc(l->n + 1, sizeof *kept);
-	into = calloc(l->n + 1, sizeof *into);
-	nr = calloc(m + 1, sizeof *nr);
-	if (new_id == NULL || parent == NULL || changed == NULL ||
-	    fresh == NULL || kept == NULL || into == NULL || nr == NULL)
-		goto out;
+static int
+diff_alloc(struct diff *d, size_t n, size_t m)
+{
+	d->new_id = calloc(m + 1, sizeof *d->new_id);
+	d->parent = calloc(m + 1, sizeof *d->parent);
+	d->changed = calloc(m + 1, sizeof *d->changed);
+	d->fresh = calloc(m + 1, sizeof *d->fresh);
+	d->kept = calloc(n + 1, sizeof *d->kept);
+	d->into = calloc(n + 1, sizeof *d->into);
+	if (d->new_id == NULL || d->parent == NULL || d->changed == NULL ||
+	    d->fresh == NULL || d->kept == NULL || d->into == NULL) {
+		diff_free(d);
+		return (-1);
+	}
+	return (0);
+}
 
-	/* Same start: identical, or resized/reprotected in place. */
-	for (i = 0, j = 0; i < l->n && j < m;) {
+/*
+ * Keep identities across the two readings: same start and backing
+ * (identical, or resized or reprotected in place), then same end and
+ * backing (its head was unmapped or reprotected).
+ */
+static void
+diff_match(const struct pf_layout *l, const struct vma_list *now,
+    struct diff *d)
+{
+	size_t	i, j;
+
+	for (i = 0, j = 0; i < l->n && j < now->n;) {
 		const struct vma *o = &l->r[i].vma, *v = &now->v[j];
 
 		if (o->start < v->start)
@@ -156,16 +185,15 @@ pflayout_update(struct pf_layout *l, const struct vma_list *now,
 			j++;
 		else {
 			if (same_backing(o, v)) {
-				new_id[j] = l->r[i].id;
-				kept[i] = true;
-				changed[j] = !same_region(o, v);
+				d->new_id[j] = l->r[i].id;
+				d->kept[i] = true;
+				d->changed[j] = !same_region(o, v);
 			}
 			i++;
 			j++;
 		}
 	}
-	/* Same end: its head was unmapped or reprotected. */
-	for (i = 0, j = 0; i < l->n && j < m;) {
+	for (i = 0, j = 0; i < l->n && j < now->n;) {
 		const struct vma *o = &l->r[i].vma, *v = &now->v[j];
 
 		if (o->end < v->end)
@@ -173,89 +201,137 @@ pflayout_update(struct pf_layout *l, const struct vma_list *now,
 		else if (o->end > v->end)
 			j++;
 		else {
-			if (!kept[i] && new_id[j] == 0 && same_backing(o, v)) {
-				new_id[j] = l->r[i].id;
-				kept[i] = true;
-				changed[j] = true;
+			if (!d->kept[i] && d->new_id[j] == 0 &&
+			    same_backing(o, v)) {
+				d->new_id[j] = l->r[i].id;
+				d->kept[i] = true;
+				d->changed[j] = true;
 			}
 			i++;
 			j++;
 		}
 	}
-	/* What is left of the new is new, perhaps split from an old one. */
-	for (j = 0; j < m; j++) {
-		if (new_id[j] != 0)
+}
+
+/*
+ * What is left of the new is new, perhaps split from an old region it
+ * overlaps; what is left of the old has gone, perhaps merged into a kept
+ * region that now covers it.
+ */
+static void
+diff_infer(const struct pf_layout *l, const struct vma_list *now,
+    uint64_t *next_id, struct diff *d)
+{
+	size_t	i, j;
+
+	for (j = 0; j < now->n; j++) {
+		if (d->new_id[j] != 0)
 			continue;
 		for (i = first_ending_above(l, now->v[j].start); i < l->n &&
 		    l->r[i].vma.start < now->v[j].end; i++) {
 			if (same_backing(&l->r[i].vma, &now->v[j])) {
-				parent[j] = l->r[i].id;
+				d->parent[j] = l->r[i].id;
 				break;
 			}
 		}
-		new_id[j] = (*next_id)++;
-		fresh[j] = true;
+		d->new_id[j] = (*next_id)++;
+		d->fresh[j] = true;
 	}
-	/* What is left of the old has gone, perhaps merged into a kept one. */
 	for (i = 0, j = 0; i < l->n; i++) {
-		if (kept[i])
+		if (d->kept[i])
 			continue;
-		while (j < m && now->v[j].end <= l->r[i].vma.start)
+		while (j < now->n && now->v[j].end <= l->r[i].vma.start)
 			j++;
-		if (j < m && overlaps(&now->v[j], &l->r[i].vma) &&
-		    same_backing(&l->r[i].vma, &now->v[j]) &&
-		    !fresh[j])
-			into[i] = new_id[j];
+		if (j < now->n && overlaps(&now->v[j], &l->r[i].vma) &&
+		    same_backing(&l->r[i].vma, &now->v[j]) && !d->fresh[j])
+			d->into[i] = d->new_id[j];
 	}
+}
 
-	for (j = 0; j < m; j++) {
-		if (copy_vma(&nr[j].vma, &now->v[j]) != 0) {
-			while (j-- > 0)
-				free(nr[j].vma.name);
-			goto out;
-		}
-		nr[j].id = new_id[j];
-	}
-	for (j = 0; j < m; j++) {
-		if (fresh[j])
-			make_rec(&r, tmpl, PFR_ADD, new_id[j], parent[j],
+/* Emit the records of the diff: changes and adds, then removes. */
+static int
+diff_emit(const struct pf_layout *l, const struct vma_list *now,
+    const struct diff *d, const struct pf_rec *tmpl, pflayout_emit_fn emit,
+    void *arg)
+{
+	struct pf_rec	r;
+	size_t		i, j;
+
+	for (j = 0; j < now->n; j++) {
+		if (d->fresh[j])
+			make_rec(&r, tmpl, PFR_ADD, d->new_id[j], d->parent[j],
 			    &now->v[j]);
-		else if (changed[j])
-			make_rec(&r, tmpl, PFR_CHANGE, new_id[j], 0,
+		else if (d->changed[j])
+			make_rec(&r, tmpl, PFR_CHANGE, d->new_id[j], 0,
 			    &now->v[j]);
 		else
 			continue;
 		if (emit(arg, &r) != 0)
-			goto fail;
+			return (-1);
 	}
 	for (i = 0; i < l->n; i++) {
-		if (kept[i])
+		if (d->kept[i])
 			continue;
-		make_rec(&r, tmpl, PFR_REMOVE, l->r[i].id, into[i], NULL);
+		make_rec(&r, tmpl, PFR_REMOVE, l->r[i].id, d->into[i], NULL);
 		if (emit(arg, &r) != 0)
-			goto fail;
+			return (-1);
+	}
+	return (0);
+}
+
+/* The new layout: a copy of the reading with its identities, or NULL. */
+static struct pf_region *
+diff_layout(const struct vma_list *now, const struct diff *d)
+{
+	struct pf_region	*nr;
+	size_t			 j;
+
+	if ((nr = calloc(now->n + 1, sizeof *nr)) == NULL)
+		return (NULL);
+	for (j = 0; j < now->n; j++) {
+		if (copy_vma(&nr[j].vma, &now->v[j]) != 0) {
+			while (j-- > 0)
+				free(nr[j].vma.name);
+			free(nr);
+			return (NULL);
+		}
+		nr[j].id = d->new_id[j];
+	}
+	return (nr);
+}
+
+int
+pflayout_update(struct pf_layout *l, const struct vma_list *now,
+    uint64_t *next_id, const struct pf_rec *tmpl, pflayout_emit_fn emit,
+    void *arg)
+{
+	struct diff		 d;
+	struct pf_region	*nr = NULL;
+	size_t			 i, j;
+	int			 ret = -1;
+
+	if (diff_alloc(&d, l->n, now->n) != 0)
+		goto out;
+	diff_match(l, now, &d);
+	diff_infer(l, now, next_id, &d);
+	if ((nr = diff_layout(now, &d)) == NULL)
+		goto done;
+	if (diff_emit(l, now, &d, tmpl, emit, arg) != 0) {
+		for (j = 0; j < now->n; j++)
+			free(nr[j].vma.name);
+		free(nr);
+		goto done;
 	}
 	for (i = 0; i < l->n; i++)
 		free(l->r[i].vma.name);
 	free(l->r);
 	l->r = nr;
-	l->n = l->cap = m;
-	nr = NULL;
+	l->n = l->cap = now->n;
 	ret = 0;
-	goto out;
-
-fail:
-	for (j = 0; j < m; j++)
-		free(nr[j].vma.name);
+done:
+	diff_free(&d);
 out:
 	if (ret != 0 && errno == 0)
 		errno = ENOMEM;
-	free(nr);
-	free(new_id);
-	free(parent);
-	free(changed);
-	free(fresh);
-	free(kept);
-	free(into);
 	return (ret);
 }

@@ -5,10 +5,13 @@
  * was added and removed and its faults by kind; a timeline (faults per
  * interval per region); or JSON.
  *
- * A row spans every geometry its region had (a heap that grew shows its
- * largest extent). Faults are attributed to the region that held their
- * address when the record was read. Times are nanoseconds since the
- * start, printed as seconds.
+ * The layout is pftrace-regions.c's: it applies the add, change and
+ * remove records and places each fault shown (the region holding its
+ * address when the record was read, or [stack] growing), as it does for
+ * sdtop --replay. This file keeps the summary of each region identity
+ * (its life, its faults) and prints them. A row spans every geometry its
+ * region had (a heap that grew shows its largest extent). Times are
+ * nanoseconds since the start, printed as seconds.
  */
 #include "config.h"
 
@@ -17,8 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "bitmap.h"
 #include "pftrace-format.h"
+#include "pftrace-regions.h"
 #include "pftrace-report.h"
 #include "proc.h"
 #include "render.h"
@@ -41,9 +46,9 @@ proc_get(const struct pfreport *rep, int pid)
 	return (NULL);
 }
 
-/* The index in rep->r of region id (the reader keeps ids increasing). */
-static size_t
-region_index(const struct pfreport *rep, uint64_t id)
+/* The summary of region id (the reader keeps ids increasing), or NULL. */
+static struct pfrep_region *
+region_get(const struct pfreport *rep, uint64_t id)
 {
 	size_t	lo = 0, hi = rep->nr, mid;
 
@@ -54,127 +59,52 @@ region_index(const struct pfreport *rep, uint64_t id)
 		else
 			hi = mid;
 	}
-	return (lo < rep->nr && rep->r[lo].id == id ? lo : SIZE_MAX);
+	return (lo < rep->nr && rep->r[lo].id == id ? &rep->r[lo] : NULL);
 }
 
-static struct pfrep_region *
-region_get(const struct pfreport *rep, uint64_t id)
-{
-	size_t	i = region_index(rep, id);
-
-	return (i == SIZE_MAX ? NULL : &rep->r[i]);
-}
-
-static const struct pfreport *sort_rep;
-
-static int
-cmp_live(const void *a, const void *b)
-{
-	uint64_t	x = sort_rep->r[*(const size_t *)a].vma.start;
-	uint64_t	y = sort_rep->r[*(const size_t *)b].vma.start;
-
-	return (x < y ? -1 : x > y);
-}
-
-/*
- * The live region of p that holds addr. The stack grows down on a fault
- * with no system call to tell us (mm/mmap.c, expand_stack()), so a fault
- * just under [stack] and above the region beneath it is the stack's.
- */
-static struct pfrep_region *
-region_at(struct pfreport *rep, struct pfrep_proc *p, uint64_t addr)
-{
-	struct pfrep_region	*r;
-	size_t			 lo = 0, hi = p->nlive, mid;
-
-	if (!p->sorted && p->nlive > 1) {
-		sort_rep = rep;
-		qsort(p->live, p->nlive, sizeof *p->live, cmp_live);
-		p->sorted = true;
-	}
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (rep->r[p->live[mid]].vma.end <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == p->nlive)
-		return (NULL);
-	r = &rep->r[p->live[lo]];
-	if (addr >= r->vma.start)
-		return (r);
-	if (strcmp(r->vma.name, "[stack]") == 0) {
-		addr &= ~((uint64_t)rep->page - 1);
-		if (addr < r->lo)
-			r->lo = addr;
-		return (r);
-	}
-	return (NULL);
-}
-
-static int
-live_add(struct pfrep_proc *p, size_t idx)
-{
-	size_t	*n;
-
-	if (p->nlive == p->caplive) {
-		n = reallocarray(p->live, p->caplive * 2 + 16, sizeof *n);
-		if (n == NULL)
-			return (-1);
-		p->live = n;
-		p->caplive = p->caplive * 2 + 16;
-	}
-	p->live[p->nlive++] = idx;
-	p->sorted = false;
-	return (0);
-}
-
+/* Give summary r the geometry of region g: its name becomes r's. */
 static void
-live_remove(struct pfrep_proc *p, size_t idx)
+region_take(struct pfrep_region *r, struct pfregion *g)
 {
-	size_t	i;
+	r->vma = g->vma;
+	r->lo = g->lo;
+	r->hi = g->hi;
+	g->vma.name = NULL;
+}
 
-	for (i = 0; i < p->nlive; i++) {
-		if (p->live[i] == idx) {
-			memmove(p->live + i, p->live + i + 1,
-			    (p->nlive - i - 1) * sizeof *p->live);
-			p->nlive--;
-			return;
-		}
-	}
+/* The cause of a failed table update, from its errno. */
+static const char *
+table_error(void)
+{
+	if (errno == ENOMEM)
+		return ("out of memory");
+	if (errno == EEXIST)
+		return ("id: a region id added twice");
+	return ("id: not a live region of this process");
 }
 
 /*
- * Apply an add record. The reader has checked it: its process started,
- * its id is above every one before (so rep->r stays in id order), its
- * parent exists, its range is page-aligned.
+ * Apply an add record to the table and start the region's summary. The
+ * reader has checked it: its process started, its id is above every one
+ * before (so rep->r stays in id order), its parent exists.
  */
 static const char *
-apply_add(struct pfreport *rep, const struct pf_rec *rec)
+apply_add(struct pfreport *rep, struct pfregions *t, const struct pf_rec *rec)
 {
-	struct pfrep_proc	*p;
-	struct pfrep_region	*r, *n;
-	size_t			 want;
+	struct pfrep_region	*r;
 
-	if ((p = proc_get(rep, rec->pid)) == NULL)
+	if (proc_get(rep, rec->pid) == NULL)
 		return ("pid: process has no proc record");
-	if (rep->nr == rep->capr) {
-		want = rep->capr * 2 + 64;
-		if ((n = reallocarray(rep->r, want, sizeof *n)) == NULL)
-			return ("out of memory");
-		rep->r = n;
-		rep->capr = want;
-	}
-	r = &rep->r[rep->nr];
+	r = array_reserve(rep->r, rep->nr + 1, &rep->capr, sizeof *r);
+	if (r == NULL)
+		return ("out of memory");
+	rep->r = r;
+	if (pfregions_add(t, rec) == -1)
+		return (table_error());
+	r = &rep->r[rep->nr++];
 	memset(r, 0, sizeof *r);
 	r->id = rec->id;
 	r->pid = rec->pid;
-	r->vma = rec->vma;
-	if ((r->vma.name = strdup(rec->vma.name != NULL ? rec->vma.name :
-	    "")) == NULL)
-		return ("out of memory");
-	rep->nr++;
 	r->lo = rec->vma.start;
 	r->hi = rec->vma.end;
 	r->added = rec->time;
@@ -182,50 +112,48 @@ apply_add(struct pfreport *rep, const struct pf_rec *rec)
 	memcpy(r->added_by, rec->cause, sizeof r->added_by);
 	r->parent = rec->link;
 	r->live = true;
-	if (live_add(p, rep->nr - 1) != 0)
-		return ("out of memory");
 	return (NULL);
 }
 
-/* Apply a change or remove record (checked by the reader, as an add). */
+/*
+ * Apply a change or remove record (checked by the reader, as an add). A
+ * removed region's summary takes its last geometry.
+ */
 static const char *
-apply_other(struct pfreport *rep, const struct pf_rec *rec)
+apply_other(struct pfreport *rep, struct pfregions *t, const struct pf_rec *rec)
 {
 	struct pfrep_region	*r = region_get(rep, rec->id);
-	struct pfrep_proc	*p;
+	struct pfregion		 gone;
 
-	if (r == NULL || !r->live || r->pid != rec->pid ||
-	    (p = proc_get(rep, rec->pid)) == NULL)
+	if (r == NULL)
 		return ("id: not a live region of this process");
 	if (rec->type == PFR_CHANGE) {
-		r->vma.start = rec->vma.start;
-		r->vma.end = rec->vma.end;
-		r->vma.offset = rec->vma.offset;
-		r->vma.prot = rec->vma.prot;
-		memcpy(r->vma.perms, rec->vma.perms, sizeof r->vma.perms);
-		if (rec->vma.start < r->lo)
-			r->lo = rec->vma.start;
-		if (rec->vma.end > r->hi)
-			r->hi = rec->vma.end;
+		if (pfregions_change(t, rec) == -1)
+			return (table_error());
 		r->changes++;
-		p->sorted = false;
 		return (NULL);
 	}
+	if (pfregions_remove(t, rec, &gone) == -1)
+		return (table_error());
+	region_take(r, &gone);
 	r->live = false;
 	r->removed = rec->time;
 	memcpy(r->removed_by, rec->cause, sizeof r->removed_by);
 	r->into = rec->link;
-	live_remove(p, (size_t)(r - rep->r));
 	return (NULL);
 }
 
-/* Apply a fault record. */
+/*
+ * Apply a fault record: one that passes the filters is placed by the
+ * table and counted in its region's summary.
+ */
 static const char *
-apply_fault(struct pfreport *rep, const struct pf_rec *rec,
+apply_fault(struct pfreport *rep, struct pfregions *t, const struct pf_rec *rec,
     const struct pfreport_options *o)
 {
 	struct pfrep_proc	*p;
 	struct pfrep_region	*r;
+	struct pfregion		*g;
 	struct pfrep_fault	*n;
 
 	rep->faults++;
@@ -238,7 +166,8 @@ apply_fault(struct pfreport *rep, const struct pf_rec *rec,
 		return (NULL);
 	rep->shown++;
 	p->faults++;
-	if ((r = region_at(rep, p, rec->addr)) == NULL) {
+	g = pfregions_place(t, rec->pid, rec->addr, rep->page);
+	if (g == NULL || (r = region_get(rep, g->id)) == NULL) {
 		rep->outside++;
 		return (NULL);
 	}
@@ -249,13 +178,9 @@ apply_fault(struct pfreport *rep, const struct pf_rec *rec,
 		r->minor++;
 	else if (rec->sev == PF_SEV_NONE)
 		r->incomplete++;
-	if (r->nf == r->capf) {
-		n = reallocarray(r->f, r->capf * 2 + 16, sizeof *n);
-		if (n == NULL)
-			return ("out of memory");
-		r->f = n;
-		r->capf = r->capf * 2 + 16;
-	}
+	if ((n = array_reserve(r->f, r->nf + 1, &r->capf, sizeof *n)) == NULL)
+		return ("out of memory");
+	r->f = n;
 	r->f[r->nf].time = rec->time;
 	r->f[r->nf++].page = rec->addr / rep->page;
 	return (NULL);
@@ -278,14 +203,11 @@ apply_misc(struct pfreport *rep, const struct pf_rec *rec)
 		return (NULL);
 	case PFR_PROC:
 		if ((p = proc_get(rep, rec->pid)) == NULL) {
-			if (rep->np == rep->capp) {
-				n = reallocarray(rep->p, rep->capp * 2 + 4,
-				    sizeof *n);
-				if (n == NULL)
-					return ("out of memory");
-				rep->p = n;
-				rep->capp = rep->capp * 2 + 4;
-			}
+			n = array_reserve(rep->p, rep->np + 1, &rep->capp,
+			    sizeof *n);
+			if (n == NULL)
+				return ("out of memory");
+			rep->p = n;
 			p = &rep->p[rep->np++];
 			memset(p, 0, sizeof *p);
 		}
@@ -311,11 +233,27 @@ apply_misc(struct pfreport *rep, const struct pf_rec *rec)
 	}
 }
 
+/* The regions still live at the end give their summaries their geometry. */
+static void
+take_live(struct pfreport *rep, struct pfregions *t)
+{
+	struct pfrep_region	*r;
+	size_t			 i, j;
+
+	for (i = 0; i < t->np; i++) {
+		for (j = 0; j < t->p[i].n; j++) {
+			if ((r = region_get(rep, t->p[i].r[j].id)) != NULL)
+				region_take(r, &t->p[i].r[j]);
+		}
+	}
+}
+
 int
 pfreport_load(struct pfreport *rep, FILE *f, const struct pfreport_options *o,
     char **cause)
 {
 	struct pftrace_reader	 rd;
+	struct pfregions	 t;
 	struct pf_rec		 rec;
 	const char		*why;
 	int			 n;
@@ -324,19 +262,20 @@ pfreport_load(struct pfreport *rep, FILE *f, const struct pfreport_options *o,
 	rep->page = page_size();
 	if (pftrace_reader_open(&rd, f, cause) != 0)
 		return (-1);
+	pfregions_init(&t);
 	while ((n = pftrace_read(&rd, &rec, cause)) == 1) {
 		/* The reader took the trace's page size, checked. */
 		rep->page = rd.page_size;
 		switch (rec.type) {
 		case PFR_ADD:
-			why = apply_add(rep, &rec);
+			why = apply_add(rep, &t, &rec);
 			break;
 		case PFR_CHANGE:
 		case PFR_REMOVE:
-			why = apply_other(rep, &rec);
+			why = apply_other(rep, &t, &rec);
 			break;
 		case PFR_FAULT:
-			why = apply_fault(rep, &rec, o);
+			why = apply_fault(rep, &t, &rec, o);
 			break;
 		default:
 			why = apply_misc(rep, &rec);
@@ -350,6 +289,8 @@ pfreport_load(struct pfreport *rep, FILE *f, const struct pfreport_options *o,
 		}
 	}
 	pftrace_reader_close(&rd);
+	take_live(rep, &t);
+	pfregions_free(&t);
 	if (n != 0) {
 		pfreport_free(rep);
 		return (-1);
@@ -366,13 +307,13 @@ pfreport_free(struct pfreport *rep)
 		free(rep->r[i].vma.name);
 		free(rep->r[i].f);
 	}
-	for (i = 0; i < rep->np; i++)
-		free(rep->p[i].live);
 	free(rep->r);
 	free(rep->p);
 	free(rep->command);
 	memset(rep, 0, sizeof *rep);
 }
+
+static const struct pfreport *sort_rep;
 
 /* Order rows: by process, then address, then when they were added. */
 static int

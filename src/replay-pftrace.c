@@ -14,9 +14,12 @@
  * No region is "new": that flag means "not judged this cycle" (a live
  * method cannot tell the writes to a region born since its clear), while
  * a trace has every fault of a region added in the window, which it
- * shows and counts. Faults are remembered as (region
- * id, page number) pairs, so that a region resized, split or merged in
- * the window keeps the pages that faulted in it.
+ * shows and counts. The layout is pftrace-regions.c's, which places
+ * each fault as it does for tracepgfault --report: in the region holding
+ * its address then, or in [stack] growing; a fault in no region is not
+ * shown. Faults are remembered as (region id, page number) pairs, so
+ * that a region resized, split or merged in the window keeps the pages
+ * that faulted in it.
  */
 #include "config.h"
 
@@ -25,24 +28,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "bitmap.h"
 #include "history.h"
 #include "proc.h"
 #include "pftrace-format.h"
+#include "pftrace-regions.h"
 #include "replay.h"
 #include "replay-pftrace.h"
 #include "snapshot.h"
 
-/* One page that faulted: in region id (0: in none when it faulted). */
+/* One page that faulted, in region id. */
 struct pft_fault {
 	uint64_t	 id;
 	uint64_t	 page;		/* address >> the trace's page shift */
-};
-
-/* A region of the first process, as the trace's records left it. */
-struct pft_region {
-	uint64_t	 id;
-	struct vma	 vma;		/* owns its name */
 };
 
 struct replay_pftrace {
@@ -59,9 +58,7 @@ struct replay_pftrace {
 	unsigned long		 served;	/* snapshots read so far */
 	bool			 failed;	/* the last read failed */
 
-	struct pft_region	*reg;		/* sorted by start when sorted */
-	size_t			 nreg, capreg;
-	bool			 sorted;
+	struct pfregions	 reg;		/* the first process's layout */
 
 	struct pft_fault	*fl;		/* this window's faults */
 	size_t			 nfl, capfl;
@@ -76,17 +73,12 @@ struct replay_pftrace {
 static void
 pft_reset(struct replay_pftrace *p)
 {
-	size_t	i;
-
-	for (i = 0; i < p->nreg; i++)
-		vma_free(&p->reg[i].vma);
-	p->nreg = 0;
+	pfregions_free(&p->reg);
 	p->nfl = 0;
 	p->pid = 0;
 	p->threads = 0;
 	p->exited = p->done = false;
 	p->served = 0;
-	p->sorted = true;
 	p->cur = 1;
 	if (p->have_pending)
 		pftrace_rec_free(&p->pending);
@@ -145,7 +137,6 @@ replay_pftrace_close(struct replay *r)
 	if (p->rd_open)
 		pftrace_reader_close(&p->rd);
 	history_free(&p->hist);
-	free(p->reg);
 	free(p->fl);
 	free(p);
 	r->pft = NULL;
@@ -166,14 +157,6 @@ pft_window_of(const struct replay_pftrace *p, uint64_t t)
 }
 
 static int
-pft_region_cmp(const void *a, const void *b)
-{
-	const struct pft_region	*x = a, *y = b;
-
-	return (x->vma.start < y->vma.start ? -1 : x->vma.start > y->vma.start);
-}
-
-static int
 pft_fault_cmp(const void *a, const void *b)
 {
 	const struct pft_fault	*x = a, *y = b;
@@ -181,40 +164,6 @@ pft_fault_cmp(const void *a, const void *b)
 	if (x->id != y->id)
 		return (x->id < y->id ? -1 : 1);
 	return (x->page < y->page ? -1 : x->page > y->page);
-}
-
-/* The index of region id, or -1. */
-static long
-pft_find_id(const struct replay_pftrace *p, uint64_t id)
-{
-	size_t	i;
-
-	for (i = 0; i < p->nreg; i++) {
-		if (p->reg[i].id == id)
-			return ((long)i);
-	}
-	return (-1);
-}
-
-/* The region holding address a (the layout sorted), or NULL. */
-static struct pft_region *
-pft_find_addr(struct replay_pftrace *p, uint64_t a)
-{
-	size_t	lo = 0, hi = p->nreg, mid;
-
-	if (!p->sorted && p->nreg > 1)
-		qsort(p->reg, p->nreg, sizeof *p->reg, pft_region_cmp);
-	p->sorted = true;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (p->reg[mid].vma.start <= a)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == 0 || a >= p->reg[lo - 1].vma.end)
-		return (NULL);
-	return (&p->reg[lo - 1]);
 }
 
 /* Sort the window's faults and drop repeats. */
@@ -238,19 +187,17 @@ pft_faults_compact(struct replay_pftrace *p)
 static int
 pft_fault_push(struct replay_pftrace *p, uint64_t id, uint64_t page)
 {
-	size_t	 cap;
-	void	*q;
+	struct pft_fault	*v;
 
 	if (p->nfl == p->capfl) {
 		if (p->nfl > 0)
 			pft_faults_compact(p);
 		if (p->capfl == 0 || p->nfl > p->capfl / 4 * 3) {
-			cap = p->capfl == 0 ? 1024 : p->capfl * 2;
-			q = reallocarray(p->fl, cap, sizeof *p->fl);
-			if (q == NULL)
+			v = array_reserve(p->fl, p->capfl + 1, &p->capfl,
+			    sizeof *v);
+			if (v == NULL)
 				return (-1);
-			p->fl = q;
-			p->capfl = cap;
+			p->fl = v;
 		}
 	}
 	p->fl[p->nfl++] = (struct pft_fault){ id, page };
@@ -271,88 +218,47 @@ pft_faults_move(struct replay_pftrace *p, uint64_t from, uint64_t to,
 	}
 }
 
-/* Apply an add record of the first process. */
-static int
-pft_add(struct replay *r, const struct pf_rec *rec, char **cause)
-{
-	struct replay_pftrace	*p = r->pft;
-	struct pft_region	*g;
-	size_t			 cap;
-	void			*q;
-	unsigned		 shift = p->rd.page_shift;
-
-	if (pft_find_id(p, rec->id) != -1) {
-		*cause = pft_error(r, "a region id added twice");
-		return (-1);
-	}
-	if (p->nreg == p->capreg) {
-		cap = p->capreg == 0 ? 64 : p->capreg * 2;
-		if ((q = reallocarray(p->reg, cap, sizeof *p->reg)) == NULL)
-			goto nomem;
-		p->reg = q;
-		p->capreg = cap;
-	}
-	g = &p->reg[p->nreg];
-	memset(g, 0, sizeof *g);
-	if (vma_copy(&g->vma, &rec->vma) == -1)
-		goto nomem;
-	g->id = rec->id;
-	p->nreg++;
-	p->sorted = false;
-	if (rec->link != 0)
-		pft_faults_move(p, rec->link, rec->id,
-		    rec->vma.start >> shift, rec->vma.end >> shift);
-	return (0);
-
-nomem:
-	*cause = pft_error(r, "out of memory");
-	return (-1);
-}
-
-/* Apply a change record: new geometry, same backing and name. */
-static int
-pft_change(struct replay *r, const struct pf_rec *rec, char **cause)
-{
-	struct replay_pftrace	*p = r->pft;
-	struct vma		*v;
-	long			 i;
-
-	if ((i = pft_find_id(p, rec->id)) == -1) {
-		*cause = pft_error(r, "a change of a region that is not there");
-		return (-1);
-	}
-	v = &p->reg[i].vma;
-	v->start = rec->vma.start;
-	v->end = rec->vma.end;
-	v->offset = rec->vma.offset;
-	v->prot = rec->vma.prot;
-	memcpy(v->perms, rec->vma.perms, sizeof v->perms);
-	p->sorted = false;
-	return (0);
-}
-
 /*
- * Apply a remove record. The removes of the process's exit are not
- * applied: the last snapshot shows the layout the process died with.
+ * Apply a region record of the first process to its layout; the faults
+ * of the window follow a region split off (add) or merged (remove). The
+ * removes of the process's exit are not applied: the last snapshot shows
+ * the layout the process died with.
  */
 static int
-pft_remove(struct replay *r, const struct pf_rec *rec, char **cause)
+pft_layout(struct replay *r, const struct pf_rec *rec, char **cause)
 {
 	struct replay_pftrace	*p = r->pft;
-	long			 i;
+	unsigned		 shift = p->rd.page_shift;
+	int			 rc;
 
-	if ((i = pft_find_id(p, rec->id)) == -1) {
-		*cause = pft_error(r, "a remove of a region that is not there");
-		return (-1);
+	switch (rec->type) {
+	case PFR_ADD:
+		if ((rc = pfregions_add(&p->reg, rec)) == 0 && rec->link != 0)
+			pft_faults_move(p, rec->link, rec->id,
+			    rec->vma.start >> shift, rec->vma.end >> shift);
+		break;
+	case PFR_CHANGE:
+		rc = pfregions_change(&p->reg, rec);
+		break;
+	default:
+		if (strcmp(rec->cause, "exit") == 0)
+			return (0);
+		if ((rc = pfregions_remove(&p->reg, rec, NULL)) == 0 &&
+		    rec->link != 0)
+			pft_faults_move(p, rec->id, rec->link, 0, UINT64_MAX);
+		break;
 	}
-	if (strcmp(rec->cause, "exit") == 0)
+	if (rc == 0)
 		return (0);
-	if (rec->link != 0)
-		pft_faults_move(p, rec->id, rec->link, 0, UINT64_MAX);
-	vma_free(&p->reg[i].vma);
-	p->reg[i] = p->reg[--p->nreg];
-	p->sorted = false;
-	return (0);
+	if (errno == ENOMEM)
+		*cause = pft_error(r, "out of memory");
+	else if (rec->type == PFR_ADD)
+		*cause = pft_error(r, "a region id added twice");
+	else if (rec->type == PFR_CHANGE)
+		*cause = pft_error(r, "a change of a region that is not there");
+	else
+		*cause = pft_error(r, "a remove of a region that is not there");
+	return (-1);
 }
 
 /* Apply one record (of the current window) to the state. */
@@ -360,7 +266,7 @@ static int
 pft_apply(struct replay *r, const struct pf_rec *rec, char **cause)
 {
 	struct replay_pftrace	*p = r->pft;
-	struct pft_region	*g;
+	struct pfregion		*g;
 	const char		*s, *e, *slash;
 
 	if (rec->type == PFR_INFO) {
@@ -393,17 +299,18 @@ pft_apply(struct replay *r, const struct pf_rec *rec, char **cause)
 			p->exited = true;
 		return (0);
 	case PFR_ADD:
-		return (pft_add(r, rec, cause));
 	case PFR_CHANGE:
-		return (pft_change(r, rec, cause));
 	case PFR_REMOVE:
-		return (pft_remove(r, rec, cause));
+		return (pft_layout(r, rec, cause));
 	case PFR_FAULT:
 		/* A fault that did not complete touched no page. */
 		if (rec->sev == PF_SEV_NONE)
 			return (0);
-		g = pft_find_addr(p, rec->addr);
-		if (pft_fault_push(p, g != NULL ? g->id : 0,
+		g = pfregions_place(&p->reg, p->pid, rec->addr,
+		    p->rd.page_size);
+		if (g == NULL)
+			return (0);
+		if (pft_fault_push(p, g->id,
 		    rec->addr >> p->rd.page_shift) == -1) {
 			*cause = pft_error(r, "out of memory");
 			return (-1);
@@ -414,10 +321,10 @@ pft_apply(struct replay *r, const struct pf_rec *rec, char **cause)
 	}
 }
 
-/* Mark the faults of this window in region g of s (VMA i). */
+/* Mark the faults of this window in region g (sv of the snapshot). */
 static void
 pft_mark(struct replay_pftrace *p, struct snap_vma *sv,
-    const struct pft_region *g)
+    const struct pfregion *g)
 {
 	struct pft_fault	 key;
 	size_t			 lo = 0, hi = p->nfl, mid;
@@ -448,9 +355,8 @@ pft_close_window(struct replay *r, bool build, struct snapshot **out)
 {
 	struct replay_pftrace	*p = r->pft;
 	struct snapshot		*s = NULL;
-	struct pft_region	*g;
-	struct snap_vma		*sv;
-	size_t			 i, k;
+	const struct pfregion	*reg, *g;
+	size_t			 i, n;
 	uint64_t		 pages, budget = REPLAY_MAX_TRACKED;
 	unsigned		 shift = p->rd.page_shift;
 	bool			 tracked;
@@ -458,11 +364,9 @@ pft_close_window(struct replay *r, bool build, struct snapshot **out)
 	*out = NULL;
 	if (!build)
 		goto next;
-	if (!p->sorted && p->nreg > 1)
-		qsort(p->reg, p->nreg, sizeof *p->reg, pft_region_cmp);
-	p->sorted = true;
+	reg = pfregions_live(&p->reg, p->pid, &n);
 	pft_faults_compact(p);
-	if ((s = snapshot_new(p->nreg)) == NULL)
+	if ((s = snapshot_new(n)) == NULL)
 		return (-1);
 	s->cycle = p->cur;
 	s->pid = p->pid;
@@ -471,8 +375,8 @@ pft_close_window(struct replay *r, bool build, struct snapshot **out)
 	s->interval = r->window;
 	s->time = (double)p->cur * r->window;
 	s->page_size = p->rd.page_size;
-	for (i = 0; i < p->nreg; i++) {
-		g = &p->reg[i];
+	for (i = 0; i < n; i++) {
+		g = &reg[i];
 		pages = (g->vma.end - g->vma.start) >> shift;
 		tracked = pages <= REPLAY_PFTRACE_MAX_PAGES && pages <= budget;
 		if (tracked)
@@ -483,15 +387,6 @@ pft_close_window(struct replay *r, bool build, struct snapshot **out)
 		}
 		if (tracked)
 			pft_mark(p, &s->vmas[i], g);
-	}
-	/* Faults in no region then (a stack growing): by address now. */
-	for (k = 0; k < p->nfl && p->fl[k].id == 0; k++) {
-		if ((g = pft_find_addr(p, p->fl[k].page << shift)) == NULL)
-			continue;
-		sv = &s->vmas[g - p->reg];
-		if (sv->written != NULL)
-			bitmap_set(sv->written, p->fl[k].page -
-			    (g->vma.start >> shift));
 	}
 	snapshot_count(s);
 	if (history_push(&p->hist, s->dirty_pages) == -1) {
