@@ -31,41 +31,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "array.h"
 #include "proc-maps.h"
 #include "pftrace-format.h"
 #include "pftrace-layout.h"
 #include "pftrace-perf.h"
 #include "pftrace-record.h"
+#include "pftrace-tasks.h"
 #include "pftrace-tracee.h"
 #include "proc.h"
 
 /* The number of ring buffers polled at once, and the signalfd. */
 #define POLL_MAX	64
-
-struct proc_rec;
-
-/* One traced thread. */
-struct task {
-	pid_t		 tid;
-	struct proc_rec	*p;
-	bool		 expect_stop;	/* the SIGSTOP of a new task is due */
-	bool		 held;		/* stopped before its creator's event */
-	bool		 in_memcall;	/* resumed to the exit of a memory call */
-	const char	*memcall;	/* its name */
-	struct pfperf_thread ev;	/* its page-fault events */
-};
-
-/* One traced process: an address space. */
-struct proc_rec {
-	pid_t		 pid;
-	bool		 record;	/* written to the trace (else only traced) */
-	bool		 started;	/* has exec'd or was forked: has a layout */
-	unsigned int	 nthreads;
-	struct pf_layout layout;
-	bool		 opened;	/* target is open */
-	struct proc_target target;	/* its procfs directory */
-};
 
 struct rec {
 	const struct pfrec_options *o;
@@ -77,10 +53,7 @@ struct rec {
 	uint64_t	 next_id;
 	size_t		 page;
 	struct pftracee	 cmd;		/* the command */
-	struct task	**t;
-	size_t		 nt, capt;
-	struct proc_rec	**p;
-	size_t		 np, capp;
+	struct pftasks	 ts;		/* the traced tasks and processes */
 	struct pfperf	 perf;
 	struct pollfd	*pfd;
 };
@@ -133,7 +106,7 @@ emit_info(struct rec *R, const char *key, const char *value)
 /* A record stamped now for task t with a cause. */
 static void
 stamp(struct rec *R, struct pf_rec *r, enum pf_rec_type type,
-    const struct task *t, const char *cause)
+    const struct pftask *t, const char *cause)
 {
 	memset(r, 0, sizeof *r);
 	r->type = type;
@@ -146,7 +119,7 @@ stamp(struct rec *R, struct pf_rec *r, enum pf_rec_type type,
 
 /* Open the page-fault events of t, enabled now or at its next exec. */
 static int
-task_open(struct rec *R, struct task *t, bool on_exec, char **cause)
+task_open(struct rec *R, struct pftask *t, bool on_exec, char **cause)
 {
 	int	ret;
 
@@ -155,88 +128,10 @@ task_open(struct rec *R, struct task *t, bool on_exec, char **cause)
 	return (ret);
 }
 
-static struct task *
-task_find(struct rec *R, pid_t tid)
-{
-	size_t	i;
-
-	for (i = 0; i < R->nt; i++) {
-		if (R->t[i]->tid == tid)
-			return (R->t[i]);
-	}
-	return (NULL);
-}
-
-static struct task *
-task_new(struct rec *R, pid_t tid, struct proc_rec *p)
-{
-	struct task	**nt, *t;
-
-	nt = array_reserve(R->t, R->nt + 1, &R->capt, sizeof *R->t);
-	if (nt == NULL)
-		return (NULL);
-	R->t = nt;
-	if ((t = calloc(1, sizeof *t)) == NULL)
-		return (NULL);
-	t->tid = tid;
-	t->p = p;
-	pfperf_thread_init(&t->ev);
-	R->t[R->nt++] = t;
-	if (p != NULL)
-		p->nthreads++;
-	return (t);
-}
-
-static struct proc_rec *
-proc_new(struct rec *R, pid_t pid, bool record)
-{
-	struct proc_rec	**np, *p;
-
-	np = array_reserve(R->p, R->np + 1, &R->capp, sizeof *R->p);
-	if (np == NULL)
-		return (NULL);
-	R->p = np;
-	if ((p = calloc(1, sizeof *p)) == NULL)
-		return (NULL);
-	p->pid = pid;
-	p->record = record;
-	R->p[R->np++] = p;
-	return (p);
-}
-
-/*
- * The procfs directory of p, opened on first use; NULL when it cannot be
- * (then the next use tries again). p is a traced child of ours, so its
- * PID is not recycled while it is traced.
- */
-static struct proc_target *
-proc_rec_target(struct proc_rec *p)
-{
-	char	*cause = NULL;
-
-	if (!p->opened) {
-		if (proc_open(&p->target, "/proc", p->pid, &cause) != 0) {
-			free(cause);
-			return (NULL);
-		}
-		p->opened = true;
-	}
-	return (&p->target);
-}
-
-/* Close the procfs directory of p, if it is open. */
-static void
-proc_rec_close(struct proc_rec *p)
-{
-	if (p->opened)
-		proc_close(&p->target);
-	p->opened = false;
-}
-
 /* Where the samples of a ring buffer go: the recorder and the thread. */
 struct sample_to {
 	struct rec	*R;
-	struct task	*t;
+	struct pftask	*t;
 };
 
 /* Write a sample of thread to->t: a fault, or a count of lost records. */
@@ -269,7 +164,7 @@ on_sample(void *arg, const struct pfperf_sample *s)
 
 /* Write everything t's ring buffer holds. */
 static void
-task_drain(struct rec *R, struct task *t)
+task_drain(struct rec *R, struct pftask *t)
 {
 	struct sample_to	to = { R, t };
 
@@ -278,7 +173,7 @@ task_drain(struct rec *R, struct task *t)
 
 /* Write t's tracepoint sample that got no major/minor sample. */
 static void
-task_flush(struct rec *R, struct task *t)
+task_flush(struct rec *R, struct pftask *t)
 {
 	struct sample_to	to = { R, t };
 
@@ -290,8 +185,8 @@ drain_all(struct rec *R)
 {
 	size_t	i;
 
-	for (i = 0; i < R->nt; i++)
-		task_drain(R, R->t[i]);
+	for (i = 0; i < R->ts.nt; i++)
+		task_drain(R, R->ts.t[i]);
 }
 
 /*
@@ -300,16 +195,12 @@ drain_all(struct rec *R)
  * cannot be read (the process has gone) change nothing.
  */
 static void
-layout_read(struct rec *R, struct task *t, const char *cause)
+layout_read(struct rec *R, struct pftask *t, const char *cause)
 {
-	struct vma_list		 now = { NULL, 0, 0 };
-	struct proc_target	*pt;
-	struct pf_rec		 tmpl;
-	char			*why = NULL;
+	struct vma_list	 now = { NULL, 0, 0 };
+	struct pf_rec	 tmpl;
 
-	if ((pt = proc_rec_target(t->p)) == NULL ||
-	    maps_read(pt, &now, &why) != 0) {
-		free(why);
+	if (pfproc_maps(t->p, &now) != 0) {
 		vma_list_free(&now);
 		return;
 	}
@@ -319,7 +210,7 @@ layout_read(struct rec *R, struct task *t, const char *cause)
 }
 
 static void
-layout_update(struct rec *R, struct task *t, const char *cause)
+layout_update(struct rec *R, struct pftask *t, const char *cause)
 {
 	drain_all(R);
 	layout_read(R, t, cause);
@@ -327,7 +218,7 @@ layout_update(struct rec *R, struct task *t, const char *cause)
 
 /* Resume t, to the next memory call (or the exit of this one). */
 static void
-task_resume(struct rec *R, struct task *t, int sig)
+task_resume(struct rec *R, struct pftask *t, int sig)
 {
 	int	req;
 
@@ -357,11 +248,10 @@ exit_status(struct pf_rec *r, int status)
  * of a process, the removal of every region), forget it.
  */
 static void
-task_gone(struct rec *R, struct task *t, int status, bool quiet)
+task_gone(struct rec *R, struct pftask *t, int status, bool quiet)
 {
-	struct proc_rec	*p = t->p;
+	struct pfproc	*p = t->p;
 	struct pf_rec	 r;
-	size_t		 i;
 
 	task_drain(R, t);
 	task_flush(R, t);
@@ -377,50 +267,24 @@ task_gone(struct rec *R, struct task *t, int status, bool quiet)
 	if (t->tid == R->cmd.pid && !quiet)
 		R->st->status = status;
 	pfperf_close(&R->perf, &t->ev);
-	if (p != NULL && --p->nthreads == 0)
-		proc_rec_close(p);
-	for (i = 0; i < R->nt; i++) {
-		if (R->t[i] == t) {
-			R->t[i] = R->t[--R->nt];
-			break;
-		}
-	}
-	free(t);
+	pftasks_remove(&R->ts, t);
 }
 
-
-/*
- * Whether the new task tid is a thread of parent's process: its Tgid,
- * read in the process's own procfs directory (task/TID/status, which a
- * task of another process does not have). False when it cannot be read.
- */
-static bool
-task_is_thread(struct task *parent, pid_t tid)
-{
-	struct proc_target	*pt;
-	long			 tgid;
-
-	if ((pt = proc_rec_target(parent->p)) == NULL ||
-	    proc_status_long(pt, tid, "Tgid", &tgid) != 0)
-		return (false);
-	return (tgid == (long)parent->p->pid);
-}
-
-static int	task_announce(struct rec *, struct task *, struct task *, bool,
-		    int, char **);
+static int	task_announce(struct rec *, struct pftask *, struct pftask *,
+		    bool, int, char **);
 
 /* A new task reported by a fork, vfork or clone event of parent. */
 static int
-task_born(struct rec *R, struct task *parent, pid_t tid, int event,
+task_born(struct rec *R, struct pftask *parent, pid_t tid, int event,
     char **cause)
 {
-	struct task	*t;
-	struct proc_rec	*p;
-	bool		 thread = task_is_thread(parent, tid);
+	struct pftask	*t;
+	struct pfproc	*p;
+	bool		 thread = pfproc_has_thread(parent->p, tid);
 	bool		 record;
 
-	if ((t = task_find(R, tid)) == NULL) {
-		if ((t = task_new(R, tid, NULL)) == NULL)
+	if ((t = pftasks_find(&R->ts, tid)) == NULL) {
+		if ((t = pftasks_add(&R->ts, tid, NULL)) == NULL)
 			goto nomem;
 		t->expect_stop = true;
 	}
@@ -430,7 +294,7 @@ task_born(struct rec *R, struct task *parent, pid_t tid, int event,
 		p = parent->p;
 	else {
 		record = R->o->follow && parent->p->record;
-		if ((p = proc_new(R, tid, record)) == NULL)
+		if ((p = pftasks_add_proc(&R->ts, tid, record)) == NULL)
 			goto nomem;
 		p->started = parent->p->started;
 	}
@@ -451,7 +315,7 @@ nomem:
 
 /* Open the events of a new recorded task and write its records. */
 static int
-task_announce(struct rec *R, struct task *parent, struct task *t,
+task_announce(struct rec *R, struct pftask *parent, struct pftask *t,
     bool thread, int event, char **cause)
 {
 	struct pf_rec	r;
@@ -484,16 +348,16 @@ task_announce(struct rec *R, struct task *parent, struct task *t,
  * The exec event of t: a new address space (the first one: the start).
  * Returns the task that goes on under t's id.
  */
-static struct task *
-task_exec(struct rec *R, struct task *t)
+static struct pftask *
+task_exec(struct rec *R, struct pftask *t)
 {
 	struct pf_rec	 r;
 	unsigned long	 former = 0;
-	struct task	*old;
+	struct pftask	*old;
 
 	ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &former);
 	if (former != 0 && (pid_t)former != t->tid &&
-	    (old = task_find(R, (pid_t)former)) != NULL) {
+	    (old = pftasks_find(&R->ts, (pid_t)former)) != NULL) {
 		/* A non-leader thread exec'd: it takes the leader's id. */
 		task_drain(R, old);
 		old->tid = t->tid;
@@ -533,7 +397,7 @@ task_exec(struct rec *R, struct task *t)
 
 /* A stop of a traced task. */
 static int
-task_stopped(struct rec *R, struct task *t, int status, char **cause)
+task_stopped(struct rec *R, struct pftask *t, int status, char **cause)
 {
 	unsigned long	 msg;
 	int		 sig = WSTOPSIG(status), event = status >> 16;
@@ -635,9 +499,9 @@ pass_signal(struct rec *R, int *passed)
 		return;
 	/* The trace ends when they have exited. */
 	*passed = *R->o->stop;
-	for (i = 0; i < R->np; i++) {
-		if (R->p[i]->record && R->p[i]->nthreads > 0)
-			kill(R->p[i]->pid, *passed);
+	for (i = 0; i < R->ts.np; i++) {
+		if (R->ts.p[i]->record && R->ts.p[i]->nthreads > 0)
+			kill(R->ts.p[i]->pid, *passed);
 	}
 }
 
@@ -645,11 +509,11 @@ pass_signal(struct rec *R, int *passed)
 static int
 task_waited(struct rec *R, pid_t pid, int status, char **cause)
 {
-	struct task	*t;
+	struct pftask	*t;
 
-	if ((t = task_find(R, pid)) == NULL) {
+	if ((t = pftasks_find(&R->ts, pid)) == NULL) {
 		/* A new task stopped before its creator's event. */
-		if ((t = task_new(R, pid, NULL)) == NULL) {
+		if ((t = pftasks_add(&R->ts, pid, NULL)) == NULL) {
 			*cause = cause_errno(ENOMEM, "task");
 			return (-1);
 		}
@@ -682,8 +546,8 @@ trace_idle(struct rec *R, int sfd)
 	}
 	R->pfd[0].fd = sfd;
 	R->pfd[0].events = POLLIN;
-	for (i = 0, n = 1; i < R->nt && n < POLL_MAX; i++) {
-		if ((fd = pfperf_poll_fd(&R->t[i]->ev)) < 0)
+	for (i = 0, n = 1; i < R->ts.nt && n < POLL_MAX; i++) {
+		if ((fd = pfperf_poll_fd(&R->ts.t[i]->ev)) < 0)
 			continue;
 		R->pfd[n].fd = fd;
 		R->pfd[n++].events = POLLIN;
@@ -752,13 +616,13 @@ static int
 rec_attach(struct rec *R, char *const argv[], char **cause)
 {
 	pid_t		 pid = R->cmd.pid;
-	struct proc_rec	*p;
-	struct task	*t;
+	struct pfproc	*p;
+	struct pftask	*t;
 	int		 status;
 
 	pftracee_set_options(&R->cmd);
-	if ((p = proc_new(R, pid, true)) == NULL ||
-	    (t = task_new(R, pid, p)) == NULL) {
+	if ((p = pftasks_add_proc(&R->ts, pid, true)) == NULL ||
+	    (t = pftasks_add(&R->ts, pid, p)) == NULL) {
 		*cause = cause_errno(ENOMEM, "task");
 		goto fail;
 	}
@@ -809,27 +673,6 @@ rec_finish(struct rec *R, char *const argv[], char **cause)
 	return (0);
 }
 
-/* Close and free everything the recorder holds. */
-static void
-rec_free(struct rec *R)
-{
-	size_t	i;
-
-	for (i = 0; i < R->nt; i++) {
-		pfperf_close(&R->perf, &R->t[i]->ev);
-		free(R->t[i]);
-	}
-	free(R->t);
-	pfperf_free(&R->perf);
-	for (i = 0; i < R->np; i++) {
-		pflayout_free(&R->p[i]->layout);
-		proc_rec_close(R->p[i]);
-		free(R->p[i]);
-	}
-	free(R->p);
-	free(R->pfd);
-}
-
 int
 pfrec_run(char *const argv[], FILE *out, const struct pfrec_options *o,
     struct pfrec_stats *st, char **cause)
@@ -853,7 +696,8 @@ pfrec_run(char *const argv[], FILE *out, const struct pfrec_options *o,
 			ret = 0;
 		pftracee_close(&R.cmd);
 	}
-	rec_free(&R);
+	pftasks_free(&R.ts, &R.perf);
+	free(R.pfd);
 	if (sfd >= 0)
 		close(sfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
