@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "pftrace-format.h"
 #include "pftrace-check.h"
 #include "proc.h"
@@ -32,23 +33,6 @@ refuse(char *why, size_t size, const char *fmt, ...)
 	vsnprintf(why, size, fmt, ap);
 	va_end(ap);
 	return (-1);
-}
-
-/* Make room for one more element in *v (n used, *cap allocated). */
-static int
-grow(void **v, size_t n, size_t *cap, size_t elem)
-{
-	size_t	 ncap;
-	void	*p;
-
-	if (n < *cap)
-		return (0);
-	ncap = *cap == 0 ? 64 : *cap * 2;
-	if ((p = reallocarray(*v, ncap, elem)) == NULL)
-		return (-1);
-	*v = p;
-	*cap = ncap;
-	return (0);
 }
 
 /* The id entry of region id, or NULL. */
@@ -133,7 +117,7 @@ static int
 check_proc(struct pftrace_reader *rd, const struct pf_rec *r, char *why,
     size_t size)
 {
-	struct pftrace_pid	*p;
+	struct pftrace_pid	*p, *np;
 	size_t			 i;
 
 	if ((p = find_pid(rd, r->pid)) != NULL) {
@@ -142,9 +126,11 @@ check_proc(struct pftrace_reader *rd, const struct pf_rec *r, char *why,
 			    "%zu of its regions are there", r->pid, p->live));
 		return (0);
 	}
-	if (grow((void **)&rd->pids, rd->npids, &rd->cappids,
-	    sizeof *rd->pids) == -1)
+	np = array_reserve(rd->pids, rd->npids + 1, &rd->cappids,
+	    sizeof *rd->pids);
+	if (np == NULL)
 		return (refuse(why, size, "out of memory"));
+	rd->pids = np;
 	i = pid_slot(rd, r->pid);
 	memmove(rd->pids + i + 1, rd->pids + i,
 	    (rd->npids - i) * sizeof *rd->pids);
@@ -185,7 +171,7 @@ static int
 check_add(struct pftrace_reader *rd, const struct pf_rec *r,
     struct pftrace_pid *p, char *why, size_t size)
 {
-	struct pftrace_id	*e;
+	struct pftrace_id	*e, *ids;
 
 	if (r->id > STR_JSON_MAX_INT)
 		return (refuse(why, size, "id: %" PRIu64 " is out of range (1..%"
@@ -197,9 +183,11 @@ check_add(struct pftrace_reader *rd, const struct pf_rec *r,
 	if (check_link(rd, r->link, "parent", why, size) == -1 ||
 	    check_geometry(rd, r, why, size) == -1)
 		return (-1);
-	if (grow((void **)&rd->ids, rd->nids, &rd->capids,
-	    sizeof *rd->ids) == -1)
+	ids = array_reserve(rd->ids, rd->nids + 1, &rd->capids,
+	    sizeof *rd->ids);
+	if (ids == NULL)
 		return (refuse(why, size, "out of memory"));
+	rd->ids = ids;
 	e = &rd->ids[rd->nids++];
 	e->id = r->id;
 	e->pid = r->pid;

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 
 #include "pftrace-format.h"
 #include "pftrace-check.h"
+#include "num.h"
 #include "proc.h"
 #include "text-line.h"
 
@@ -25,20 +27,6 @@
 #define PFTRACE_LINE_MAX	(64 << 10)
 
 #define MAXFIELDS	16
-
-static const char *rec_names[] = {
-	[PFR_INFO] = "info",
-	[PFR_PROC] = "proc",
-	[PFR_THREAD] = "thread",
-	[PFR_EXEC] = "exec",
-	[PFR_ADD] = "add",
-	[PFR_CHANGE] = "change",
-	[PFR_REMOVE] = "remove",
-	[PFR_FAULT] = "fault",
-	[PFR_LOST] = "lost",
-	[PFR_EXIT] = "exit",
-	[PFR_END] = "end",
-};
 
 void
 pftrace_rec_free(struct pf_rec *r)
@@ -180,20 +168,32 @@ pftrace_write(FILE *f, const struct pf_rec *r)
 	return (n < 0 ? -1 : 0);
 }
 
-/* A whole token as an unsigned number in base; false if it is not one. */
+/*
+ * A whole token as an unsigned number in base: its digits, after "0x" or
+ * "0X" in base 16. This reader has always taken what strtoull(3) takes
+ * after a first character that is not a space or a sign: a token that
+ * starts with another blank (a tab) may go on with blanks and a sign, and
+ * a "-" wraps around. That is kept, so that no trace it read is refused.
+ */
 static bool
 parse_u64(const char *s, int base, uint64_t *out)
 {
-	char			*end;
-	unsigned long long	 v;
+	bool		neg = false;
+	uint64_t	v;
 
-	if (*s == '\0' || *s == '-' || *s == '+' || *s == ' ')
+	if (*s == ' ' || *s == '-' || *s == '+')
 		return (false);
-	errno = 0;
-	v = strtoull(s, &end, base);
-	if (errno != 0 || *end != '\0')
+	if (isspace((unsigned char)*s)) {
+		while (isspace((unsigned char)*s))
+			s++;
+		if (*s == '-' || *s == '+')
+			neg = *s++ == '-';
+	}
+	if (base == 16 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	if (num_u64(s, base, 0, UINT64_MAX, &v) != 0)
 		return (false);
-	*out = v;
+	*out = neg ? 0 - v : v;
 	return (true);
 }
 
@@ -337,10 +337,13 @@ parse_add_tail(char **f, char *rest, struct pf_rec *r, const char **cause)
 	return (0);
 }
 
-/* A fault record: fault TIME PID TID ADDR IP KIND SEV. */
+/* fault TIME PID TID ADDR IP KIND SEV */
 static int
-parse_fault(char **f, struct pf_rec *r, const char **cause)
+parse_fault(char **f, char *rest, struct pf_rec *r, const char **cause)
 {
+	(void)rest;
+	if (parse_time_pid_tid(f, r, cause) != 0)
+		return (-1);
 	if (!parse_u64(f[4], 16, &r->addr)) {
 		*cause = "addr: not a hex number";
 		return (-1);
@@ -364,137 +367,128 @@ parse_fault(char **f, struct pf_rec *r, const char **cause)
 	return (0);
 }
 
-int
-pftrace_parse_line(char *line, struct pf_rec *r, const char **cause)
+/* info KEY VALUE: the value is the rest of the line, spaces included. */
+static int
+parse_info(char **f, char *rest, struct pf_rec *r, const char **cause)
 {
-	char		*f[MAXFIELDS], *rest;
-	size_t		 n, i, len, want;
-	int		 type = -1;
-
-	memset(r, 0, sizeof *r);
-	len = strcspn(line, " ");
-	for (i = 0; i < sizeof rec_names / sizeof rec_names[0]; i++) {
-		if (strlen(rec_names[i]) == len &&
-		    strncmp(line, rec_names[i], len) == 0)
-			type = (int)i;
-	}
-	if (type < 0) {
-		*cause = len == 0 ? "type: empty record" :
-		    "type: not a record type";
+	if (!parse_word(f[1], r->key, sizeof r->key)) {
+		*cause = "key: not a word of a-z, 0-9 and _";
 		return (-1);
 	}
-	r->type = (enum pf_rec_type)type;
-
-	switch (r->type) {
-	case PFR_INFO: want = 2; break;
-	case PFR_PROC: want = 5; break;
-	case PFR_THREAD: want = 5; break;
-	case PFR_EXEC: want = 4; break;
-	case PFR_ADD: want = 13; break;
-	case PFR_CHANGE: want = 10; break;
-	case PFR_REMOVE: want = 7; break;
-	case PFR_FAULT: want = 8; break;
-	case PFR_LOST: want = 5; break;
-	case PFR_EXIT: want = 6; break;
-	case PFR_END: want = 4; break;
-	default: want = 1; break;
-	}
-	n = split_fields(line, f, want, &rest);
-	if (n < want) {
-		*cause = "fields: too few";
+	if ((r->value = strdup(rest != NULL ? rest : "")) == NULL) {
+		*cause = "out of memory";
 		return (-1);
 	}
-	if (r->type == PFR_INFO) {
-		/* The value is the rest of the line, spaces included. */
-		if (!parse_word(f[1], r->key, sizeof r->key)) {
-			*cause = "key: not a word of a-z, 0-9 and _";
-			return (-1);
-		}
-		if ((r->value = strdup(rest != NULL ? rest : "")) == NULL) {
-			*cause = "out of memory";
-			return (-1);
-		}
-		return (0);
-	}
-	if (r->type != PFR_ADD && rest != NULL) {
-		*cause = "fields: too many";
+	return (0);
+}
+
+/* end TIME FAULTS LOST */
+static int
+parse_end(char **f, char *rest, struct pf_rec *r, const char **cause)
+{
+	(void)rest;
+	if (!parse_u64(f[1], 10, &r->time)) {
+		*cause = "time: not a decimal number";
 		return (-1);
 	}
-
-	switch (r->type) {
-	case PFR_END:
-		if (!parse_u64(f[1], 10, &r->time)) {
-			*cause = "time: not a decimal number";
-			return (-1);
-		}
-		if (!parse_u64(f[2], 10, &r->count)) {
-			*cause = "faults: not a decimal number";
-			return (-1);
-		}
-		if (!parse_u64(f[3], 10, &r->lost)) {
-			*cause = "lost: not a decimal number";
-			return (-1);
-		}
-		return (0);
-	case PFR_PROC:
-		if (!parse_u64(f[1], 10, &r->time)) {
-			*cause = "time: not a decimal number";
-			return (-1);
-		}
-		if (!parse_id(f[2], &r->pid, false)) {
-			*cause = "pid: not a process id";
-			return (-1);
-		}
-		if (!parse_id(f[3], &r->ppid, true)) {
-			*cause = "ppid: not a process id";
-			return (-1);
-		}
-		r->tid = r->pid;
-		if (!parse_word(f[4], r->how, sizeof r->how)) {
-			*cause = "how: not a word of a-z, 0-9 and _";
-			return (-1);
-		}
-		return (0);
-	default:
-		break;
+	if (!parse_u64(f[2], 10, &r->count)) {
+		*cause = "faults: not a decimal number";
+		return (-1);
 	}
+	if (!parse_u64(f[3], 10, &r->lost)) {
+		*cause = "lost: not a decimal number";
+		return (-1);
+	}
+	return (0);
+}
+
+/* proc TIME PID PPID HOW */
+static int
+parse_proc(char **f, char *rest, struct pf_rec *r, const char **cause)
+{
+	(void)rest;
+	if (!parse_u64(f[1], 10, &r->time)) {
+		*cause = "time: not a decimal number";
+		return (-1);
+	}
+	if (!parse_id(f[2], &r->pid, false)) {
+		*cause = "pid: not a process id";
+		return (-1);
+	}
+	if (!parse_id(f[3], &r->ppid, true)) {
+		*cause = "ppid: not a process id";
+		return (-1);
+	}
+	r->tid = r->pid;
+	if (!parse_word(f[4], r->how, sizeof r->how)) {
+		*cause = "how: not a word of a-z, 0-9 and _";
+		return (-1);
+	}
+	return (0);
+}
+
+/* thread TIME PID TID HOW */
+static int
+parse_thread(char **f, char *rest, struct pf_rec *r, const char **cause)
+{
+	(void)rest;
 	if (parse_time_pid_tid(f, r, cause) != 0)
 		return (-1);
-
-	switch (r->type) {
-	case PFR_THREAD:
-		if (!parse_word(f[4], r->how, sizeof r->how)) {
-			*cause = "how: not a word of a-z, 0-9 and _";
-			return (-1);
-		}
-		return (0);
-	case PFR_EXEC:
-		return (0);
-	case PFR_EXIT:
-		if (strcmp(f[4], "exited") != 0 &&
-		    strcmp(f[4], "signal") != 0 && strcmp(f[4], "gone") != 0) {
-			*cause = "how: not exited, signal or gone";
-			return (-1);
-		}
-		strcpy(r->how, f[4]);
-		if (!parse_id(f[5], &r->status, true)) {
-			*cause = "status: not a whole number";
-			return (-1);
-		}
-		return (0);
-	case PFR_LOST:
-		if (!parse_u64(f[4], 10, &r->count)) {
-			*cause = "count: not a decimal number";
-			return (-1);
-		}
-		return (0);
-	case PFR_FAULT:
-		return (parse_fault(f, r, cause));
-	default:
-		break;
+	if (!parse_word(f[4], r->how, sizeof r->how)) {
+		*cause = "how: not a word of a-z, 0-9 and _";
+		return (-1);
 	}
+	return (0);
+}
 
-	/* add, change, remove: CAUSE ID ... */
+/* exec TIME PID TID */
+static int
+parse_exec(char **f, char *rest, struct pf_rec *r, const char **cause)
+{
+	(void)rest;
+	return (parse_time_pid_tid(f, r, cause));
+}
+
+/* exit TIME PID TID HOW STATUS */
+static int
+parse_exit(char **f, char *rest, struct pf_rec *r, const char **cause)
+{
+	(void)rest;
+	if (parse_time_pid_tid(f, r, cause) != 0)
+		return (-1);
+	if (strcmp(f[4], "exited") != 0 &&
+	    strcmp(f[4], "signal") != 0 && strcmp(f[4], "gone") != 0) {
+		*cause = "how: not exited, signal or gone";
+		return (-1);
+	}
+	strcpy(r->how, f[4]);
+	if (!parse_id(f[5], &r->status, true)) {
+		*cause = "status: not a whole number";
+		return (-1);
+	}
+	return (0);
+}
+
+/* lost TIME PID TID COUNT */
+static int
+parse_lost(char **f, char *rest, struct pf_rec *r, const char **cause)
+{
+	(void)rest;
+	if (parse_time_pid_tid(f, r, cause) != 0)
+		return (-1);
+	if (!parse_u64(f[4], 10, &r->count)) {
+		*cause = "count: not a decimal number";
+		return (-1);
+	}
+	return (0);
+}
+
+/* TIME PID TID CAUSE ID, the head of add, change and remove records. */
+static int
+parse_region_head(char **f, struct pf_rec *r, const char **cause)
+{
+	if (parse_time_pid_tid(f, r, cause) != 0)
+		return (-1);
 	if (!parse_word(f[4], r->cause, sizeof r->cause)) {
 		*cause = "cause: not a word of a-z, 0-9 and _";
 		return (-1);
@@ -503,27 +497,102 @@ pftrace_parse_line(char *line, struct pf_rec *r, const char **cause)
 		*cause = "id: not a region id (a decimal number above 0)";
 		return (-1);
 	}
-	switch (r->type) {
-	case PFR_REMOVE:
-		if (!parse_u64(f[6], 10, &r->link)) {
-			*cause = "into: not a decimal number";
-			return (-1);
-		}
-		return (0);
-	case PFR_CHANGE:
-		return (parse_geometry(f + 6, &r->vma, cause));
-	case PFR_ADD:
-		if (!parse_u64(f[6], 10, &r->link)) {
-			*cause = "parent: not a decimal number";
-			return (-1);
-		}
-		if (parse_geometry(f + 7, &r->vma, cause) != 0)
-			return (-1);
-		return (parse_add_tail(f + 11, rest, r, cause));
-	default:
-		*cause = "type: not a record type";
+	return (0);
+}
+
+/* remove TIME PID TID CAUSE ID INTO */
+static int
+parse_remove(char **f, char *rest, struct pf_rec *r, const char **cause)
+{
+	(void)rest;
+	if (parse_region_head(f, r, cause) != 0)
+		return (-1);
+	if (!parse_u64(f[6], 10, &r->link)) {
+		*cause = "into: not a decimal number";
 		return (-1);
 	}
+	return (0);
+}
+
+/* change TIME PID TID CAUSE ID START END PERMS OFFSET */
+static int
+parse_change(char **f, char *rest, struct pf_rec *r, const char **cause)
+{
+	(void)rest;
+	if (parse_region_head(f, r, cause) != 0)
+		return (-1);
+	return (parse_geometry(f + 6, &r->vma, cause));
+}
+
+/* add TIME PID TID CAUSE ID PARENT START END PERMS OFFSET DEV INODE [NAME] */
+static int
+parse_add(char **f, char *rest, struct pf_rec *r, const char **cause)
+{
+	if (parse_region_head(f, r, cause) != 0)
+		return (-1);
+	if (!parse_u64(f[6], 10, &r->link)) {
+		*cause = "parent: not a decimal number";
+		return (-1);
+	}
+	if (parse_geometry(f + 7, &r->vma, cause) != 0)
+		return (-1);
+	return (parse_add_tail(f + 11, rest, r, cause));
+}
+
+/*
+ * Each record type: its word, its number of fields (the word included),
+ * whether text may follow them, and the parser of those fields.
+ */
+static const struct rec_kind {
+	const char	*name;
+	size_t		 fields;
+	bool		 rest;
+	int		(*parse)(char **, char *, struct pf_rec *,
+			    const char **);
+} rec_kinds[] = {
+	[PFR_INFO] = { "info", 2, true, parse_info },
+	[PFR_PROC] = { "proc", 5, false, parse_proc },
+	[PFR_THREAD] = { "thread", 5, false, parse_thread },
+	[PFR_EXEC] = { "exec", 4, false, parse_exec },
+	[PFR_ADD] = { "add", 13, true, parse_add },
+	[PFR_CHANGE] = { "change", 10, false, parse_change },
+	[PFR_REMOVE] = { "remove", 7, false, parse_remove },
+	[PFR_FAULT] = { "fault", 8, false, parse_fault },
+	[PFR_LOST] = { "lost", 5, false, parse_lost },
+	[PFR_EXIT] = { "exit", 6, false, parse_exit },
+	[PFR_END] = { "end", 4, false, parse_end },
+};
+
+int
+pftrace_parse_line(char *line, struct pf_rec *r, const char **cause)
+{
+	const struct rec_kind	*k = NULL;
+	char			*f[MAXFIELDS], *rest;
+	size_t			 len, i;
+
+	memset(r, 0, sizeof *r);
+	len = strcspn(line, " ");
+	for (i = 0; i < sizeof rec_kinds / sizeof rec_kinds[0]; i++) {
+		if (strlen(rec_kinds[i].name) == len &&
+		    strncmp(line, rec_kinds[i].name, len) == 0) {
+			k = &rec_kinds[i];
+			r->type = (enum pf_rec_type)i;
+		}
+	}
+	if (k == NULL) {
+		*cause = len == 0 ? "type: empty record" :
+		    "type: not a record type";
+		return (-1);
+	}
+	if (split_fields(line, f, k->fields, &rest) < k->fields) {
+		*cause = "fields: too few";
+		return (-1);
+	}
+	if (!k->rest && rest != NULL) {
+		*cause = "fields: too many";
+		return (-1);
+	}
+	return (k->parse(f, rest, r, cause));
 }
 
 /* Read and check the header line. */

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "num.h"
 #include "pftrace-record.h"
 #include "pftrace-report.h"
 
@@ -90,17 +91,14 @@ on_signal(int sig)
 }
 
 /* A whole decimal number in [min, max]; exits with usage status if not. */
-static long long
-parse_num(const char *s, const char *what, long long min, long long max)
+static uint64_t
+parse_num(const char *s, const char *what, uint64_t min, uint64_t max)
 {
-	char		*end;
-	long long	 v;
+	uint64_t	v;
 
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
-		warnx("bad %s \"%s\": want a whole number from %lld to %lld",
-		    what, s, min, max);
+	if (num_u64(s, 10, min, max, &v) != 0) {
+		warnx("bad %s \"%s\": want a whole number from %" PRIu64
+		    " to %" PRIu64, what, s, min, max);
 		exit(2);
 	}
 	return (v);
@@ -110,13 +108,9 @@ parse_num(const char *s, const char *what, long long min, long long max)
 static uint64_t
 parse_secs(const char *s, const char *what)
 {
-	char	*end;
 	double	 v;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || !isfinite(v) ||
-	    v < 0 || v > 1e9) {
+	if (num_double(s, 0, 1e9, &v) != 0) {
 		warnx("bad %s \"%s\": want seconds, e.g. 0.5", what, s);
 		exit(2);
 	}
@@ -212,111 +206,130 @@ do_record(const char *path, char *const argv[], const struct pfrec_options *o,
 	return (0);
 }
 
+/* What the command line asks for. */
+struct cli {
+	struct pfrec_options	 ro;
+	struct pfreport_options	 po;
+	bool			 report, stats;
+	bool			 report_only;	/* an option of --report */
+};
+
+/*
+ * Take option c, one of the options of --report, or a bad one: -1 to go
+ * on, else the exit status.
+ */
+static int
+cli_report_option(struct cli *cl, int c)
+{
+	switch (c) {
+	case OPT_FROM:
+		cl->po.from = parse_secs(optarg, "--from");
+		break;
+	case OPT_TO:
+		cl->po.to = parse_secs(optarg, "--to");
+		break;
+	case OPT_TID:
+		cl->po.tid = (int)parse_num(optarg, "thread id", 1, INT32_MAX);
+		break;
+	case OPT_PID:
+		cl->po.pid = (int)parse_num(optarg, "process id", 1,
+		    INT32_MAX);
+		break;
+	case OPT_WRITES:
+		cl->po.writes = true;
+		break;
+	case OPT_TIMELINE:
+		cl->po.timeline = parse_secs(optarg, "--timeline");
+		if (cl->po.timeline == 0) {
+			warnx("bad --timeline %s: want more than 0 seconds",
+			    optarg);
+			return (2);
+		}
+		break;
+	case OPT_JSON:
+		cl->po.json = true;
+		break;
+	default:
+		usage(stderr);
+		return (2);
+	}
+	cl->report_only = true;
+	return (-1);
+}
+
+/* Take option c of the command line: -1 to go on, else the exit status. */
+static int
+cli_option(struct cli *cl, int c)
+{
+	switch (c) {
+	case 'f':
+		cl->ro.follow = true;
+		break;
+	case 'm':
+		cl->ro.ring_pages = (unsigned int)parse_num(optarg,
+		    "ring size", 1, 65536);
+		if ((cl->ro.ring_pages & (cl->ro.ring_pages - 1)) != 0) {
+			warnx("bad ring size %s: want a power of 2", optarg);
+			return (2);
+		}
+		break;
+	case OPT_NO_SECCOMP:
+		cl->ro.seccomp = false;
+		break;
+	case OPT_NO_KINDS:
+		cl->ro.kinds = false;
+		break;
+	case OPT_STATS:
+		cl->stats = true;
+		break;
+	case OPT_REPORT:
+		cl->report = true;
+		break;
+	case 'h':
+		usage(stdout);
+		return (0);
+	case 'V':
+		printf("tracepgfault (%s) %s, trace format %d\n",
+		    PACKAGE_NAME, PACKAGE_VERSION, 1);
+		return (0);
+	default:
+		return (cli_report_option(cl, c));
+	}
+	return (-1);
+}
+
 int
 main(int argc, char *argv[])
 {
-	struct pfrec_options	 ro;
-	struct pfreport_options	 po;
-	bool			 report = false, stats = false;
-	bool			 report_only = false;
-	int			 c;
+	struct cli	 cl;
+	int		 c, st;
 
-	memset(&ro, 0, sizeof ro);
-	ro.seccomp = true;
-	ro.kinds = true;
-	ro.ring_pages = 64;
-	ro.stop = &stop_signal;
-	memset(&po, 0, sizeof po);
-	po.to = UINT64_MAX;
+	memset(&cl, 0, sizeof cl);
+	cl.ro.seccomp = true;
+	cl.ro.kinds = true;
+	cl.ro.ring_pages = 64;
+	cl.ro.stop = &stop_signal;
+	cl.po.to = UINT64_MAX;
 
 	while ((c = getopt_long(argc, argv, "+fm:hV", long_options,
 	    NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			ro.follow = true;
-			break;
-		case 'm':
-			ro.ring_pages = (unsigned int)parse_num(optarg,
-			    "ring size", 1, 65536);
-			if ((ro.ring_pages & (ro.ring_pages - 1)) != 0) {
-				warnx("bad ring size %s: want a power of 2",
-				    optarg);
-				return (2);
-			}
-			break;
-		case OPT_NO_SECCOMP:
-			ro.seccomp = false;
-			break;
-		case OPT_NO_KINDS:
-			ro.kinds = false;
-			break;
-		case OPT_STATS:
-			stats = true;
-			break;
-		case OPT_REPORT:
-			report = true;
-			break;
-		case OPT_FROM:
-			po.from = parse_secs(optarg, "--from");
-			report_only = true;
-			break;
-		case OPT_TO:
-			po.to = parse_secs(optarg, "--to");
-			report_only = true;
-			break;
-		case OPT_TID:
-			po.tid = (int)parse_num(optarg, "thread id", 1,
-			    INT32_MAX);
-			report_only = true;
-			break;
-		case OPT_PID:
-			po.pid = (int)parse_num(optarg, "process id", 1,
-			    INT32_MAX);
-			report_only = true;
-			break;
-		case OPT_WRITES:
-			po.writes = true;
-			report_only = true;
-			break;
-		case OPT_TIMELINE:
-			po.timeline = parse_secs(optarg, "--timeline");
-			if (po.timeline == 0) {
-				warnx("bad --timeline %s: want more than 0 "
-				    "seconds", optarg);
-				return (2);
-			}
-			report_only = true;
-			break;
-		case OPT_JSON:
-			po.json = true;
-			report_only = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return (0);
-		case 'V':
-			printf("tracepgfault (%s) %s, trace format %d\n",
-			    PACKAGE_NAME, PACKAGE_VERSION, 1);
-			return (0);
-		default:
-			usage(stderr);
-			return (2);
-		}
+		if ((st = cli_option(&cl, c)) != -1)
+			return (st);
 	}
 	argc -= optind;
 	argv += optind;
-	if (report) {
+	if (cl.report) {
 		if (argc != 1) {
 			warnx("--report wants exactly one trace file");
 			return (2);
 		}
-		if (po.from >= po.to) {
+		if (cl.po.from >= cl.po.to) {
 			warnx("--from must come before --to");
 			return (2);
 		}
-		return (do_report(argv[0], &po));
+		return (do_report(argv[0], &cl.po));
 	}
-	if (report_only) {
+	if (cl.report_only) {
 		warnx("--from, --to, --tid, --pid, --writes, --timeline and "
 		    "--json go with --report");
 		return (2);
@@ -325,5 +338,5 @@ main(int argc, char *argv[])
 		warnx("want an output file and a command (see --help)");
 		return (2);
 	}
-	return (do_record(argv[0], argv + 1, &ro, stats));
+	return (do_record(argv[0], argv + 1, &cl.ro, cl.stats));
 }

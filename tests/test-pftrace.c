@@ -318,6 +318,94 @@ pfreport_load__bad_files__one_error_with_line(void **state)
 	    "(want \"tracepgfault 1\")");
 }
 
+/* Parse a copy of line; its cause, or NULL when it parses. */
+static const char *
+parse_cause(const char *line, struct pf_rec *r)
+{
+	char		 buf[512];
+	const char	*cause = NULL;
+
+	snprintf(buf, sizeof buf, "%s", line);
+	if (pftrace_parse_line(buf, r, &cause) == 0) {
+		pftrace_rec_free(r);
+		return (NULL);
+	}
+	pftrace_rec_free(r);
+	assert_non_null(cause);
+	return (cause);
+}
+
+static void
+pftrace_parse_line__each_record_type__names_its_bad_field(void **state)
+{
+	struct pf_rec	r;
+
+	(void)state;
+	assert_string_equal(parse_cause("", &r), "type: empty record");
+	assert_string_equal(parse_cause("faults 1 2 3", &r),
+	    "type: not a record type");
+	assert_string_equal(parse_cause("end 1 2", &r), "fields: too few");
+	assert_string_equal(parse_cause("end 1 x 3", &r),
+	    "faults: not a decimal number");
+	assert_string_equal(parse_cause("proc 1 2 -1 start", &r),
+	    "ppid: not a process id");
+	assert_string_equal(parse_cause("thread 1 2 3 Clone", &r),
+	    "how: not a word of a-z, 0-9 and _");
+	assert_string_equal(parse_cause("exec 1 2 0", &r),
+	    "tid: not a thread id");
+	assert_string_equal(parse_cause("exit 1 2 3 died 0", &r),
+	    "how: not exited, signal or gone");
+	assert_string_equal(parse_cause("lost 1 2 3 many", &r),
+	    "count: not a decimal number");
+	assert_string_equal(parse_cause("remove 1 2 3 munmap 0 0", &r),
+	    "id: not a region id (a decimal number above 0)");
+	assert_string_equal(parse_cause("remove 1 2 3 munmap 4 x", &r),
+	    "into: not a decimal number");
+	assert_string_equal(parse_cause("change 1 2 3 mmap 4 2000 1000 rw-p 0",
+	    &r), "end: not above start");
+	assert_string_equal(parse_cause("add 1 2 3 mmap 4 x 1000 2000 rw-p 0 "
+	    "00:00 0", &r), "parent: not a decimal number");
+	assert_string_equal(parse_cause("add 1 2 3 mmap 4 0 1000 2000 rw-p 0 "
+	    "1000:00 0", &r), "dev: not MAJOR:MINOR in hex");
+	assert_string_equal(parse_cause("info Page_size 4096", &r),
+	    "key: not a word of a-z, 0-9 and _");
+	assert_null(parse_cause("add 1 2 3 mmap 4 0 1000 2000 rw-p 0 08:01 7 "
+	    "/a b (deleted)", &r));
+	assert_true(r.vma.deleted);
+	assert_int_equal(r.vma.dev_major, 8);
+	assert_true(r.id == 4 && r.vma.end == 0x2000);
+}
+
+static void
+pftrace_parse_line__numbers__as_the_reader_always_took_them(void **state)
+{
+	struct pf_rec	r;
+
+	(void)state;
+	/* Hex fields take a "0x"; decimal ones do not. */
+	assert_null(parse_cause("fault 5 2 3 0x7f00 0X40 r m", &r));
+	assert_string_equal(parse_cause("fault 0x5 2 3 7f00 40 r m", &r),
+	    "time: not a decimal number");
+	assert_string_equal(parse_cause("fault 5 2 3 0x 40 r m", &r),
+	    "addr: not a hex number");
+	/* No sign, no space and nothing after the digits. */
+	assert_string_equal(parse_cause("fault +5 2 3 7f00 40 r m", &r),
+	    "time: not a decimal number");
+	assert_string_equal(parse_cause("fault 5 2 3 -7f00 40 r m", &r),
+	    "addr: not a hex number");
+	assert_string_equal(parse_cause("fault 5 2 3 7f00g 40 r m", &r),
+	    "addr: not a hex number");
+	assert_string_equal(parse_cause("fault 18446744073709551616 2 3 7f00 "
+	    "40 r m", &r), "time: not a decimal number");
+	assert_string_equal(parse_cause("fault 5 2147483648 3 7f00 40 r m",
+	    &r), "pid: not a process id");
+	/* A token that starts with a tab goes on as strtoull(3) read it. */
+	assert_null(parse_cause("lost 1 2 3 \t-1", &r));
+	assert_true(r.count == UINT64_MAX);
+	assert_null(parse_cause("fault 5 2 3 \t+0x7f00 40 r m", &r));
+	assert_true(r.addr == 0x7f00);
+}
+
 int
 main(void)
 {
@@ -330,6 +418,10 @@ main(void)
 		cmocka_unit_test(
 		    pfreport_load__filters__keep_only_matching_faults),
 		cmocka_unit_test(pfreport_load__bad_files__one_error_with_line),
+		cmocka_unit_test(
+		    pftrace_parse_line__each_record_type__names_its_bad_field),
+		cmocka_unit_test(
+		    pftrace_parse_line__numbers__as_the_reader_always_took_them),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
