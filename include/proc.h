@@ -14,6 +14,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* Until every user includes it itself. */
+#include "cause.h"
+#include "page.h"
+
 struct proc_target {
 	pid_t	 pid;
 	pid_t	 tid;		/* the thread read through: pid, or a live one */
@@ -111,22 +115,5 @@ int	 proc_comm(const struct proc_target *t, char *buf, size_t size);
 
 /* Whether errno value err means the target has exited. */
 bool	 proc_gone(int err);
-
-/* The system page size in bytes and its log2. */
-size_t	 page_size(void);
-unsigned page_shift(void);
-
-/* The page sizes a file may claim: the range Linux has used, 4 KiB-1 MiB. */
-#define PAGE_SIZE_MIN	4096u
-#define PAGE_SIZE_MAX	(1u << 20)
-
-/* Whether ps is a power of two from PAGE_SIZE_MIN to PAGE_SIZE_MAX. */
-bool	 page_size_sane(uint64_t ps);
-
-/* Format "what: strerror(err)" into a malloc'd string for a cause. */
-char	*cause_errno(int err, const char *fmt, ...)
-	     __attribute__((format(printf, 2, 3)));
-/* Format a malloc'd cause string. */
-char	*cause_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

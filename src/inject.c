@@ -49,6 +49,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cause.h"
 #include "inject.h"
 #include "proc-maps.h"
 #include "proc.h"

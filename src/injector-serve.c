@@ -47,6 +47,7 @@
 #include <linux/kcmp.h>
 #include <linux/userfaultfd.h>
 
+#include "cause.h"
 #include "inject.h"
 #include "injector.h"
 #include "injector-proto.h"

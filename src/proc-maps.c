@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cause.h"
+#include "page.h"
 #include "proc-maps.h"
 #include "proc.h"
 

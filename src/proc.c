@@ -10,83 +10,23 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cause.h"
 #include "proc.h"
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open	434
 #endif
 
-/* Format a malloc'd cause string. */
-char *
-cause_fmt(const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) == -1)
-		s = NULL;
-	va_end(ap);
-	return (s);
-}
-
-/* Format "what: strerror(err)" into a malloc'd cause string. */
-char *
-cause_errno(int err, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*what, *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&what, fmt, ap) == -1)
-		what = NULL;
-	va_end(ap);
-	if (what == NULL)
-		return (NULL);
-	s = cause_fmt("%s: %s", what, strerror(err));
-	free(what);
-	return (s);
-}
-
+/* Whether errno value err means the target has exited. */
 bool
 proc_gone(int err)
 {
 	return (err == ESRCH || err == ENOENT);
-}
-
-size_t
-page_size(void)
-{
-	static size_t	 size;
-
-	if (size == 0)
-		size = (size_t)sysconf(_SC_PAGESIZE);
-	return (size);
-}
-
-unsigned
-page_shift(void)
-{
-	static unsigned	 shift;
-
-	if (shift == 0) {
-		while (((size_t)1 << shift) < page_size())
-			shift++;
-	}
-	return (shift);
-}
-
-bool
-page_size_sane(uint64_t ps)
-{
-	return (ps >= PAGE_SIZE_MIN && ps <= PAGE_SIZE_MAX &&
-	    (ps & (ps - 1)) == 0);
 }
 
 int

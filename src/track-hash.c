@@ -40,6 +40,8 @@
 #include <xxhash.h>
 
 #include "bitmap.h"
+#include "cause.h"
+#include "page.h"
 #include "proc-maps.h"
 #include "proc-pagemap.h"
 #include "proc.h"

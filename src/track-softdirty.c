@@ -37,6 +37,8 @@
 #include <unistd.h>
 
 #include "bitmap.h"
+#include "cause.h"
+#include "page.h"
 #include "proc-maps.h"
 #include "proc-pagemap.h"
 #include "proc.h"

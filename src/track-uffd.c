@@ -60,7 +60,9 @@
 #include <linux/userfaultfd.h>
 
 #include "bitmap.h"
+#include "cause.h"
 #include "injector.h"
+#include "page.h"
 #include "proc-maps.h"
 #include "proc-pagemap.h"
 #include "proc.h"
