@@ -51,6 +51,7 @@
 
 #include "cause.h"
 #include "inject.h"
+#include "kernel-compat.h"
 #include "proc-maps.h"
 #include "proc.h"
 #include "seccomp-eval.h"
@@ -58,26 +59,6 @@
 #if defined(__x86_64__)
 
 #include <sys/user.h>
-
-#ifndef PTRACE_SEIZE
-#define PTRACE_SEIZE		0x4206
-#endif
-#ifndef PTRACE_INTERRUPT
-#define PTRACE_INTERRUPT	0x4207
-#endif
-#ifndef PTRACE_EVENT_STOP
-#define PTRACE_EVENT_STOP	128
-#endif
-#ifndef PTRACE_GETSIGMASK
-#define PTRACE_GETSIGMASK	0x420a
-#define PTRACE_SETSIGMASK	0x420b
-#endif
-#ifndef PTRACE_SECCOMP_GET_FILTER
-#define PTRACE_SECCOMP_GET_FILTER 0x420c
-#endif
-#ifndef AUDIT_ARCH_X86_64
-#define AUDIT_ARCH_X86_64	0xc000003eU
-#endif
 
 /*
  * Filters looked at, at most: a thread's filters hold 32768 instructions

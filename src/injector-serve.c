@@ -51,21 +51,8 @@
 #include "inject.h"
 #include "injector.h"
 #include "injector-proto.h"
+#include "kernel-compat.h"
 #include "proc.h"
-
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd		438
-#endif
-#ifndef SYS_kcmp
-#define SYS_kcmp		312
-#endif
-#ifndef SYS_close_range
-#define SYS_close_range		436
-#endif
-#ifndef F_SETSIG
-#define F_SETSIG		10
-#define F_GETSIG		11
-#endif
 
 /* The signal number of the mark (any valid one a program would not pick). */
 #define INJ_MARK_SIGNO		63

@@ -16,11 +16,8 @@
 #include <unistd.h>
 
 #include "cause.h"
+#include "kernel-compat.h"
 #include "proc.h"
-
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open	434
-#endif
 
 /* Whether errno value err means the target has exited. */
 bool

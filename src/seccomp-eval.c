@@ -14,21 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kernel-compat.h"
 #include "seccomp-eval.h"
-
-/* Older headers (before 4.14 and 5.0) lack some actions. */
-#ifndef SECCOMP_RET_KILL_PROCESS
-#define SECCOMP_RET_KILL_PROCESS	0x80000000U
-#endif
-#ifndef SECCOMP_RET_LOG
-#define SECCOMP_RET_LOG			0x7ffc0000U
-#endif
-#ifndef SECCOMP_RET_USER_NOTIF
-#define SECCOMP_RET_USER_NOTIF		0x7fc00000U
-#endif
-#ifndef SECCOMP_RET_ACTION_FULL
-#define SECCOMP_RET_ACTION_FULL		0xffff0000U
-#endif
 
 /* The action part of a return value, signed: lower wins (seccomp.c). */
 static int32_t

@@ -62,26 +62,13 @@
 #include "bitmap.h"
 #include "cause.h"
 #include "injector.h"
+#include "kernel-compat.h"
 #include "page.h"
 #include "proc-maps.h"
 #include "proc-pagemap.h"
 #include "proc.h"
 #include "snapshot.h"
 #include "track.h"
-
-/* Newer than Debian 12's 6.1 headers; values from include/uapi (6.7). */
-#ifndef UFFD_USER_MODE_ONLY
-#define UFFD_USER_MODE_ONLY		1
-#endif
-#ifndef UFFD_FEATURE_WP_UNPOPULATED
-#define UFFD_FEATURE_WP_UNPOPULATED	(1 << 13)
-#endif
-#ifndef UFFD_FEATURE_WP_ASYNC
-#define UFFD_FEATURE_WP_ASYNC		(1 << 15)
-#endif
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd			438
-#endif
 
 /*
  * WP_UNPOPULATED is asked for because some kernels let PAGEMAP_SCAN
