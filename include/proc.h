@@ -116,4 +116,53 @@ int	 proc_comm(const struct proc_target *t, char *buf, size_t size);
 /* Whether errno value err means the target has exited. */
 bool	 proc_gone(int err);
 
+/* The state letter of the target ("R", "S", "Z"...), or of its thread tid. */
+int	 proc_task_state(const struct proc_target *t, pid_t tid);
+
+/*
+ * proc_status_long() for process (or thread) pid under root, opened for
+ * this one read and closed again: for a process seen once, such as a new
+ * task of a traced one. -1 with errno (ESRCH: gone).
+ */
+int	 proc_pid_status_long(const char *root, pid_t pid, const char *key,
+	     long *val);
+
+/*
+ * Make t the target of a directory fd (and pidfd, or -1) of process pid
+ * received from elsewhere; proc_close() closes both.
+ */
+void	 proc_adopt(struct proc_target *t, pid_t pid, int dirfd, int pidfd);
+
+/* Whether this process may write a file below the target directory. */
+int	 proc_writable(const struct proc_target *t, const char *name);
+
+/*
+ * The sum, in kB, of the fields named in fields ("AnonHugePages", without
+ * the colon) of the target's smaps_rollup, into *kb. -1 with errno.
+ */
+int	 proc_smaps_sum(const struct proc_target *t, const char *const *fields,
+	     size_t nfields, unsigned long *kb);
+
+/* An address range [start, end) of the target, bytes. */
+struct proc_range {
+	uint64_t	 start;
+	uint64_t	 end;
+};
+
+/*
+ * The VMAs of the target whose smaps VmFlags show flag (two letters: "uw",
+ * registered with a userfaultfd for write-protection), in address order,
+ * into a malloc'd *v (*n of them). -1 with errno.
+ */
+int	 proc_smaps_flagged(const struct proc_target *t, const char *flag,
+	     struct proc_range **v, size_t *n);
+
+/*
+ * The target's descriptors whose /proc link reads link
+ * ("anon_inode:[userfaultfd]"), at most max of them, into fds (*n). -1
+ * with errno when its fd directory cannot be read.
+ */
+int	 proc_fds_linked(const struct proc_target *t, const char *link,
+	     int *fds, size_t max, size_t *n);
+
 #endif

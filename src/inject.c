@@ -330,10 +330,7 @@ inject_stop(struct inject *in, pid_t tid)
 static bool
 inject_leader_zombie(const struct proc_target *t)
 {
-	char	 state[32];
-
-	return (proc_status_field(t, 0, "State", state, sizeof state) == 0 &&
-	    state[0] == 'Z');
+	return (proc_task_state(t, 0) == 'Z');
 }
 
 /*

@@ -262,7 +262,7 @@ sd_probe(struct proc_target *t, char **why)
 		    "of process %ld", (long)t->pid);
 		return (-1);
 	}
-	if (faccessat(t->dirfd, "clear_refs", W_OK, AT_EACCESS) == -1) {
+	if (proc_writable(t, "clear_refs") == -1) {
 		*why = cause_errno(errno, "soft-dirty: cannot write the "
 		    "clear_refs of process %ld", (long)t->pid);
 		return (-1);

@@ -393,20 +393,12 @@ static int
 uffd_lasting_cost(struct proc_target *t, char **why)
 {
 	static const char *const fields[] = {
-		"AnonHugePages:", "ShmemPmdMapped:", "FilePmdMapped:"
+		"AnonHugePages", "ShmemPmdMapped", "FilePmdMapped"
 	};
-	char		*buf, *p;
-	unsigned long	 kb = 0;
-	size_t		 i;
+	unsigned long	 kb;
 
-	if (proc_read_file(t, "smaps_rollup", &buf, NULL) == -1)
-		return (0);
-	for (i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-		if ((p = strstr(buf, fields[i])) != NULL)
-			kb += strtoul(p + strlen(fields[i]), NULL, 10);
-	}
-	free(buf);
-	if (kb == 0)
+	if (proc_smaps_sum(t, fields, sizeof fields / sizeof fields[0],
+	    &kb) == -1 || kb == 0)
 		return (0);
 	*why = cause_fmt("uffd-wp: PID %ld has %lu MiB in transparent huge "
 	    "pages, which write-protection would split", (long)t->pid,
