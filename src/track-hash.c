@@ -711,8 +711,7 @@ hash_collect(struct tracker *tr, struct snapshot *s, char **cause)
 			continue;
 		if (hv == NULL || hv->error != 0) {
 			/* Not hashed at the clear (read-only) or unreadable. */
-			sv->error = hv == NULL ? ENODATA : hv->error;
-			sv->tracked = false;
+			track_vma_failed(sv, hv == NULL ? ENODATA : hv->error);
 			continue;
 		}
 		/* sv->written is zeroed by snapshot_set_vma(). */
@@ -724,8 +723,7 @@ hash_collect(struct tracker *tr, struct snapshot *s, char **cause)
 				*cause = hash_cause(hs, errno);
 				return (-1);
 			}
-			sv->error = errno;
-			sv->tracked = false;
+			track_vma_failed(sv, errno);
 		}
 	}
 	return (hash_check_alive(hs, cause));

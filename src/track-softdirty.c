@@ -480,10 +480,7 @@ sd_collect(struct tracker *tr, struct snapshot *s, char **cause)
 			    (long)tr->target->pid);
 			return (-1);
 		}
-		sv->error = errno;
-		sv->tracked = false;
-		memset(sv->written, 0, BITMAP_WORDS(sv->npages) *
-		    sizeof(uint64_t));
+		track_vma_failed(sv, errno);
 	}
 	return (0);
 }

@@ -547,18 +547,6 @@ uffd_start_cycle(struct tracker *tr, const struct vma_list *vl, char **cause)
 	return (0);
 }
 
-/* Mark VMA sv as not tracked this cycle because of err. */
-static void
-uffd_untrack(struct snap_vma *sv, int err)
-{
-	sv->error = err;
-	sv->tracked = false;
-	free(sv->written);
-	sv->written = NULL;
-	free(sv->present);
-	sv->present = NULL;
-}
-
 /* Set the present bits of one region of a plain scan; note huge pages. */
 static int
 uffd_fill_present_region(const struct pmscan_region *reg, void *arg)
@@ -624,11 +612,11 @@ uffd_collect(struct tracker *tr, struct snapshot *s, char **cause)
 			 */
 			if (~sv->vma.prot & VMA_WRITE)
 				continue;
-			uffd_untrack(sv, ENOENT);
+			track_vma_failed(sv, ENOENT);
 			continue;
 		}
 		if (r->error != 0) {
-			uffd_untrack(sv, r->error);
+			track_vma_failed(sv, r->error);
 			continue;
 		}
 		memset(&tmpl, 0, sizeof tmpl);
@@ -648,12 +636,12 @@ uffd_collect(struct tracker *tr, struct snapshot *s, char **cause)
 			}
 			/* EPERM: the registration was lost (a new mapping). */
 			r->error = errno;
-			uffd_untrack(sv, errno);
+			track_vma_failed(sv, errno);
 			continue;
 		}
 		/* Huge pages are never protected: their writes are unknown. */
 		if (uffd_fill_present(pmfd, sv))
-			uffd_untrack(sv, SNAP_EHUGE);
+			track_vma_failed(sv, SNAP_EHUGE);
 	}
 	return (0);
 }
