@@ -46,6 +46,7 @@
 #include <linux/kcmp.h>
 #include <linux/userfaultfd.h>
 
+#include "array.h"
 #include "cause.h"
 #include "inject.h"
 #include "injector.h"
@@ -69,6 +70,7 @@ struct inj_rec {
 
 static struct inj_rec	*inj_recs;
 static size_t		 inj_nrecs;
+static size_t		 inj_caprecs;
 static volatile sig_atomic_t inj_term;
 
 static int
@@ -394,7 +396,8 @@ inj_handle(const struct inj_req *q, int dirfd, int pidfd,
 	*copy = -1;
 
 	if (q->op == INJ_CREATE) {
-		nr = realloc(inj_recs, (inj_nrecs + 1) * sizeof *nr);
+		nr = array_reserve(inj_recs, inj_nrecs + 1, &inj_caprecs,
+		    sizeof *nr);
 		if (nr == NULL) {
 			p->err = ENOMEM;
 			goto out;
