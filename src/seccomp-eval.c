@@ -165,6 +165,33 @@ seccomp_invalid(struct seccomp_verdict *v)
 	v->action = SECCOMP_RET_KILL_PROCESS;
 }
 
+/*
+ * Run one load instruction (class LD or LDX) into A or X; -1 when the
+ * kernel would refuse it.
+ */
+static int
+seccomp_ld(const struct sock_filter *in, const struct seccomp_data *d,
+    const uint32_t *mem, uint32_t *a, uint32_t *x, struct seccomp_verdict *v)
+{
+	if (in->code == (BPF_LD | BPF_W | BPF_ABS))
+		return (seccomp_load(d, in->k, a, v));
+	if (in->code == (BPF_LD | BPF_W | BPF_LEN))
+		*a = sizeof *d;
+	else if (in->code == (BPF_LDX | BPF_W | BPF_LEN))
+		*x = sizeof *d;
+	else if (in->code == (BPF_LD | BPF_IMM))
+		*a = in->k;
+	else if (in->code == (BPF_LDX | BPF_IMM))
+		*x = in->k;
+	else if (in->code == (BPF_LD | BPF_MEM) && in->k < BPF_MEMWORDS)
+		*a = mem[in->k];
+	else if (in->code == (BPF_LDX | BPF_MEM) && in->k < BPF_MEMWORDS)
+		*x = mem[in->k];
+	else
+		return (-1);
+	return (0);
+}
+
 void
 seccomp_eval(const struct sock_filter *prog, size_t len,
     const struct seccomp_data *d, struct seccomp_verdict *v)
@@ -188,24 +215,7 @@ seccomp_eval(const struct sock_filter *prog, size_t len,
 		switch (cls) {
 		case BPF_LD:
 		case BPF_LDX:
-			if (in->code == (BPF_LD | BPF_W | BPF_ABS)) {
-				if (seccomp_load(d, in->k, &a, v) == -1)
-					goto invalid;
-			} else if (in->code == (BPF_LD | BPF_W | BPF_LEN))
-				a = sizeof *d;
-			else if (in->code == (BPF_LDX | BPF_W | BPF_LEN))
-				x = sizeof *d;
-			else if (in->code == (BPF_LD | BPF_IMM))
-				a = in->k;
-			else if (in->code == (BPF_LDX | BPF_IMM))
-				x = in->k;
-			else if (in->code == (BPF_LD | BPF_MEM) &&
-			    in->k < BPF_MEMWORDS)
-				a = mem[in->k];
-			else if (in->code == (BPF_LDX | BPF_MEM) &&
-			    in->k < BPF_MEMWORDS)
-				x = mem[in->k];
-			else
+			if (seccomp_ld(in, d, mem, &a, &x, v) == -1)
 				goto invalid;
 			break;
 		case BPF_ST:
