@@ -1,6 +1,9 @@
 /*
  * proc.c - a target process seen through procfs: open once as a directory
- * fd, read and write its files through that fd.
+ * fd, read and write its files through that fd. Every reader of a
+ * target's /proc files is here: status (through proc_status_field()
+ * alone), stat, comm, task, fd, smaps and smaps_rollup; maps is parsed
+ * in proc-maps.c and pagemap decoded in proc-pagemap.c.
  */
 #include "config.h"
 
