@@ -14,6 +14,8 @@
 #include <sys/ioctl.h>
 #include <sys/types.h>
 
+#include "kernel-compat.h"
+
 #define PM_PFN_MASK		((UINT64_C(1) << 55) - 1)
 #define PM_SOFT_DIRTY		(UINT64_C(1) << 55)
 #define PM_MMAP_EXCLUSIVE	(UINT64_C(1) << 56)
@@ -55,46 +57,6 @@ ssize_t	 pagemap_read_states(int fd, uint64_t start, size_t npages,
  */
 ssize_t	 pagemap_read_raw(int fd, uint64_t start, size_t npages,
 	     uint64_t *out);
-
-/*
- * The PAGEMAP_SCAN ioctl (Linux 6.7, include/uapi/linux/fs.h). Debian 12's
- * headers are 6.1 and lack it, so its ABI is spelled out here under names
- * of our own that cannot clash with newer headers.
- */
-struct pmscan_region {
-	uint64_t	start;
-	uint64_t	end;
-	uint64_t	categories;
-};
-
-struct pmscan_arg {
-	uint64_t	size;		/* sizeof(struct pmscan_arg) = 96 */
-	uint64_t	flags;
-	uint64_t	start;
-	uint64_t	end;
-	uint64_t	walk_end;	/* out: where the walk stopped */
-	uint64_t	vec;		/* struct pmscan_region array */
-	uint64_t	vec_len;
-	uint64_t	max_pages;
-	uint64_t	category_inverted;
-	uint64_t	category_mask;
-	uint64_t	category_anyof_mask;
-	uint64_t	return_mask;
-};
-
-#define PMSCAN_IOCTL		_IOWR('f', 16, struct pmscan_arg)
-
-#define PMSCAN_WP_MATCHING	(UINT64_C(1) << 0)
-#define PMSCAN_CHECK_WPASYNC	(UINT64_C(1) << 1)
-
-#define PAGE_IS_WPALLOWED	(UINT64_C(1) << 0)
-#define PAGE_IS_WRITTEN		(UINT64_C(1) << 1)
-#define PAGE_IS_FILE		(UINT64_C(1) << 2)
-#define PAGE_IS_PRESENT		(UINT64_C(1) << 3)
-#define PAGE_IS_SWAPPED		(UINT64_C(1) << 4)
-#define PAGE_IS_PFNZERO		(UINT64_C(1) << 5)
-#define PAGE_IS_HUGE		(UINT64_C(1) << 6)
-#define PAGE_IS_SOFT_DIRTY	(UINT64_C(1) << 7)
 
 /* Called for each region PAGEMAP_SCAN returns; non-zero stops the scan. */
 typedef int (*pmscan_fn)(const struct pmscan_region *r, void *arg);

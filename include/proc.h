@@ -14,6 +14,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* Until every user includes it itself. */
+#include "cause.h"
+#include "page.h"
+
 struct proc_target {
 	pid_t	 pid;
 	pid_t	 tid;		/* the thread read through: pid, or a live one */
@@ -112,21 +116,53 @@ int	 proc_comm(const struct proc_target *t, char *buf, size_t size);
 /* Whether errno value err means the target has exited. */
 bool	 proc_gone(int err);
 
-/* The system page size in bytes and its log2. */
-size_t	 page_size(void);
-unsigned page_shift(void);
+/* The state letter of the target ("R", "S", "Z"...), or of its thread tid. */
+int	 proc_task_state(const struct proc_target *t, pid_t tid);
 
-/* The page sizes a file may claim: the range Linux has used, 4 KiB-1 MiB. */
-#define PAGE_SIZE_MIN	4096u
-#define PAGE_SIZE_MAX	(1u << 20)
+/*
+ * proc_status_long() for process (or thread) pid under root, opened for
+ * this one read and closed again: for a process seen once, such as a new
+ * task of a traced one. -1 with errno (ESRCH: gone).
+ */
+int	 proc_pid_status_long(const char *root, pid_t pid, const char *key,
+	     long *val);
 
-/* Whether ps is a power of two from PAGE_SIZE_MIN to PAGE_SIZE_MAX. */
-bool	 page_size_sane(uint64_t ps);
+/*
+ * Make t the target of a directory fd (and pidfd, or -1) of process pid
+ * received from elsewhere; proc_close() closes both.
+ */
+void	 proc_adopt(struct proc_target *t, pid_t pid, int dirfd, int pidfd);
 
-/* Format "what: strerror(err)" into a malloc'd string for a cause. */
-char	*cause_errno(int err, const char *fmt, ...)
-	     __attribute__((format(printf, 2, 3)));
-/* Format a malloc'd cause string. */
-char	*cause_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Whether this process may write a file below the target directory. */
+int	 proc_writable(const struct proc_target *t, const char *name);
+
+/*
+ * The sum, in kB, of the fields named in fields ("AnonHugePages", without
+ * the colon) of the target's smaps_rollup, into *kb. -1 with errno.
+ */
+int	 proc_smaps_sum(const struct proc_target *t, const char *const *fields,
+	     size_t nfields, unsigned long *kb);
+
+/* An address range [start, end) of the target, bytes. */
+struct proc_range {
+	uint64_t	 start;
+	uint64_t	 end;
+};
+
+/*
+ * The VMAs of the target whose smaps VmFlags show flag (two letters: "uw",
+ * registered with a userfaultfd for write-protection), in address order,
+ * into a malloc'd *v (*n of them). -1 with errno.
+ */
+int	 proc_smaps_flagged(const struct proc_target *t, const char *flag,
+	     struct proc_range **v, size_t *n);
+
+/*
+ * The target's descriptors whose /proc link reads link
+ * ("anon_inode:[userfaultfd]"), at most max of them, into fds (*n). -1
+ * with errno when its fd directory cannot be read.
+ */
+int	 proc_fds_linked(const struct proc_target *t, const char *link,
+	     int *fds, size_t max, size_t *n);
 
 #endif

@@ -13,6 +13,7 @@
 
 struct proc_target;
 struct snapshot;
+struct snap_vma;
 struct vma_list;
 struct track_method;
 
@@ -57,8 +58,8 @@ struct track_method {
 	/*
 	 * Fill the written (and present) bitmaps of every tracked, not-new
 	 * VMA of s with the pages written since start_cycle(). A failure on
-	 * one VMA sets its error and clears its tracked flag; -1 with *cause
-	 * and errno only when the whole cycle failed (ESRCH: gone).
+	 * one VMA marks it with track_vma_failed(); -1 with *cause and errno
+	 * only when the whole cycle failed (ESRCH: gone).
 	 */
 	int	(*collect)(struct tracker *tr, struct snapshot *s, char **cause);
 
@@ -96,5 +97,12 @@ const struct track_method *track_choose(struct proc_target *t, char **why);
  */
 int	 track_attach_auto(struct tracker *tr, struct proc_target *t,
 	     char **why, char **cause);
+
+/*
+ * Mark VMA sv of a cycle's snapshot as failed with err (an errno, or
+ * SNAP_EHUGE): not tracked this cycle, no written or present pages.
+ * Every method's collect() marks a failed VMA so.
+ */
+void	 track_vma_failed(struct snap_vma *sv, int err);
 
 #endif

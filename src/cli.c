@@ -8,12 +8,14 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "history.h"
+#include "num.h"
 #include "precopy.h"
 #include "proc.h"
 #include "render.h"
@@ -91,12 +93,11 @@ static int
 parse_number(const char *name, const char *arg, double lo, double hi,
     double *v, char **cause)
 {
-	char	*end, *q;
+	char	*q;
 	int	 rc = 0;
 
-	errno = 0;
-	*v = strtod(arg, &end);
-	if (end == arg || *end != '\0' || errno != 0 || *v != *v) {
+	/* Any finite number first; the bounds are checked after. */
+	if (num_double(arg, -HUGE_VAL, HUGE_VAL, v) == -1) {
 		q = str_escape_dup(arg, 0);
 		rc = cli_error(cause, "%s: not a number: '%s'", name,
 		    q != NULL ? q : "?");
@@ -115,17 +116,17 @@ static int
 parse_count(const char *name, const char *arg, unsigned long lo,
     unsigned long hi, unsigned long *v, char **cause)
 {
-	char	*end, *q;
+	uint64_t u;
+	char	*q;
 	int	 rc = 0;
 
-	errno = 0;
-	*v = strtoul(arg, &end, 10);
-	if (end == arg || *end != '\0' || errno != 0 || arg[0] == '-') {
+	/* Any unsigned long first; the bounds are checked after. */
+	if (num_u64(arg, 10, 0, ULONG_MAX, &u) == -1) {
 		q = str_escape_dup(arg, 0);
 		rc = cli_error(cause, "%s: not a whole number: '%s'", name,
 		    q != NULL ? q : "?");
 		free(q);
-	} else if (*v < lo || *v > hi) {
+	} else if ((*v = (unsigned long)u) < lo || *v > hi) {
 		q = str_escape_dup(arg, 0);
 		rc = cli_error(cause, "%s: %s is out of range (%lu..%lu)",
 		    name, q != NULL ? q : "?", lo, hi);

@@ -31,6 +31,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "num.h"
+
 #define DEMO_TICK	0.1		/* seconds between bursts of writes */
 #define DEMO_MAX_RATE	262144.0	/* pages per second: 1 GiB/s */
 #define DEMO_MAX_SIZE	(16ULL << 30)
@@ -646,13 +648,14 @@ demo_bad(const char *fmt, ...)
 static size_t
 demo_parse_size(const char *s)
 {
-	unsigned long long	 n, unit = 1;
-	char			*end;
+	uint64_t	 n, unit = 1;
+	const char	*end;
+	char		*digits;
+	int		 rc;
 
 	if (*s < '0' || *s > '9')
 		demo_bad("--size: '%s' is not a size (e.g. 64M)", s);
-	errno = 0;
-	n = strtoull(s, &end, 10);
+	end = s + strspn(s, "0123456789");
 	if (*end == 'K' || *end == 'k')
 		unit = 1ULL << 10;
 	else if (*end == 'M')
@@ -667,8 +670,11 @@ demo_parse_size(const char *s)
 		end++;
 	if (*end != '\0')
 		demo_bad("--size: '%s' is not a size (e.g. 64M)", s);
-	if (errno == ERANGE || n > DEMO_MAX_SIZE / unit ||
-	    n * unit < demo_page)
+	if ((digits = strndup(s, strspn(s, "0123456789"))) == NULL)
+		demo_bad("--size: out of memory");
+	rc = num_u64(digits, 10, 0, UINT64_MAX, &n);
+	free(digits);
+	if (rc == -1 || n > DEMO_MAX_SIZE / unit || n * unit < demo_page)
 		demo_bad("--size: '%s' is out of range (one page to 16G)", s);
 	return (size_t)(n * unit / demo_page * demo_page);
 }
@@ -677,15 +683,12 @@ demo_parse_size(const char *s)
 static double
 demo_parse_number(const char *option, const char *s, double lo, double hi)
 {
-	char	*end;
 	double	 v;
 
 	if (*s == '-')
 		demo_bad("%s: '%s' is negative", option, s);
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || *end != '\0' || errno != 0 || !isfinite(v) ||
-	    ((*s < '0' || *s > '9') && *s != '.'))
+	/* Any finite number first; the bounds are checked after. */
+	if (num_double(s, -HUGE_VAL, HUGE_VAL, &v) == -1)
 		demo_bad("%s: '%s' is not a number", option, s);
 	if (v < lo || v > hi)
 		demo_bad("%s: %s is out of range (%g to %g)", option, s, lo, hi);

@@ -21,8 +21,8 @@
  *
  * Nothing runs in the target that its seccomp filters would not allow:
  * before each call the stopped thread's filters are fetched and run on the
- * call's exact seccomp_data (seccomp-eval.c), and a call they would answer
- * with anything but "allow" is refused here, never attempted.
+ * call's exact seccomp_data (inject-permit.c), and a call they would
+ * answer with anything but "allow" is refused, never attempted.
  *
  * The target is reached through its proc_target (an open /proc/PID
  * directory), so a recycled PID is never read by mistake.
@@ -49,40 +49,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cause.h"
+#include "inject-permit.h"
 #include "inject.h"
+#include "kernel-compat.h"
 #include "proc-maps.h"
 #include "proc.h"
-#include "seccomp-eval.h"
 
 #if defined(__x86_64__)
 
 #include <sys/user.h>
-
-#ifndef PTRACE_SEIZE
-#define PTRACE_SEIZE		0x4206
-#endif
-#ifndef PTRACE_INTERRUPT
-#define PTRACE_INTERRUPT	0x4207
-#endif
-#ifndef PTRACE_EVENT_STOP
-#define PTRACE_EVENT_STOP	128
-#endif
-#ifndef PTRACE_GETSIGMASK
-#define PTRACE_GETSIGMASK	0x420a
-#define PTRACE_SETSIGMASK	0x420b
-#endif
-#ifndef PTRACE_SECCOMP_GET_FILTER
-#define PTRACE_SECCOMP_GET_FILTER 0x420c
-#endif
-#ifndef AUDIT_ARCH_X86_64
-#define AUDIT_ARCH_X86_64	0xc000003eU
-#endif
-
-/*
- * Filters looked at, at most: a thread's filters hold 32768 instructions
- * in all, each counting 4 more (kernel/seccomp.c, MAX_INSNS_PER_PATH).
- */
-#define INJECT_MAXFILTERS	8192
 
 /* The code segment of a 64-bit task; a 32-bit one has other numbers. */
 #define USER64_CS		0x33
@@ -348,10 +324,7 @@ inject_stop(struct inject *in, pid_t tid)
 static bool
 inject_leader_zombie(const struct proc_target *t)
 {
-	char	 state[32];
-
-	return (proc_status_field(t, 0, "State", state, sizeof state) == 0 &&
-	    state[0] == 'Z');
+	return (proc_task_state(t, 0) == 'Z');
 }
 
 /*
@@ -460,9 +433,6 @@ out:
 	return (NULL);
 }
 
-/* A name for the system calls this program injects, for messages. */
-static const char *inject_call_name(long, char *, size_t);
-
 /* Fill *cause for a call that could not be run; returns rc, errno kept. */
 static int
 inject_call_failed(struct inject *in, long nr, int rc, char **cause)
@@ -479,132 +449,11 @@ inject_call_failed(struct inject *in, long nr, int rc, char **cause)
 	return (rc);
 }
 
-/* A name for the system calls this program injects, for messages. */
-static const char *
-inject_call_name(long nr, char *buf, size_t size)
-{
-	switch (nr) {
-	case SYS_userfaultfd:
-		return ("userfaultfd()");
-	case SYS_close:
-		return ("close()");
-	case SYS_getpid:
-		return ("getpid()");
-	}
-	snprintf(buf, size, "system call %ld", nr);
-	return (buf);
-}
-
-/*
- * Run every seccomp filter of the stopped thread on data d and fold the
- * verdicts. -1 with errno (EACCES: only root may read filters) when they
- * cannot be fetched.
- */
-static int
-inject_filters(struct inject *in, const struct seccomp_data *d,
-    struct seccomp_verdict *v)
-{
-	struct sock_filter	*prog;
-	struct seccomp_verdict	 one;
-	long			 i, n;
-
-	*v = seccomp_verdict_allow();
-	for (i = 0; i < INJECT_MAXFILTERS; i++) {
-		n = ptrace(PTRACE_SECCOMP_GET_FILTER, in->tid, (void *)i, NULL);
-		if (n == -1 && errno == ENOENT && i > 0)
-			return (0);
-		if (n <= 0 || n > BPF_MAXINSNS) {
-			if (n != -1)
-				errno = EINVAL;
-			return (-1);
-		}
-		if ((prog = calloc((size_t)n, sizeof *prog)) == NULL)
-			return (-1);
-		if (ptrace(PTRACE_SECCOMP_GET_FILTER, in->tid, (void *)i,
-		    prog) != n) {
-			free(prog);
-			errno = EINVAL;
-			return (-1);
-		}
-		seccomp_eval(prog, (size_t)n, d, &one);
-		seccomp_verdict_merge(v, &one);
-		free(prog);
-	}
-	/* More filters than we look at: refuse rather than guess. */
-	errno = E2BIG;
-	return (-1);
-}
-
 int
 inject_permitted(struct inject *in, long nr, const long *args, char **cause)
 {
-	struct seccomp_data	 d;
-	struct seccomp_verdict	 v;
-	char			 nbuf[32], abuf[48];
-	const char		*name = inject_call_name(nr, nbuf, sizeof nbuf);
-	long			 mode;
-	int			 i;
-
-	if (proc_status_long(in->t, in->tid, "Seccomp", &mode) == -1) {
-		/* Before Linux 3.8 the field is absent, and so is seccomp. */
-		if (errno == ENODATA)
-			return (0);
-		*cause = cause_errno(errno, "reading the seccomp mode of PID "
-		    "%ld", (long)in->pid);
-		return (-1);
-	}
-	if (mode == 0)
-		return (0);
-	if (mode == 1) {
-		*cause = cause_fmt("PID %ld runs in seccomp strict mode: %s "
-		    "would kill it", (long)in->pid, name);
-		errno = EPERM;
-		return (-1);
-	}
-	memset(&d, 0, sizeof d);
-	d.nr = (int)nr;
-	d.arch = AUDIT_ARCH_X86_64;
-	/* The kernel reports the address after the syscall instruction. */
-	d.instruction_pointer = in->syscall_ip + 2;
-	for (i = 0; args != NULL && i < 6; i++)
-		d.args[i] = (uint64_t)args[i];
-	if (inject_filters(in, &d, &v) == -1) {
-		if (errno == EACCES || errno == EPERM)
-			*cause = cause_fmt("PID %ld has a seccomp filter, which "
-			    "only root can read: sdtop does not run %s in a "
-			    "process whose filter it cannot check",
-			    (long)in->pid, name);
-		else if (errno == E2BIG)
-			*cause = cause_fmt("PID %ld has more than %d seccomp "
-			    "filters", (long)in->pid, INJECT_MAXFILTERS);
-		else
-			*cause = cause_errno(errno, "reading the seccomp "
-			    "filters of PID %ld", (long)in->pid);
-		errno = EPERM;
-		return (-1);
-	}
-	if (v.invalid) {
-		*cause = cause_fmt("the seccomp filter of PID %ld cannot be "
-		    "evaluated: sdtop does not run %s in it", (long)in->pid,
-		    name);
-		errno = EPERM;
-		return (-1);
-	}
-	if (!seccomp_action_allows(v.action)) {
-		*cause = cause_fmt("the seccomp filter of PID %ld would %s on "
-		    "%s", (long)in->pid, seccomp_action_name(v.action, abuf,
-		    sizeof abuf), name);
-		errno = EPERM;
-		return (-1);
-	}
-	if (args == NULL && v.read_args) {
-		*cause = cause_fmt("the seccomp filter of PID %ld judges %s by "
-		    "its arguments, which are not known yet", (long)in->pid,
-		    name);
-		errno = EPERM;
-		return (-1);
-	}
-	return (0);
+	return (inject_permit(in->t, in->tid, in->syscall_ip, nr, args,
+	    cause));
 }
 
 /*

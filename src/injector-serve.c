@@ -32,7 +32,6 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -47,24 +46,13 @@
 #include <linux/kcmp.h>
 #include <linux/userfaultfd.h>
 
+#include "array.h"
+#include "cause.h"
 #include "inject.h"
 #include "injector.h"
 #include "injector-proto.h"
+#include "kernel-compat.h"
 #include "proc.h"
-
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd		438
-#endif
-#ifndef SYS_kcmp
-#define SYS_kcmp		312
-#endif
-#ifndef SYS_close_range
-#define SYS_close_range		436
-#endif
-#ifndef F_SETSIG
-#define F_SETSIG		10
-#define F_GETSIG		11
-#endif
 
 /* The signal number of the mark (any valid one a program would not pick). */
 #define INJ_MARK_SIGNO		63
@@ -82,6 +70,7 @@ struct inj_rec {
 
 static struct inj_rec	*inj_recs;
 static size_t		 inj_nrecs;
+static size_t		 inj_caprecs;
 static volatile sig_atomic_t inj_term;
 
 static int
@@ -151,36 +140,23 @@ inj_unregister(int fd, const struct proc_target *t)
 {
 	struct uffdio_register	 reg;
 	struct uffdio_range	 range;
-	unsigned long		 start = 0, end = 0, s, e;
-	char			*buf, *line, *next;
+	struct proc_range	*v;
+	size_t			 i, n;
 
-	if (proc_read_file(t, "smaps", &buf, NULL) == -1)
+	if (proc_smaps_flagged(t, "uw", &v, &n) == -1)
 		return;
-	for (line = buf; line != NULL && *line != '\0'; line = next) {
-		if ((next = strchr(line, '\n')) != NULL)
-			*next++ = '\0';
-		if (strncmp(line, "VmFlags:", 8) != 0) {
-			/* A VMA's first line starts with its address range. */
-			if (strchr("0123456789abcdef", line[0]) != NULL &&
-			    sscanf(line, "%lx-%lx ", &s, &e) == 2) {
-				start = s;
-				end = e;
-			}
-			continue;
-		}
-		if (strstr(line, " uw") == NULL || end <= start)
-			continue;
+	for (i = 0; i < n; i++) {
 		memset(&reg, 0, sizeof reg);
-		reg.range.start = start;
-		reg.range.len = end - start;
+		reg.range.start = v[i].start;
+		reg.range.len = v[i].end - v[i].start;
 		reg.mode = UFFDIO_REGISTER_MODE_WP;
 		if (ioctl(fd, UFFDIO_REGISTER, &reg) == -1)
 			continue;
-		range.start = start;
-		range.len = end - start;
+		range.start = v[i].start;
+		range.len = v[i].end - v[i].start;
 		ioctl(fd, UFFDIO_UNREGISTER, &range);
 	}
-	free(buf);
+	free(v);
 }
 
 /*
@@ -191,35 +167,16 @@ inj_unregister(int fd, const struct proc_target *t)
 static int
 inj_sweep(struct inject *in, const struct proc_target *t, char **cause)
 {
-	DIR		*d;
-	struct dirent	*de;
-	char		 link[64], *end, *why;
-	int		 fds[INJ_MAXSCAN], dfd, c;
-	size_t		 i, n = 0;
-	ssize_t		 ll;
-	long		 fd, args[6] = { 0 }, ret;
+	char		*why;
+	int		 fds[INJ_MAXSCAN], c;
+	size_t		 i, n;
+	long		 args[6] = { 0 }, ret;
 	unsigned long	 ino;
 	pid_t		 owner;
 
-	if ((dfd = openat(t->dirfd, "fd", O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC)) == -1)
+	if (proc_fds_linked(t, "anon_inode:[userfaultfd]", fds, INJ_MAXSCAN,
+	    &n) == -1)
 		return (0);
-	if ((d = fdopendir(dfd)) == NULL) {
-		close(dfd);
-		return (0);
-	}
-	while (n < INJ_MAXSCAN && (de = readdir(d)) != NULL) {
-		fd = strtol(de->d_name, &end, 10);
-		if (end == de->d_name || *end != '\0' || fd < 0)
-			continue;
-		ll = readlinkat(dfd, de->d_name, link, sizeof link - 1);
-		if (ll <= 0)
-			continue;
-		link[ll] = '\0';
-		if (strcmp(link, "anon_inode:[userfaultfd]") == 0)
-			fds[n++] = (int)fd;
-	}
-	closedir(d);
 
 	for (i = 0; i < n; i++) {
 		if ((c = inj_getfd(t->pidfd, fds[i])) == -1)
@@ -434,15 +391,13 @@ inj_handle(const struct inj_req *q, int dirfd, int pidfd,
 
 	memset(p, 0, sizeof *p);
 	memset(&r, 0, sizeof r);
-	r.t.pid = q->pid;
-	r.t.dirfd = dirfd;
-	r.t.pagemap_fd = -1;
-	r.t.pidfd = pidfd;
+	proc_adopt(&r.t, q->pid, dirfd, pidfd);
 	r.copy = -1;
 	*copy = -1;
 
 	if (q->op == INJ_CREATE) {
-		nr = realloc(inj_recs, (inj_nrecs + 1) * sizeof *nr);
+		nr = array_reserve(inj_recs, inj_nrecs + 1, &inj_caprecs,
+		    sizeof *nr);
 		if (nr == NULL) {
 			p->err = ENOMEM;
 			goto out;

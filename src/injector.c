@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cause.h"
 #include "injector.h"
 #include "injector-proto.h"
 #include "proc.h"

@@ -31,17 +31,12 @@
 #include <linux/userfaultfd.h>
 #endif
 
+#include "kernel-compat.h"
+#include "page.h"
 #include "proc-pagemap.h"
 #include "probe.h"
 #include "proc.h"
 #include "track.h"
-
-/* Newer than Debian 12's 6.1 headers (include/uapi/linux/fs.h, 6.14). */
-#define PROBE_PAGE_IS_GUARD		(UINT64_C(1) << 8)
-/* include/uapi/linux/userfaultfd.h: 6.4 and 6.7. */
-#define PROBE_UFFD_WP_UNPOPULATED	(UINT64_C(1) << 13)
-#define PROBE_UFFD_WP_ASYNC		(UINT64_C(1) << 15)
-#define PROBE_UFFD_USER_MODE_ONLY	1
 
 static const struct {
 	const char	*name;
@@ -55,7 +50,7 @@ static const struct {
 	{ "PAGE_IS_PFNZERO",	PAGE_IS_PFNZERO },
 	{ "PAGE_IS_HUGE",	PAGE_IS_HUGE },
 	{ "PAGE_IS_SOFT_DIRTY",	PAGE_IS_SOFT_DIRTY },
-	{ "PAGE_IS_GUARD",	PROBE_PAGE_IS_GUARD },
+	{ "PAGE_IS_GUARD",	PAGE_IS_GUARD },
 };
 #define PROBE_NCATEGORIES (sizeof probe_categories / sizeof probe_categories[0])
 
@@ -215,7 +210,7 @@ probe_userfaultfd(struct probe_table *pt)
 	if (fd == -1 && errno == EPERM) {
 		mode_only = 1;
 		fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK |
-		    PROBE_UFFD_USER_MODE_ONLY);
+		    UFFD_USER_MODE_ONLY);
 	}
 	if (fd == -1) {
 		probe_add(pt, "userfaultfd", false, "%s%s (vm.unprivileged_"
@@ -244,12 +239,12 @@ probe_userfaultfd(struct probe_table *pt)
 		return;
 	}
 	probe_add(pt, "UFFD_FEATURE_WP_ASYNC",
-	    (features & PROBE_UFFD_WP_ASYNC) != 0, "feature bit 15 %s",
-	    (features & PROBE_UFFD_WP_ASYNC) ? "offered" :
+	    (features & UFFD_FEATURE_WP_ASYNC) != 0, "feature bit 15 %s",
+	    (features & UFFD_FEATURE_WP_ASYNC) ? "offered" :
 	    "not offered (Linux 6.7+)");
 	probe_add(pt, "UFFD_FEATURE_WP_UNPOPULATED",
-	    (features & PROBE_UFFD_WP_UNPOPULATED) != 0, "feature bit 13 %s",
-	    (features & PROBE_UFFD_WP_UNPOPULATED) ? "offered" :
+	    (features & UFFD_FEATURE_WP_UNPOPULATED) != 0, "feature bit 13 %s",
+	    (features & UFFD_FEATURE_WP_UNPOPULATED) ? "offered" :
 	    "not offered (Linux 6.4+)");
 #else
 	probe_add(pt, "userfaultfd", false, "built without "

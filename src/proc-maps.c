@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
+#include "cause.h"
+#include "page.h"
 #include "proc-maps.h"
 #include "proc.h"
 
@@ -196,15 +199,10 @@ static struct vma *
 vma_list_grow(struct vma_list *l)
 {
 	struct vma	*nv;
-	size_t		 ncap;
 
-	if (l->n == l->cap) {
-		ncap = l->cap == 0 ? 64 : l->cap * 2;
-		if ((nv = reallocarray(l->v, ncap, sizeof *nv)) == NULL)
-			return (NULL);
-		l->v = nv;
-		l->cap = ncap;
-	}
+	if ((nv = array_reserve(l->v, l->n + 1, &l->cap, sizeof *nv)) == NULL)
+		return (NULL);
+	l->v = nv;
 	return (&l->v[l->n]);
 }
 

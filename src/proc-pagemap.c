@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "bitmap.h"
+#include "page.h"
 #include "proc-pagemap.h"
 #include "proc.h"
 

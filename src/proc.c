@@ -1,92 +1,35 @@
 /*
  * proc.c - a target process seen through procfs: open once as a directory
- * fd, read and write its files through that fd.
+ * fd, read and write its files through that fd. Every reader of a
+ * target's /proc files is here: status (through proc_status_field()
+ * alone), stat, comm, task, fd, smaps and smaps_rollup; maps is parsed
+ * in proc-maps.c and pagemap decoded in proc-pagemap.c.
  */
 #include "config.h"
 
 #include <sys/syscall.h>
 
 #include <dirent.h>
+#include <limits.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "array.h"
+#include "cause.h"
+#include "kernel-compat.h"
+#include "num.h"
 #include "proc.h"
 
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open	434
-#endif
-
-/* Format a malloc'd cause string. */
-char *
-cause_fmt(const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) == -1)
-		s = NULL;
-	va_end(ap);
-	return (s);
-}
-
-/* Format "what: strerror(err)" into a malloc'd cause string. */
-char *
-cause_errno(int err, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*what, *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&what, fmt, ap) == -1)
-		what = NULL;
-	va_end(ap);
-	if (what == NULL)
-		return (NULL);
-	s = cause_fmt("%s: %s", what, strerror(err));
-	free(what);
-	return (s);
-}
-
+/* Whether errno value err means the target has exited. */
 bool
 proc_gone(int err)
 {
 	return (err == ESRCH || err == ENOENT);
-}
-
-size_t
-page_size(void)
-{
-	static size_t	 size;
-
-	if (size == 0)
-		size = (size_t)sysconf(_SC_PAGESIZE);
-	return (size);
-}
-
-unsigned
-page_shift(void)
-{
-	static unsigned	 shift;
-
-	if (shift == 0) {
-		while (((size_t)1 << shift) < page_size())
-			shift++;
-	}
-	return (shift);
-}
-
-bool
-page_size_sane(uint64_t ps)
-{
-	return (ps >= PAGE_SIZE_MIN && ps <= PAGE_SIZE_MAX &&
-	    (ps & (ps - 1)) == 0);
 }
 
 int
@@ -147,20 +90,20 @@ proc_close(struct proc_target *t)
 int
 proc_use_live_thread(struct proc_target *t)
 {
-	char	 state[32], name[64];
+	char	 name[64];
 	pid_t	*tids;
 	size_t	 i, n;
-	int	 tfd;
+	int	 tfd, state;
 
-	if (proc_status_field(t, 0, "State", state, sizeof state) == -1)
+	if ((state = proc_task_state(t, 0)) == -1)
 		return (-1);
-	if (state[0] != 'Z' || proc_running(t) != 1)
+	if (state != 'Z' || proc_running(t) != 1)
 		return (0);
 	if (proc_other_threads(t, &tids, &n) == -1)
 		return (-1);
 	for (i = 0; i < n; i++) {
-		if (proc_status_field(t, tids[i], "State", state,
-		    sizeof state) == -1 || state[0] == 'Z' || state[0] == 'X')
+		state = proc_task_state(t, tids[i]);
+		if (state == -1 || state == 'Z' || state == 'X')
 			continue;
 		snprintf(name, sizeof name, "task/%ld", (long)tids[i]);
 		if ((tfd = openat(t->dirfd, name, O_RDONLY | O_DIRECTORY |
@@ -219,7 +162,7 @@ int
 proc_running(const struct proc_target *t)
 {
 	struct pollfd	 pfd;
-	char		 state[32];
+	int		 state;
 
 	if (t->pidfd != -1) {
 		pfd.fd = t->pidfd;
@@ -228,9 +171,9 @@ proc_running(const struct proc_target *t)
 		if (poll(&pfd, 1, 0) != -1)
 			return (pfd.revents == 0);
 	}
-	if (proc_status_field(t, 0, "State", state, sizeof state) == -1)
+	if ((state = proc_task_state(t, 0)) == -1)
 		return (proc_gone(errno) ? 0 : -1);
-	return (state[0] != 'Z' && state[0] != 'X');
+	return (state != 'Z' && state != 'X');
 }
 
 /*
@@ -242,7 +185,7 @@ proc_read_file(const struct proc_target *t, const char *name, char **buf,
     size_t *len)
 {
 	char	*b = NULL, *nb;
-	size_t	 cap = 0, n = 0;
+	size_t	 cap = 0, n = 0, want;
 	ssize_t	 r;
 	int	 fd, err;
 
@@ -253,13 +196,12 @@ proc_read_file(const struct proc_target *t, const char *name, char **buf,
 		return (-1);
 	}
 	for (;;) {
-		if (cap - n < 4096) {
-			cap = cap == 0 ? 16384 : cap * 2;
-			if ((nb = realloc(b, cap + 1)) == NULL)
-				goto fail;
-			b = nb;
-		}
-		r = read(fd, b + n, cap - n);
+		/* Room for 4 KiB and the NUL; 16 KiB at first. */
+		want = n + 4096 + 1 < 16384 ? 16384 : n + 4096 + 1;
+		if ((nb = array_reserve(b, want, &cap, 1)) == NULL)
+			goto fail;
+		b = nb;
+		r = read(fd, b + n, cap - n - 1);
 		if (r == -1) {
 			if (errno == EINTR)
 				continue;
@@ -405,7 +347,7 @@ proc_other_threads(const struct proc_target *t, pid_t **tids, size_t *n)
 	DIR		*d;
 	pid_t		*v = NULL, *nv;
 	size_t		 cap = 0;
-	long		 tid;
+	uint64_t	 tid;
 	int		 fd;
 
 	*tids = NULL;
@@ -418,18 +360,16 @@ proc_other_threads(const struct proc_target *t, pid_t **tids, size_t *n)
 		return (-1);
 	}
 	while ((de = readdir(d)) != NULL) {
-		if ((tid = strtol(de->d_name, NULL, 10)) <= 0 || tid == t->pid)
+		if (num_u64(de->d_name, 10, 1, INT_MAX, &tid) == -1 ||
+		    tid == (uint64_t)t->pid)
 			continue;
-		if (*n == cap) {
-			cap = cap == 0 ? 16 : cap * 2;
-			if ((nv = realloc(v, cap * sizeof *v)) == NULL) {
-				free(v);
-				closedir(d);
-				*n = 0;
-				return (-1);
-			}
-			v = nv;
+		if ((nv = array_reserve(v, *n + 1, &cap, sizeof *v)) == NULL) {
+			free(v);
+			closedir(d);
+			*n = 0;
+			return (-1);
 		}
+		v = nv;
 		v[(*n)++] = (pid_t)tid;
 	}
 	closedir(d);
@@ -449,5 +389,169 @@ proc_comm(const struct proc_target *t, char *buf, size_t size)
 		b[--n] = '\0';
 	snprintf(buf, size, "%s", b);
 	free(b);
+	return (0);
+}
+
+int
+proc_task_state(const struct proc_target *t, pid_t tid)
+{
+	char	 state[32];
+
+	if (proc_status_field(t, tid, "State", state, sizeof state) == -1)
+		return (-1);
+	return ((unsigned char)state[0]);
+}
+
+int
+proc_pid_status_long(const char *root, pid_t pid, const char *key,
+    long *val)
+{
+	struct proc_target	 t;
+	char			 path[4096];
+	int			 rc, err;
+
+	memset(&t, 0, sizeof t);
+	t.pagemap_fd = t.pidfd = -1;
+	t.pid = t.tid = pid;
+	snprintf(path, sizeof path, "%s/%ld", root, (long)pid);
+	if ((t.dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT)
+			errno = ESRCH;
+		return (-1);
+	}
+	rc = proc_status_long(&t, 0, key, val);
+	err = errno;
+	close(t.dirfd);
+	errno = err;
+	return (rc);
+}
+
+void
+proc_adopt(struct proc_target *t, pid_t pid, int dirfd, int pidfd)
+{
+	memset(t, 0, sizeof *t);
+	t->pid = t->tid = pid;
+	t->dirfd = dirfd;
+	t->pagemap_fd = -1;
+	t->pidfd = pidfd;
+}
+
+int
+proc_writable(const struct proc_target *t, const char *name)
+{
+	return (faccessat(t->dirfd, name, W_OK, AT_EACCESS));
+}
+
+int
+proc_smaps_sum(const struct proc_target *t, const char *const *fields,
+    size_t nfields, unsigned long *kb)
+{
+	char	*buf, *line, *end;
+	size_t	 i, len;
+
+	*kb = 0;
+	if (proc_read_file(t, "smaps_rollup", &buf, NULL) == -1)
+		return (-1);
+	for (line = buf; line != NULL && *line != '\0'; line = end) {
+		if ((end = strchr(line, '\n')) != NULL)
+			*end++ = '\0';
+		for (i = 0; i < nfields; i++) {
+			len = strlen(fields[i]);
+			if (strncmp(line, fields[i], len) == 0 &&
+			    line[len] == ':') {
+				*kb += strtoul(line + len + 1, NULL, 10);
+				break;
+			}
+		}
+	}
+	free(buf);
+	return (0);
+}
+
+/* Append [start, end) to *v (*n of them, room for *cap); -1 with errno. */
+static int
+proc_range_push(struct proc_range **v, size_t *n, size_t *cap,
+    uint64_t start, uint64_t end)
+{
+	struct proc_range	*nv;
+
+	if ((nv = array_reserve(*v, *n + 1, cap, sizeof *nv)) == NULL)
+		return (-1);
+	*v = nv;
+	nv[*n].start = start;
+	nv[*n].end = end;
+	(*n)++;
+	return (0);
+}
+
+int
+proc_smaps_flagged(const struct proc_target *t, const char *flag,
+    struct proc_range **v, size_t *n)
+{
+	char		*buf, *line, *next, needle[8];
+	unsigned long	 start = 0, end = 0, s, e;
+	size_t		 cap = 0;
+
+	*v = NULL;
+	*n = 0;
+	snprintf(needle, sizeof needle, " %s", flag);
+	if (proc_read_file(t, "smaps", &buf, NULL) == -1)
+		return (-1);
+	for (line = buf; line != NULL && *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if (strncmp(line, "VmFlags:", 8) != 0) {
+			/* A VMA's first line starts with its address range. */
+			if (strchr("0123456789abcdef", line[0]) != NULL &&
+			    sscanf(line, "%lx-%lx ", &s, &e) == 2) {
+				start = s;
+				end = e;
+			}
+			continue;
+		}
+		if (strstr(line, needle) == NULL || end <= start)
+			continue;
+		if (proc_range_push(v, n, &cap, start, end) == -1) {
+			free(buf);
+			free(*v);
+			*v = NULL;
+			*n = 0;
+			return (-1);
+		}
+	}
+	free(buf);
+	return (0);
+}
+
+int
+proc_fds_linked(const struct proc_target *t, const char *link, int *fds,
+    size_t max, size_t *n)
+{
+	struct dirent	*de;
+	DIR		*d;
+	char		 buf[256];
+	uint64_t	 fd;
+	ssize_t		 ll;
+	int		 dfd;
+
+	*n = 0;
+	if ((dfd = openat(t->dirfd, "fd", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return (-1);
+	if ((d = fdopendir(dfd)) == NULL) {
+		close(dfd);
+		return (-1);
+	}
+	while (*n < max && (de = readdir(d)) != NULL) {
+		if (num_u64(de->d_name, 10, 0, INT_MAX, &fd) == -1)
+			continue;
+		ll = readlinkat(dfd, de->d_name, buf, sizeof buf - 1);
+		if (ll <= 0)
+			continue;
+		buf[ll] = '\0';
+		if (strcmp(buf, link) == 0)
+			fds[(*n)++] = (int)fd;
+	}
+	closedir(d);
 	return (0);
 }

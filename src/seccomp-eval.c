@@ -14,21 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kernel-compat.h"
 #include "seccomp-eval.h"
-
-/* Older headers (before 4.14 and 5.0) lack some actions. */
-#ifndef SECCOMP_RET_KILL_PROCESS
-#define SECCOMP_RET_KILL_PROCESS	0x80000000U
-#endif
-#ifndef SECCOMP_RET_LOG
-#define SECCOMP_RET_LOG			0x7ffc0000U
-#endif
-#ifndef SECCOMP_RET_USER_NOTIF
-#define SECCOMP_RET_USER_NOTIF		0x7fc00000U
-#endif
-#ifndef SECCOMP_RET_ACTION_FULL
-#define SECCOMP_RET_ACTION_FULL		0xffff0000U
-#endif
 
 /* The action part of a return value, signed: lower wins (seccomp.c). */
 static int32_t
@@ -178,6 +165,33 @@ seccomp_invalid(struct seccomp_verdict *v)
 	v->action = SECCOMP_RET_KILL_PROCESS;
 }
 
+/*
+ * Run one load instruction (class LD or LDX) into A or X; -1 when the
+ * kernel would refuse it.
+ */
+static int
+seccomp_ld(const struct sock_filter *in, const struct seccomp_data *d,
+    const uint32_t *mem, uint32_t *a, uint32_t *x, struct seccomp_verdict *v)
+{
+	if (in->code == (BPF_LD | BPF_W | BPF_ABS))
+		return (seccomp_load(d, in->k, a, v));
+	if (in->code == (BPF_LD | BPF_W | BPF_LEN))
+		*a = sizeof *d;
+	else if (in->code == (BPF_LDX | BPF_W | BPF_LEN))
+		*x = sizeof *d;
+	else if (in->code == (BPF_LD | BPF_IMM))
+		*a = in->k;
+	else if (in->code == (BPF_LDX | BPF_IMM))
+		*x = in->k;
+	else if (in->code == (BPF_LD | BPF_MEM) && in->k < BPF_MEMWORDS)
+		*a = mem[in->k];
+	else if (in->code == (BPF_LDX | BPF_MEM) && in->k < BPF_MEMWORDS)
+		*x = mem[in->k];
+	else
+		return (-1);
+	return (0);
+}
+
 void
 seccomp_eval(const struct sock_filter *prog, size_t len,
     const struct seccomp_data *d, struct seccomp_verdict *v)
@@ -201,24 +215,7 @@ seccomp_eval(const struct sock_filter *prog, size_t len,
 		switch (cls) {
 		case BPF_LD:
 		case BPF_LDX:
-			if (in->code == (BPF_LD | BPF_W | BPF_ABS)) {
-				if (seccomp_load(d, in->k, &a, v) == -1)
-					goto invalid;
-			} else if (in->code == (BPF_LD | BPF_W | BPF_LEN))
-				a = sizeof *d;
-			else if (in->code == (BPF_LDX | BPF_W | BPF_LEN))
-				x = sizeof *d;
-			else if (in->code == (BPF_LD | BPF_IMM))
-				a = in->k;
-			else if (in->code == (BPF_LDX | BPF_IMM))
-				x = in->k;
-			else if (in->code == (BPF_LD | BPF_MEM) &&
-			    in->k < BPF_MEMWORDS)
-				a = mem[in->k];
-			else if (in->code == (BPF_LDX | BPF_MEM) &&
-			    in->k < BPF_MEMWORDS)
-				x = mem[in->k];
-			else
+			if (seccomp_ld(in, d, mem, &a, &x, v) == -1)
 				goto invalid;
 			break;
 		case BPF_ST:

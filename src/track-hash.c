@@ -39,7 +39,10 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "array.h"
 #include "bitmap.h"
+#include "cause.h"
+#include "page.h"
 #include "proc-maps.h"
 #include "proc-pagemap.h"
 #include "proc.h"
@@ -205,20 +208,18 @@ static int
 hash_vma_reserve(struct hash_vma *hv, size_t n)
 {
 	uint64_t	*p;
-	size_t		 cap;
+	size_t		 pcap = hv->cap, hcap = hv->cap;
 
 	if (n <= hv->cap)
 		return (0);
-	cap = hv->cap == 0 ? 1024 : hv->cap;
-	while (cap < n)
-		cap *= 2;
-	if ((p = realloc(hv->pages, cap * sizeof *p)) == NULL)
+	/* Both arrays grow alike; hv->cap is the room they share. */
+	if ((p = array_reserve(hv->pages, n, &pcap, sizeof *p)) == NULL)
 		return (-1);
 	hv->pages = p;
-	if ((p = realloc(hv->hashes, cap * sizeof *p)) == NULL)
+	if ((p = array_reserve(hv->hashes, n, &hcap, sizeof *p)) == NULL)
 		return (-1);
 	hv->hashes = p;
-	hv->cap = cap;
+	hv->cap = pcap < hcap ? pcap : hcap;
 	return (0);
 }
 
@@ -580,7 +581,7 @@ static int
 hash_rebuild(struct hash_state *hs, const struct vma_list *vl)
 {
 	struct hash_vma	*nv, *old, *tmp;
-	size_t		 i, j, k, count;
+	size_t		 i, j, k, count, ncap;
 
 	count = 0;
 	for (i = 0; i < vl->n; i++) {
@@ -588,11 +589,11 @@ hash_rebuild(struct hash_state *hs, const struct vma_list *vl)
 			count++;
 	}
 	if (count > hs->spare_cap) {
-		tmp = realloc(hs->spare, count * sizeof *tmp);
+		tmp = array_reserve(hs->spare, count, &hs->spare_cap,
+		    sizeof *tmp);
 		if (tmp == NULL)
 			return (-1);
 		hs->spare = tmp;
-		hs->spare_cap = count;
 	}
 	nv = hs->spare;
 	if (count > 0)
@@ -627,10 +628,11 @@ hash_rebuild(struct hash_state *hs, const struct vma_list *vl)
 	while (j < hs->n)
 		hash_vma_free(&hs->v[j++]);
 
+	ncap = hs->spare_cap;
 	hs->spare = hs->v;
 	hs->spare_cap = hs->cap;
 	hs->v = nv;
-	hs->cap = count;
+	hs->cap = ncap;
 	hs->n = k;
 	return (0);
 }
@@ -709,8 +711,7 @@ hash_collect(struct tracker *tr, struct snapshot *s, char **cause)
 			continue;
 		if (hv == NULL || hv->error != 0) {
 			/* Not hashed at the clear (read-only) or unreadable. */
-			sv->error = hv == NULL ? ENODATA : hv->error;
-			sv->tracked = false;
+			track_vma_failed(sv, hv == NULL ? ENODATA : hv->error);
 			continue;
 		}
 		/* sv->written is zeroed by snapshot_set_vma(). */
@@ -722,8 +723,7 @@ hash_collect(struct tracker *tr, struct snapshot *s, char **cause)
 				*cause = hash_cause(hs, errno);
 				return (-1);
 			}
-			sv->error = errno;
-			sv->tracked = false;
+			track_vma_failed(sv, errno);
 		}
 	}
 	return (hash_check_alive(hs, cause));

@@ -37,6 +37,8 @@
 #include <unistd.h>
 
 #include "bitmap.h"
+#include "cause.h"
+#include "page.h"
 #include "proc-maps.h"
 #include "proc-pagemap.h"
 #include "proc.h"
@@ -260,7 +262,7 @@ sd_probe(struct proc_target *t, char **why)
 		    "of process %ld", (long)t->pid);
 		return (-1);
 	}
-	if (faccessat(t->dirfd, "clear_refs", W_OK, AT_EACCESS) == -1) {
+	if (proc_writable(t, "clear_refs") == -1) {
 		*why = cause_errno(errno, "soft-dirty: cannot write the "
 		    "clear_refs of process %ld", (long)t->pid);
 		return (-1);
@@ -478,10 +480,7 @@ sd_collect(struct tracker *tr, struct snapshot *s, char **cause)
 			    (long)tr->target->pid);
 			return (-1);
 		}
-		sv->error = errno;
-		sv->tracked = false;
-		memset(sv->written, 0, BITMAP_WORDS(sv->npages) *
-		    sizeof(uint64_t));
+		track_vma_failed(sv, errno);
 	}
 	return (0);
 }

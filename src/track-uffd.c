@@ -60,26 +60,15 @@
 #include <linux/userfaultfd.h>
 
 #include "bitmap.h"
+#include "cause.h"
 #include "injector.h"
+#include "kernel-compat.h"
+#include "page.h"
 #include "proc-maps.h"
 #include "proc-pagemap.h"
 #include "proc.h"
 #include "snapshot.h"
 #include "track.h"
-
-/* Newer than Debian 12's 6.1 headers; values from include/uapi (6.7). */
-#ifndef UFFD_USER_MODE_ONLY
-#define UFFD_USER_MODE_ONLY		1
-#endif
-#ifndef UFFD_FEATURE_WP_UNPOPULATED
-#define UFFD_FEATURE_WP_UNPOPULATED	(1 << 13)
-#endif
-#ifndef UFFD_FEATURE_WP_ASYNC
-#define UFFD_FEATURE_WP_ASYNC		(1 << 15)
-#endif
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd			438
-#endif
 
 /*
  * WP_UNPOPULATED is asked for because some kernels let PAGEMAP_SCAN
@@ -404,20 +393,12 @@ static int
 uffd_lasting_cost(struct proc_target *t, char **why)
 {
 	static const char *const fields[] = {
-		"AnonHugePages:", "ShmemPmdMapped:", "FilePmdMapped:"
+		"AnonHugePages", "ShmemPmdMapped", "FilePmdMapped"
 	};
-	char		*buf, *p;
-	unsigned long	 kb = 0;
-	size_t		 i;
+	unsigned long	 kb;
 
-	if (proc_read_file(t, "smaps_rollup", &buf, NULL) == -1)
-		return (0);
-	for (i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-		if ((p = strstr(buf, fields[i])) != NULL)
-			kb += strtoul(p + strlen(fields[i]), NULL, 10);
-	}
-	free(buf);
-	if (kb == 0)
+	if (proc_smaps_sum(t, fields, sizeof fields / sizeof fields[0],
+	    &kb) == -1 || kb == 0)
 		return (0);
 	*why = cause_fmt("uffd-wp: PID %ld has %lu MiB in transparent huge "
 	    "pages, which write-protection would split", (long)t->pid,
@@ -566,18 +547,6 @@ uffd_start_cycle(struct tracker *tr, const struct vma_list *vl, char **cause)
 	return (0);
 }
 
-/* Mark VMA sv as not tracked this cycle because of err. */
-static void
-uffd_untrack(struct snap_vma *sv, int err)
-{
-	sv->error = err;
-	sv->tracked = false;
-	free(sv->written);
-	sv->written = NULL;
-	free(sv->present);
-	sv->present = NULL;
-}
-
 /* Set the present bits of one region of a plain scan; note huge pages. */
 static int
 uffd_fill_present_region(const struct pmscan_region *reg, void *arg)
@@ -643,11 +612,11 @@ uffd_collect(struct tracker *tr, struct snapshot *s, char **cause)
 			 */
 			if (~sv->vma.prot & VMA_WRITE)
 				continue;
-			uffd_untrack(sv, ENOENT);
+			track_vma_failed(sv, ENOENT);
 			continue;
 		}
 		if (r->error != 0) {
-			uffd_untrack(sv, r->error);
+			track_vma_failed(sv, r->error);
 			continue;
 		}
 		memset(&tmpl, 0, sizeof tmpl);
@@ -667,12 +636,12 @@ uffd_collect(struct tracker *tr, struct snapshot *s, char **cause)
 			}
 			/* EPERM: the registration was lost (a new mapping). */
 			r->error = errno;
-			uffd_untrack(sv, errno);
+			track_vma_failed(sv, errno);
 			continue;
 		}
 		/* Huge pages are never protected: their writes are unknown. */
 		if (uffd_fill_present(pmfd, sv))
-			uffd_untrack(sv, SNAP_EHUGE);
+			track_vma_failed(sv, SNAP_EHUGE);
 	}
 	return (0);
 }

@@ -1,5 +1,6 @@
 /*
- * track.c - the list of tracking methods and the automatic choice.
+ * track.c - the list of tracking methods, the automatic choice, and the
+ * one way a method marks a VMA it failed to track.
  */
 #include "config.h"
 
@@ -7,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cause.h"
 #include "proc.h"
+#include "snapshot.h"
 #include "track.h"
 
 /* Best first: exact and cheap, exact, then content-based. */
@@ -117,4 +120,15 @@ track_attach_auto(struct tracker *tr, struct proc_target *t, char **why,
 	free(all);
 	errno = ENOTSUP;
 	return (-1);
+}
+
+void
+track_vma_failed(struct snap_vma *sv, int err)
+{
+	sv->error = err;
+	sv->tracked = false;
+	free(sv->written);
+	sv->written = NULL;
+	free(sv->present);
+	sv->present = NULL;
 }

@@ -14,6 +14,7 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -568,6 +569,148 @@ page_size__matches_its_shift(void **state)
 	assert_int_equal((size_t)1 << page_shift(), page_size());
 }
 
+/* A temporary procfs tree with directory 321 holding status and smaps. */
+static void
+make_tree(char *dir, char *pid, size_t size)
+{
+	assert_non_null(mkdtemp(dir));
+	snprintf(pid, size, "%s/321", dir);
+	assert_int_equal(mkdir(pid, 0700), 0);
+	put(pid, "status", "Name:\tcat\nState:\tZ (zombie)\nTgid:\t300\n"
+	    "Seccomp:\t2\nTracerPid:\t0\n");
+	put(pid, "smaps_rollup", "00400000-7ffc0000 ---p 00000000 00:00 0 "
+	    "[rollup]\nRss:                1000 kB\nAnonHugePages:      "
+	    "2048 kB\nShmemPmdMapped:        0 kB\nFilePmdMapped:       "
+	    "512 kB\n");
+	put(pid, "smaps", "1000-3000 rw-p 00000000 00:00 0\nRss: 8 kB\n"
+	    "VmFlags: rd wr mr mw me ac uw\n"
+	    "5000-6000 rw-p 00000000 00:00 0 [heap]\n"
+	    "VmFlags: rd wr mr mw me ac\n"
+	    "7000-9000 r--s 00000000 08:01 12 /lib/a b\n"
+	    "VmFlags: uw rd\n");
+}
+
+static void
+proc_task_state__status_fixture__first_letter(void **state)
+{
+	struct proc_target	 t;
+	char			 dir[] = "/tmp/sdtop-proc-XXXXXX", pid[4200];
+	char			*cause = NULL;
+
+	(void)state;
+	make_tree(dir, pid, sizeof pid);
+	assert_int_equal(proc_open(&t, dir, 321, &cause), 0);
+	assert_int_equal(proc_task_state(&t, 0), 'Z');
+	errno = 0;
+	assert_int_equal(proc_task_state(&t, 4), -1);
+	assert_int_equal(errno, ESRCH);
+	proc_close(&t);
+	rm_tree(dir);
+}
+
+static void
+proc_pid_status_long__not_held_open__same_value(void **state)
+{
+	char	 dir[] = "/tmp/sdtop-proc-XXXXXX", pid[4200];
+	long	 v = -1;
+
+	(void)state;
+	make_tree(dir, pid, sizeof pid);
+	assert_int_equal(proc_pid_status_long(dir, 321, "Tgid", &v), 0);
+	assert_int_equal(v, 300);
+	assert_int_equal(proc_pid_status_long(dir, 321, "Seccomp", &v), 0);
+	assert_int_equal(v, 2);
+	errno = 0;
+	assert_int_equal(proc_pid_status_long(dir, 321, "Nope", &v), -1);
+	assert_int_equal(errno, ENODATA);
+	errno = 0;
+	assert_int_equal(proc_pid_status_long(dir, 322, "Tgid", &v), -1);
+	assert_int_equal(errno, ESRCH);
+	rm_tree(dir);
+}
+
+static void
+proc_smaps_sum__rollup__named_fields_only(void **state)
+{
+	static const char *const huge[] = {
+		"AnonHugePages", "ShmemPmdMapped", "FilePmdMapped"
+	};
+	static const char *const rss[] = { "Rss" };
+	struct proc_target	 t;
+	char			 dir[] = "/tmp/sdtop-proc-XXXXXX", pid[4200];
+	char			*cause = NULL;
+	unsigned long		 kb;
+
+	(void)state;
+	make_tree(dir, pid, sizeof pid);
+	assert_int_equal(proc_open(&t, dir, 321, &cause), 0);
+	assert_int_equal(proc_smaps_sum(&t, huge, 3, &kb), 0);
+	assert_int_equal(kb, 2560);
+	assert_int_equal(proc_smaps_sum(&t, rss, 1, &kb), 0);
+	assert_int_equal(kb, 1000);
+	assert_int_equal(unlink(strcat(pid, "/smaps_rollup")), 0);
+	errno = 0;
+	assert_int_equal(proc_smaps_sum(&t, rss, 1, &kb), -1);
+	assert_int_equal(errno, ESRCH);
+	proc_close(&t);
+	rm_tree(dir);
+}
+
+static void
+proc_smaps_flagged__uw__those_vmas_in_order(void **state)
+{
+	struct proc_target	 t;
+	struct proc_range	*v;
+	char			 dir[] = "/tmp/sdtop-proc-XXXXXX", pid[4200];
+	char			*cause = NULL;
+	size_t			 n;
+
+	(void)state;
+	make_tree(dir, pid, sizeof pid);
+	assert_int_equal(proc_open(&t, dir, 321, &cause), 0);
+	assert_int_equal(proc_smaps_flagged(&t, "uw", &v, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0].start, 0x1000);
+	assert_int_equal(v[0].end, 0x3000);
+	assert_int_equal(v[1].start, 0x7000);
+	assert_int_equal(v[1].end, 0x9000);
+	free(v);
+	assert_int_equal(proc_smaps_flagged(&t, "sd", &v, &n), 0);
+	assert_int_equal(n, 0);
+	free(v);
+	proc_close(&t);
+	rm_tree(dir);
+}
+
+static void
+proc_fds_linked__own_pipe__found_by_its_link(void **state)
+{
+	struct proc_target	 t;
+	struct stat		 st;
+	char			 link[64], *cause = NULL;
+	int			 p[2], fds[8];
+	size_t			 n, i;
+	bool			 seen = false;
+
+	(void)state;
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(fstat(p[0], &st), 0);
+	snprintf(link, sizeof link, "pipe:[%lu]", (unsigned long)st.st_ino);
+	assert_int_equal(proc_open(&t, "/proc", getpid(), &cause), 0);
+	assert_int_equal(proc_fds_linked(&t, link, fds, 8, &n), 0);
+	assert_int_equal(n, 2);
+	for (i = 0; i < n; i++) {
+		assert_true(fds[i] == p[0] || fds[i] == p[1]);
+		seen = seen || fds[i] == p[0];
+	}
+	assert_true(seen);
+	assert_int_equal(proc_fds_linked(&t, link, fds, 1, &n), 0);
+	assert_int_equal(n, 1);
+	proc_close(&t);
+	close(p[0]);
+	close(p[1]);
+}
+
 int
 main(void)
 {
@@ -596,6 +739,12 @@ main(void)
 		cmocka_unit_test(
 		    proc_other_threads__task_dir__all_but_the_main_one),
 		cmocka_unit_test(page_size__matches_its_shift),
+		cmocka_unit_test(proc_task_state__status_fixture__first_letter),
+		cmocka_unit_test(
+		    proc_pid_status_long__not_held_open__same_value),
+		cmocka_unit_test(proc_smaps_sum__rollup__named_fields_only),
+		cmocka_unit_test(proc_smaps_flagged__uw__those_vmas_in_order),
+		cmocka_unit_test(proc_fds_linked__own_pipe__found_by_its_link),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
