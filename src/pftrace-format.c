@@ -8,7 +8,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -178,23 +177,7 @@ pftrace_write(FILE *f, const struct pf_rec *r)
 static bool
 parse_u64(const char *s, int base, uint64_t *out)
 {
-	bool		neg = false;
-	uint64_t	v;
-
-	if (*s == ' ' || *s == '-' || *s == '+')
-		return (false);
-	if (isspace((unsigned char)*s)) {
-		while (isspace((unsigned char)*s))
-			s++;
-		if (*s == '-' || *s == '+')
-			neg = *s++ == '-';
-	}
-	if (base == 16 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		s += 2;
-	if (num_u64(s, base, 0, UINT64_MAX, &v) != 0)
-		return (false);
-	*out = neg ? 0 - v : v;
-	return (true);
+	return (num_u64(s, base, 0, UINT64_MAX, out) == 0);
 }
 
 /* A whole token as a positive process or thread id (or 0 when zero_ok). */
