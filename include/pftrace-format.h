@@ -1,7 +1,8 @@
 /*
  * pftrace-format.h - the page-fault trace file of tracepgfault: its
- * records, and the writer and the reader of its line-based text format
- * (version 1, described in docs/tracepgfault.md).
+ * records, their writer and the parser of one line of its text format
+ * (version 1, described in docs/tracepgfault.md). Reading a whole file,
+ * record after checked record, is pftrace-read.h.
  *
  * Times are nanoseconds since the traced command started (its first
  * exec); addresses are absolute virtual addresses in bytes; a region
@@ -86,56 +87,6 @@ const char *pftrace_kind_name(enum pf_kind k);
  */
 int	 pftrace_write_header(FILE *f);
 int	 pftrace_write(FILE *f, const struct pf_rec *r);
-
-/* A region id the trace has given: its process and whether it lives. */
-struct pftrace_id {
-	uint64_t	 id;
-	int		 pid;
-	bool		 live;
-};
-
-/* A process the trace has started, and how many regions it has now. */
-struct pftrace_pid {
-	int		 pid;
-	size_t		 live;
-};
-
-struct pftrace_reader {
-	FILE		*f;
-	unsigned long	 line;		/* number of the last line read */
-	bool		 ended;		/* the end record was read */
-	char		*buf;
-	size_t		 bufsize;
-
-	/* What the records so far said (pftrace-check.h). */
-	uint64_t	 page_size;	/* bytes: the trace's, or this machine's */
-	unsigned	 page_shift;
-	bool		 page_given;	/* an info page_size was read */
-	bool		 started;	/* a record other than info was read */
-	uint64_t	 faults;	/* fault records read */
-	uint64_t	 lost;		/* the counts of the lost records */
-	struct pftrace_id *ids;		/* in increasing id order */
-	size_t		 nids, capids;
-	struct pftrace_pid *pids;	/* in increasing pid order */
-	size_t		 npids, cappids;
-};
-
-/*
- * Start reading f: checks the header line. -1 with a malloc'd *cause
- * "1: reason" (the line, then why).
- */
-int	 pftrace_reader_open(struct pftrace_reader *rd, FILE *f, char **cause);
-void	 pftrace_reader_close(struct pftrace_reader *rd);
-
-/*
- * The next record into *r (free it with pftrace_rec_free), checked
- * against the records before it (pftrace-check.h): 1, or 0 after the
- * end record at end of file, or -1 with a malloc'd *cause naming the
- * line and the field ("12: addr: not a hex number"), including a file
- * cut short.
- */
-int	 pftrace_read(struct pftrace_reader *rd, struct pf_rec *r,
-	     char **cause);
 
 /*
  * Parse one line (no newline) into *r, on its own; -1 with a static

@@ -23,6 +23,7 @@
 #include "array.h"
 #include "bitmap.h"
 #include "pftrace-format.h"
+#include "pftrace-read.h"
 #include "pftrace-regions.h"
 #include "pftrace-report.h"
 #include "proc.h"
@@ -265,7 +266,7 @@ pfreport_load(struct pfreport *rep, FILE *f, const struct pfreport_options *o,
 	pfregions_init(&t);
 	while ((n = pftrace_read(&rd, &rec, cause)) == 1) {
 		/* The reader took the trace's page size, checked. */
-		rep->page = rd.page_size;
+		rep->page = rd.check.page_size;
 		switch (rec.type) {
 		case PFR_ADD:
 			why = apply_add(rep, &t, &rec);

@@ -33,6 +33,7 @@
 #include "history.h"
 #include "proc.h"
 #include "pftrace-format.h"
+#include "pftrace-read.h"
 #include "pftrace-regions.h"
 #include "replay.h"
 #include "replay-pftrace.h"
@@ -228,7 +229,7 @@ static int
 pft_layout(struct replay *r, const struct pf_rec *rec, char **cause)
 {
 	struct replay_pftrace	*p = r->pft;
-	unsigned		 shift = p->rd.page_shift;
+	unsigned		 shift = p->rd.check.page_shift;
 	int			 rc;
 
 	switch (rec->type) {
@@ -307,11 +308,11 @@ pft_apply(struct replay *r, const struct pf_rec *rec, char **cause)
 		if (rec->sev == PF_SEV_NONE)
 			return (0);
 		g = pfregions_place(&p->reg, p->pid, rec->addr,
-		    p->rd.page_size);
+		    p->rd.check.page_size);
 		if (g == NULL)
 			return (0);
 		if (pft_fault_push(p, g->id,
-		    rec->addr >> p->rd.page_shift) == -1) {
+		    rec->addr >> p->rd.check.page_shift) == -1) {
 			*cause = pft_error(r, "out of memory");
 			return (-1);
 		}
@@ -329,7 +330,7 @@ pft_mark(struct replay_pftrace *p, struct snap_vma *sv,
 	struct pft_fault	 key;
 	size_t			 lo = 0, hi = p->nfl, mid;
 	uint64_t		 first, last;
-	unsigned		 shift = p->rd.page_shift;
+	unsigned		 shift = p->rd.check.page_shift;
 
 	first = g->vma.start >> shift;
 	last = g->vma.end >> shift;
@@ -358,7 +359,7 @@ pft_close_window(struct replay *r, bool build, struct snapshot **out)
 	const struct pfregion	*reg, *g;
 	size_t			 i, n;
 	uint64_t		 pages, budget = REPLAY_MAX_TRACKED;
-	unsigned		 shift = p->rd.page_shift;
+	unsigned		 shift = p->rd.check.page_shift;
 	bool			 tracked;
 
 	*out = NULL;
@@ -374,7 +375,7 @@ pft_close_window(struct replay *r, bool build, struct snapshot **out)
 	snprintf(s->method, sizeof s->method, "faults");
 	s->interval = r->window;
 	s->time = (double)p->cur * r->window;
-	s->page_size = p->rd.page_size;
+	s->page_size = p->rd.check.page_size;
 	for (i = 0; i < n; i++) {
 		g = &reg[i];
 		pages = (g->vma.end - g->vma.start) >> shift;

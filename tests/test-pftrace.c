@@ -18,6 +18,7 @@
 
 #include "bitmap.h"
 #include "pftrace-format.h"
+#include "pftrace-read.h"
 #include "pftrace-report.h"
 
 /* Open a fixture through abs_top_srcdir (or srcdir, or "."). */
