@@ -1,8 +1,12 @@
 /*
  * replay.h - a recorded session (the JSON Lines of --json or --record) read
- * back as a stream of snapshots: another source, like a live target. A
- * tracepgfault trace is read too, a snapshot per window of trace time
- * (replay-pftrace.h).
+ * back as a stream of snapshots. A tracepgfault trace is read too, a
+ * snapshot per window of trace time (replay-pftrace.h). source-replay.h
+ * makes either a source of cycles, like a live target.
+ *
+ * Every function that fails returns -1 with *cause: one line, malloc'd,
+ * which the caller owns and frees (the replay keeps no copy of it). A
+ * replay that failed to open is closed already.
  */
 #ifndef SDTOP_REPLAY_H
 #define SDTOP_REPLAY_H

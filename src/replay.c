@@ -18,10 +18,12 @@
 #include <jansson.h>
 
 #include "bitmap.h"
+#include "num.h"
 #include "proc.h"
 #include "replay.h"
 #include "replay-pftrace.h"
 #include "snapshot.h"
+#include "str-escape.h"
 #include "text-line.h"
 
 /*
@@ -29,7 +31,6 @@
  * few hundred thousand regions is tens of MiB.
  */
 #define REPLAY_LINE_MAX	(64 << 20)
-#include "str-escape.h"
 
 /*
  * Start reading f; a file whose first line starts with 't' (a JSON object
@@ -119,26 +120,11 @@ bad(struct rline *l, const char *fmt, ...)
 static int
 parse_addr(json_t *j, uint64_t *v)
 {
-	const char	*s = json_string_value(j), *p;
-	uint64_t	 x = 0;
-	int		 d;
+	const char	*s = json_string_value(j);
 
-	if (s == NULL || strncmp(s, "0x", 2) != 0 || s[2] == '\0' ||
-	    strlen(s + 2) > 16)
+	if (s == NULL)
 		return (-1);
-	for (p = s + 2; *p != '\0'; p++) {
-		if (*p >= '0' && *p <= '9')
-			d = *p - '0';
-		else if (*p >= 'a' && *p <= 'f')
-			d = *p - 'a' + 10;
-		else if (*p >= 'A' && *p <= 'F')
-			d = *p - 'A' + 10;
-		else
-			return (-1);
-		x = x << 4 | (uint64_t)d;
-	}
-	*v = x;
-	return (0);
+	return (num_addr(s, v));
 }
 
 /*
