@@ -171,8 +171,8 @@ view_getch(double seconds)
 
 /*
  * Wait for a key until the deadline (a moment when the cycles are not
- * running) and do what both loops do alike with it: pause, or say in over
- * that there is nothing to pause. false when no key came; else true with
+ * running) and do what a live process and a recording do alike with it:
+ * pause, or say in over that there is nothing to pause. false when no key came; else true with
  * the action left to the loop, ACT_RESUME when a pause ends (the loop
  * then restarts its clock).
  */
