@@ -28,6 +28,8 @@ void	 history_init(struct history *h, unsigned window, double tolerance);
 void	 history_free(struct history *h);
 /* Drop every count (after "clear now" or a changed interval). */
 void	 history_reset(struct history *h);
+/* Drop the last count (a rescan's, which saw part of a cycle only). */
+void	 history_pop(struct history *h);
 /* Append one cycle's count; returns whether the history has converged now. */
 int	 history_push(struct history *h, uint64_t count);
 bool	 history_converged(const struct history *h);

@@ -15,4 +15,11 @@ struct snapshot;
  */
 int	 out_json(FILE *f, const struct snapshot *s);
 
+/*
+ * The same line written to f's descriptor with one write(2), after what f
+ * holds: a reader, or a recording cut short by a signal, never sees half
+ * an object. -1 with errno.
+ */
+int	 out_json_line(FILE *f, const struct snapshot *s);
+
 #endif

@@ -12,8 +12,9 @@
 #define SDTOP_REPLAY_PFTRACE_H
 
 #include <stdint.h>
+#include <stdio.h>
 
-struct replay;
+struct replay_pftrace;
 struct snapshot;
 
 /* Regions larger than this many pages are shown but not tracked. */
@@ -26,21 +27,22 @@ struct snapshot;
 #define REPLAY_PFTRACE_MAX_WINDOWS	100000
 
 /*
- * Start reading the trace r->f (at its first line) in windows of
- * r->window seconds. -1 with *cause ("FILE:1: header: not a tracepgfault
- * trace ...").
+ * Start reading the trace f (at its first line) in windows of window
+ * seconds; path names it in messages and must outlive the replay. NULL
+ * with *cause ("FILE:1: header: not a tracepgfault trace ...").
  */
-int	 replay_pftrace_open(struct replay *r, char **cause);
+struct replay_pftrace *replay_pftrace_open(FILE *f, const char *path,
+	     double window, char **cause);
 
 /*
- * The snapshot of window r->line + 1: 1 with *out, 0 after the last one
- * (the first process has exited), -1 with *cause "FILE:LINE: reason".
- * Asking for an earlier window than the next one re-reads the trace from
- * its start (r->f must then be seekable).
+ * The snapshot of window want (from 1): 1 with *out, 0 after the last
+ * one (the first process has exited), -1 with *cause "FILE:LINE:
+ * reason". Asking for an earlier window than the next one re-reads the
+ * trace from its start (f must then be seekable).
  */
-int	 replay_pftrace_next(struct replay *r, struct snapshot **out,
-	     char **cause);
+int	 replay_pftrace_next(struct replay_pftrace *p, unsigned long want,
+	     struct snapshot **out, char **cause);
 
-void	 replay_pftrace_close(struct replay *r);
+void	 replay_pftrace_close(struct replay_pftrace *p);
 
 #endif

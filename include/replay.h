@@ -1,8 +1,12 @@
 /*
  * replay.h - a recorded session (the JSON Lines of --json or --record) read
- * back as a stream of snapshots: another source, like a live target. A
- * tracepgfault trace is read too, a snapshot per window of trace time
- * (replay-pftrace.h).
+ * back as a stream of snapshots. A tracepgfault trace is read too, a
+ * snapshot per window of trace time (replay-pftrace.h). source-replay.h
+ * makes either a source of cycles, like a live target.
+ *
+ * Every function that fails returns -1 with *cause: one line, malloc'd,
+ * which the caller owns and frees (the replay keeps no copy of it). A
+ * replay that failed to open is closed already.
  */
 #ifndef SDTOP_REPLAY_H
 #define SDTOP_REPLAY_H
@@ -22,13 +26,6 @@ struct replay {
 	unsigned long	 last_cycle;	/* of the last cycle read, or 0 */
 	struct replay_pftrace *pft;	/* a trace's state, or NULL */
 };
-
-/*
- * The most pages the tracked VMAs of one recorded cycle add up to (4 TiB
- * of 4 KiB pages, 128 MiB of bitmaps): a line of a few hundred bytes can
- * claim any size, and a snapshot holds a bit per tracked page.
- */
-#define REPLAY_MAX_TRACKED	(UINT64_C(1) << 30)
 
 /* Open a recording; -1 with *cause ("cannot open FILE: reason"). */
 int	 replay_open(struct replay *r, const char *path, char **cause);

@@ -79,6 +79,23 @@ int	 session_collect(struct session *s, struct snapshot **out,
 	     char **cause);
 
 /*
+ * Start a new cycle now with a fresh history ("clear now", or after a new
+ * interval): session_clear() after dropping every count.
+ */
+int	 session_restart(struct session *s, char **cause);
+
+/*
+ * Collect without ending the cycle: the writes since the last clear. The
+ * count of this part of a cycle is kept out of the history, which judges
+ * whole cycles only. As session_collect().
+ */
+int	 session_rescan(struct session *s, struct snapshot **out,
+	     char **cause);
+
+/* Seconds between a clear and its collect from the next cycle on. */
+void	 session_set_interval(struct session *s, double seconds);
+
+/*
  * Detach the method (undoing all it did to the target) and close. Returns
  * what could not be undone, as one line for the user (malloc'd), or NULL.
  */

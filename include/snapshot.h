@@ -37,6 +37,13 @@
  */
 #define SNAPSHOT_MAX_PAGES	(UINT64_C(1) << 28)
 
+/*
+ * The most pages the tracked VMAs of one replayed cycle add up to (4 TiB
+ * of 4 KiB pages, 128 MiB of bitmaps): a line of a few hundred bytes can
+ * claim any size, and a snapshot holds a bit per tracked page.
+ */
+#define SNAPSHOT_MAX_TRACKED	(UINT64_C(1) << 30)
+
 /* One VMA as it was at the end of a cycle. */
 struct snap_vma {
 	struct vma	 vma;		/* owns its name */

@@ -33,6 +33,17 @@ history_reset(struct history *h)
 	h->converged_at = -1;
 }
 
+void
+history_pop(struct history *h)
+{
+	if (h->n == 0)
+		return;
+	h->n--;
+	/* Converged at the count dropped: not any more. */
+	if (h->converged_at >= (long)h->n)
+		h->converged_at = -1;
+}
+
 bool
 converged(const uint64_t *counts, size_t n, unsigned window, double tolerance)
 {

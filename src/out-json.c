@@ -3,11 +3,18 @@
  * whole snapshot. Addresses are hex strings ("0x7f..."), written pages are
  * merged half-open address ranges. Strings go through str_json_put(), so
  * a name that is not UTF-8 still makes valid JSON.
+ *
+ * out_json_line() is the writer every JSON output goes through (--json,
+ * --record, the screen's --record): a line is made in memory and written
+ * with one write(2).
  */
 #include "config.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bitmap.h"
 #include "out-json.h"
@@ -102,4 +109,34 @@ out_json(FILE *f, const struct snapshot *s)
 	}
 	fputs("]}\n", f);
 	return (ferror(f) ? -1 : 0);
+}
+
+int
+out_json_line(FILE *f, const struct snapshot *s)
+{
+	char	*buf = NULL;
+	size_t	 len = 0, off = 0;
+	ssize_t	 r;
+	FILE	*m;
+
+	if ((m = open_memstream(&buf, &len)) == NULL)
+		return (-1);
+	if (out_json(m, s) == -1 || fclose(m) != 0) {
+		free(buf);
+		return (-1);
+	}
+	/* Whatever f holds already goes first. */
+	fflush(f);
+	while (off < len) {
+		r = write(fileno(f), buf + off, len - off);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			free(buf);
+			return (-1);
+		}
+		off += (size_t)r;
+	}
+	free(buf);
+	return (0);
 }

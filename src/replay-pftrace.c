@@ -8,7 +8,7 @@
  * window. Records are taken in file order: a window closes when the first
  * record timed at or after its end is read. The snapshot of window k
  * shows the regions alive at its end, every one tracked (up to
- * REPLAY_PFTRACE_MAX_PAGES pages each, REPLAY_MAX_TRACKED in all), pages
+ * REPLAY_PFTRACE_MAX_PAGES pages each, SNAPSHOT_MAX_TRACKED in all), pages
  * being of the trace's page size, a page marked written when a fault of
  * any kind (read, write, exec, unknown) completed on it in the window.
  * No region is "new": that flag means "not judged this cycle" (a live
@@ -35,7 +35,6 @@
 #include "pftrace-format.h"
 #include "pftrace-read.h"
 #include "pftrace-regions.h"
-#include "replay.h"
 #include "replay-pftrace.h"
 #include "snapshot.h"
 
@@ -46,6 +45,9 @@ struct pft_fault {
 };
 
 struct replay_pftrace {
+	FILE			*f;
+	const char		*path;		/* for messages */
+	double			 window;	/* seconds per snapshot */
 	struct pftrace_reader	 rd;
 	bool			 rd_open;
 	off_t			 pos;		/* where the stream stopped */
@@ -87,50 +89,53 @@ pft_reset(struct replay_pftrace *p)
 	history_reset(&p->hist);
 }
 
-/* Open the reader at the start of r->f: the header line is checked. */
+/* Open the reader at the start of p->f: the header line is checked. */
 static int
-pft_start(struct replay *r, char **cause)
+pft_start(struct replay_pftrace *p, char **cause)
 {
-	struct replay_pftrace	*p = r->pft;
 	char			*why = NULL;
 
 	if (p->rd_open) {
 		pftrace_reader_close(&p->rd);
 		p->rd_open = false;
 	}
-	if (pftrace_reader_open(&p->rd, r->f, &why) == -1) {
-		*cause = cause_fmt("%s:%s", r->path, why);
+	if (pftrace_reader_open(&p->rd, p->f, &why) == -1) {
+		*cause = cause_fmt("%s:%s", p->path, why);
 		free(why);
 		return (-1);
 	}
 	p->rd_open = true;
 	pft_reset(p);
-	r->line = 0;
-	p->pos = ftello(r->f);
+	p->pos = ftello(p->f);
 	return (0);
 }
 
-int
-replay_pftrace_open(struct replay *r, char **cause)
+struct replay_pftrace *
+replay_pftrace_open(FILE *f, const char *path, double window, char **cause)
 {
 	struct replay_pftrace	*p;
 
 	if ((p = calloc(1, sizeof *p)) == NULL) {
 		*cause = cause_fmt("out of memory");
-		return (-1);
+		return (NULL);
 	}
-	r->pft = p;
+	p->f = f;
+	p->path = path;
+	p->window = window;
 	history_init(&p->hist, HISTORY_WINDOW, HISTORY_TOLERANCE);
-	p->window_ns = (uint64_t)(r->window * 1e9 + 0.5);
+	p->window_ns = (uint64_t)(p->window * 1e9 + 0.5);
 	if (p->window_ns == 0)
 		p->window_ns = 1;
-	return (pft_start(r, cause));
+	if (pft_start(p, cause) == -1) {
+		replay_pftrace_close(p);
+		return (NULL);
+	}
+	return (p);
 }
 
 void
-replay_pftrace_close(struct replay *r)
+replay_pftrace_close(struct replay_pftrace *p)
 {
-	struct replay_pftrace	*p = r->pft;
 
 	if (p == NULL)
 		return;
@@ -140,14 +145,13 @@ replay_pftrace_close(struct replay *r)
 	history_free(&p->hist);
 	free(p->fl);
 	free(p);
-	r->pft = NULL;
 }
 
 /* "FILE:LINE: reason" for the line last read. */
 static char *
-pft_error(struct replay *r, const char *why)
+pft_error(struct replay_pftrace *p, const char *why)
 {
-	return (cause_fmt("%s:%lu: %s", r->path, r->pft->rd.line, why));
+	return (cause_fmt("%s:%lu: %s", p->path, p->rd.line, why));
 }
 
 /* The window (1-based) of a trace time. */
@@ -226,9 +230,8 @@ pft_faults_move(struct replay_pftrace *p, uint64_t from, uint64_t to,
  * the layout the process died with.
  */
 static int
-pft_layout(struct replay *r, const struct pf_rec *rec, char **cause)
+pft_layout(struct replay_pftrace *p, const struct pf_rec *rec, char **cause)
 {
-	struct replay_pftrace	*p = r->pft;
 	unsigned		 shift = p->rd.check.page_shift;
 	int			 rc;
 
@@ -252,21 +255,20 @@ pft_layout(struct replay *r, const struct pf_rec *rec, char **cause)
 	if (rc == 0)
 		return (0);
 	if (errno == ENOMEM)
-		*cause = pft_error(r, "out of memory");
+		*cause = pft_error(p, "out of memory");
 	else if (rec->type == PFR_ADD)
-		*cause = pft_error(r, "a region id added twice");
+		*cause = pft_error(p, "a region id added twice");
 	else if (rec->type == PFR_CHANGE)
-		*cause = pft_error(r, "a change of a region that is not there");
+		*cause = pft_error(p, "a change of a region that is not there");
 	else
-		*cause = pft_error(r, "a remove of a region that is not there");
+		*cause = pft_error(p, "a remove of a region that is not there");
 	return (-1);
 }
 
 /* Apply one record (of the current window) to the state. */
 static int
-pft_apply(struct replay *r, const struct pf_rec *rec, char **cause)
+pft_apply(struct replay_pftrace *p, const struct pf_rec *rec, char **cause)
 {
-	struct replay_pftrace	*p = r->pft;
 	struct pfregion		*g;
 	const char		*s, *e, *slash;
 
@@ -302,7 +304,7 @@ pft_apply(struct replay *r, const struct pf_rec *rec, char **cause)
 	case PFR_ADD:
 	case PFR_CHANGE:
 	case PFR_REMOVE:
-		return (pft_layout(r, rec, cause));
+		return (pft_layout(p, rec, cause));
 	case PFR_FAULT:
 		/* A fault that did not complete touched no page. */
 		if (rec->sev == PF_SEV_NONE)
@@ -313,7 +315,7 @@ pft_apply(struct replay *r, const struct pf_rec *rec, char **cause)
 			return (0);
 		if (pft_fault_push(p, g->id,
 		    rec->addr >> p->rd.check.page_shift) == -1) {
-			*cause = pft_error(r, "out of memory");
+			*cause = pft_error(p, "out of memory");
 			return (-1);
 		}
 		return (0);
@@ -352,13 +354,12 @@ pft_mark(struct replay_pftrace *p, struct snap_vma *sv,
  * start the next window. -1 only when out of memory.
  */
 static int
-pft_close_window(struct replay *r, bool build, struct snapshot **out)
+pft_close_window(struct replay_pftrace *p, bool build, struct snapshot **out)
 {
-	struct replay_pftrace	*p = r->pft;
 	struct snapshot		*s = NULL;
 	const struct pfregion	*reg, *g;
 	size_t			 i, n;
-	uint64_t		 pages, budget = REPLAY_MAX_TRACKED;
+	uint64_t		 pages, budget = SNAPSHOT_MAX_TRACKED;
 	unsigned		 shift = p->rd.check.page_shift;
 	bool			 tracked;
 
@@ -373,8 +374,8 @@ pft_close_window(struct replay *r, bool build, struct snapshot **out)
 	s->pid = p->pid;
 	snprintf(s->comm, sizeof s->comm, "%s", p->comm);
 	snprintf(s->method, sizeof s->method, "faults");
-	s->interval = r->window;
-	s->time = (double)p->cur * r->window;
+	s->interval = p->window;
+	s->time = (double)p->cur * p->window;
 	s->page_size = p->rd.check.page_size;
 	for (i = 0; i < n; i++) {
 		g = &reg[i];
@@ -404,9 +405,8 @@ next:
 
 /* The snapshot that says the first process has gone. */
 static struct snapshot *
-pft_exited(struct replay *r)
+pft_exited(struct replay_pftrace *p)
 {
-	struct replay_pftrace	*p = r->pft;
 	struct snapshot		*s;
 
 	if ((s = snapshot_new(0)) == NULL)
@@ -415,8 +415,8 @@ pft_exited(struct replay *r)
 	s->pid = p->pid;
 	snprintf(s->comm, sizeof s->comm, "%s", p->comm);
 	snprintf(s->method, sizeof s->method, "faults");
-	s->interval = r->window;
-	s->time = (double)(p->cur - 1) * r->window;
+	s->interval = p->window;
+	s->time = (double)(p->cur - 1) * p->window;
 	s->exited = true;
 	return (s);
 }
@@ -426,9 +426,8 @@ pft_exited(struct replay *r)
  * 0 when there is none left, -1 with *cause.
  */
 static int
-pft_step(struct replay *r, bool build, struct snapshot **out, char **cause)
+pft_step(struct replay_pftrace *p, bool build, struct snapshot **out, char **cause)
 {
-	struct replay_pftrace	*p = r->pft;
 	struct pf_rec		 rec;
 	char			*why;
 	int			 rc;
@@ -439,7 +438,7 @@ pft_step(struct replay *r, bool build, struct snapshot **out, char **cause)
 	if (p->exited) {
 		/* The window of the exit is out: say the process has gone. */
 		p->done = true;
-		if (build && (*out = pft_exited(r)) == NULL)
+		if (build && (*out = pft_exited(p)) == NULL)
 			goto nomem;
 		return (1);
 	}
@@ -458,9 +457,9 @@ pft_step(struct replay *r, bool build, struct snapshot **out, char **cause)
 			pftrace_rec_free(&rec);
 			*cause = cause_fmt("%s:%lu: time: %" PRIu64 " ns is past "
 			    "window %lu of %g s (a longer --interval makes "
-			    "fewer)", r->path, p->rd.line, rec.time,
+			    "fewer)", p->path, p->rd.line, rec.time,
 			    (unsigned long)REPLAY_PFTRACE_MAX_WINDOWS,
-			    r->window);
+			    p->window);
 			return (-1);
 		}
 		if (p->pid != 0 && rec.type != PFR_INFO &&
@@ -473,7 +472,7 @@ pft_step(struct replay *r, bool build, struct snapshot **out, char **cause)
 		if (rec.type == PFR_END) {
 			pftrace_rec_free(&rec);
 			if (p->pid == 0) {
-				*cause = pft_error(r, "the trace records no "
+				*cause = pft_error(p, "the trace records no "
 				    "process");
 				return (-1);
 			}
@@ -481,14 +480,14 @@ pft_step(struct replay *r, bool build, struct snapshot **out, char **cause)
 			p->exited = true;
 			break;
 		}
-		rc = pft_apply(r, &rec, cause);
+		rc = pft_apply(p, &rec, cause);
 		pftrace_rec_free(&rec);
 		if (rc == -1)
 			return (-1);
 		if (p->exited)
 			break;
 	}
-	if (pft_close_window(r, build, out) == -1)
+	if (pft_close_window(p, build, out) == -1)
 		goto nomem;
 	return (1);
 
@@ -500,20 +499,19 @@ drain:
 		return (0);
 bad:
 	why = *cause;
-	*cause = cause_fmt("%s:%s", r->path, why);
+	*cause = cause_fmt("%s:%s", p->path, why);
 	free(why);
 	return (-1);
 nomem:
-	*cause = pft_error(r, "out of memory");
+	*cause = pft_error(p, "out of memory");
 	return (-1);
 }
 
 int
-replay_pftrace_next(struct replay *r, struct snapshot **out, char **cause)
+replay_pftrace_next(struct replay_pftrace *p, unsigned long want,
+    struct snapshot **out, char **cause)
 {
-	struct replay_pftrace	*p = r->pft;
 	struct snapshot		*skip;
-	unsigned long		 want = r->line + 1;
 	int			 rc;
 
 	*out = NULL;
@@ -523,29 +521,27 @@ replay_pftrace_next(struct replay *r, struct snapshot **out, char **cause)
 		 * state is not the trace's): read again from the start.
 		 */
 		p->failed = false;
-		if (fseeko(r->f, 0, SEEK_SET) == -1) {
-			*cause = cause_errno(errno, "%s", r->path);
+		if (fseeko(p->f, 0, SEEK_SET) == -1) {
+			*cause = cause_errno(errno, "%s", p->path);
 			return (-1);
 		}
-		if (pft_start(r, cause) == -1)
+		if (pft_start(p, cause) == -1)
 			return (-1);
-	} else if (ftello(r->f) != p->pos &&
-	    fseeko(r->f, p->pos, SEEK_SET) == -1) {
-		*cause = cause_errno(errno, "%s", r->path);
+	} else if (ftello(p->f) != p->pos &&
+	    fseeko(p->f, p->pos, SEEK_SET) == -1) {
+		*cause = cause_errno(errno, "%s", p->path);
 		return (-1);
 	}
 	while (p->served + 1 < want) {
-		if ((rc = pft_step(r, false, &skip, cause)) != 1) {
+		if ((rc = pft_step(p, false, &skip, cause)) != 1) {
 			p->failed = rc == -1;
 			return (rc);
 		}
 		p->served++;
 	}
-	if ((rc = pft_step(r, true, out, cause)) == 1) {
+	if ((rc = pft_step(p, true, out, cause)) == 1)
 		p->served++;
-		r->line = want;
-	}
 	p->failed = rc == -1;
-	p->pos = ftello(r->f);
+	p->pos = ftello(p->f);
 	return (rc);
 }

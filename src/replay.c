@@ -18,10 +18,12 @@
 #include <jansson.h>
 
 #include "bitmap.h"
+#include "num.h"
 #include "proc.h"
 #include "replay.h"
 #include "replay-pftrace.h"
 #include "snapshot.h"
+#include "str-escape.h"
 #include "text-line.h"
 
 /*
@@ -29,7 +31,6 @@
  * few hundred thousand regions is tens of MiB.
  */
 #define REPLAY_LINE_MAX	(64 << 20)
-#include "str-escape.h"
 
 /*
  * Start reading f; a file whose first line starts with 't' (a JSON object
@@ -55,7 +56,8 @@ replay_open_file(struct replay *r, FILE *f, const char *name, double window,
 		replay_close(r);
 		return (-1);
 	}
-	if (c == 't' && replay_pftrace_open(r, cause) == -1) {
+	if (c == 't' && (r->pft = replay_pftrace_open(r->f, r->path,
+	    r->window, cause)) == NULL) {
 		replay_close(r);
 		return (-1);
 	}
@@ -86,7 +88,8 @@ void
 replay_close(struct replay *r)
 {
 	if (r->pft != NULL)
-		replay_pftrace_close(r);
+		replay_pftrace_close(r->pft);
+	r->pft = NULL;
 	if (r->f != NULL)
 		fclose(r->f);
 	free(r->path);
@@ -119,26 +122,11 @@ bad(struct rline *l, const char *fmt, ...)
 static int
 parse_addr(json_t *j, uint64_t *v)
 {
-	const char	*s = json_string_value(j), *p;
-	uint64_t	 x = 0;
-	int		 d;
+	const char	*s = json_string_value(j);
 
-	if (s == NULL || strncmp(s, "0x", 2) != 0 || s[2] == '\0' ||
-	    strlen(s + 2) > 16)
+	if (s == NULL)
 		return (-1);
-	for (p = s + 2; *p != '\0'; p++) {
-		if (*p >= '0' && *p <= '9')
-			d = *p - '0';
-		else if (*p >= 'a' && *p <= 'f')
-			d = *p - 'a' + 10;
-		else if (*p >= 'A' && *p <= 'F')
-			d = *p - 'A' + 10;
-		else
-			return (-1);
-		x = x << 4 | (uint64_t)d;
-	}
-	*v = x;
-	return (0);
+	return (num_addr(s, v));
 }
 
 /*
@@ -304,9 +292,9 @@ replay_vma(struct rline *l, size_t i, json_t *o)
 		return (bad(l, "%spages: %" PRIu64 " tracked; sdtop tracks "
 		    "regions of %" PRIu64 " pages at most", f, pages,
 		    (uint64_t)SNAPSHOT_MAX_PAGES));
-	if (tracked && (l->tracked += pages) > REPLAY_MAX_TRACKED)
+	if (tracked && (l->tracked += pages) > SNAPSHOT_MAX_TRACKED)
 		return (bad(l, "%spages: the tracked regions of this cycle "
-		    "pass %" PRIu64 " pages", f, (uint64_t)REPLAY_MAX_TRACKED));
+		    "pass %" PRIu64 " pages", f, (uint64_t)SNAPSHOT_MAX_TRACKED));
 	if (snapshot_set_vma(s, i, &v, tracked, is_new) == -1)
 		return (bad(l, "vmas[%zu]: out of memory", i));
 	return (replay_dirty(l, i, o, f));
@@ -513,10 +501,15 @@ replay_next(struct replay *r, struct snapshot **out, char **cause)
 	size_t	 cap = 0;
 	ssize_t	 n;
 	bool	 nl;
+	int	 rc;
 
 	*out = NULL;
-	if (r->pft != NULL)
-		return (replay_pftrace_next(r, out, cause));
+	if (r->pft != NULL) {
+		rc = replay_pftrace_next(r->pft, r->line + 1, out, cause);
+		if (rc == 1)
+			r->line++;
+		return (rc);
+	}
 	for (;;) {
 		if ((n = text_line_read(r->f, &line, &cap, REPLAY_LINE_MAX,
 		    &nl)) == -1) {

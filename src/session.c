@@ -431,6 +431,32 @@ session_collect(struct session *s, struct snapshot **out, char **cause)
 	return (0);
 }
 
+int
+session_restart(struct session *s, char **cause)
+{
+	history_reset(&s->history);
+	return (session_clear(s, cause));
+}
+
+int
+session_rescan(struct session *s, struct snapshot **out, char **cause)
+{
+	size_t	 n = s->history.n;
+	int	 rc;
+
+	rc = session_collect(s, out, cause);
+	/* Pushed by the collect (an exec may have reset it instead). */
+	if (s->history.n > n)
+		history_pop(&s->history);
+	return (rc);
+}
+
+void
+session_set_interval(struct session *s, double seconds)
+{
+	s->interval = seconds;
+}
+
 char *
 session_close(struct session *s)
 {

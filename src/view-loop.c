@@ -1,7 +1,9 @@
 /*
- * view-loop.c - the loops of the screen: a live process (clear, wait the
- * interval while reading keys, collect, draw) and a recording (read the
- * next cycle, wait, draw), and the life of the terminal around them.
+ * view-loop.c - the loop of the screen, for a live process and a
+ * recording alike (source.h): wait the interval while reading keys, take
+ * the next cycle, draw; and the life of the terminal around it. A live
+ * process clears at the start of each cycle and can be cleared and
+ * rescanned; a recording can be stepped through both ways.
  *
  * Sample, then draw: a cycle makes a new snapshot, the drawing only reads
  * it. The terminal is restored on every way out: q, SIGINT and SIGTERM
@@ -21,13 +23,11 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#include "history.h"
 #include "out-json.h"
 #include "proc.h"
-#include "replay.h"
 #include "session.h"
 #include "snapshot.h"
-#include "track.h"
+#include "source.h"
 #include "view.h"
 #include "view-draw.h"
 #include "view-keys.h"
@@ -174,8 +174,8 @@ view_getch(double seconds)
 
 /*
  * Wait for a key until the deadline (a moment when the cycles are not
- * running) and do what both loops do alike with it: pause, or say in over
- * that there is nothing to pause. false when no key came; else true with
+ * running) and do what a live process and a recording do alike with it:
+ * pause, or say in over that there is nothing to pause. false when no key came; else true with
  * the action left to the loop, ACT_RESUME when a pause ends (the loop
  * then restarts its clock).
  */
@@ -203,474 +203,362 @@ view_next_action(struct view *v, double deadline, const char *paused,
 	return (true);
 }
 
+/* The screen's loop: the view, its source and the frame it shows. */
+struct view_loop {
+	struct view			 v;
+	struct source			*src;
+	const struct view_options	*o;
+	struct snapshot			*cur;		/* the frame shown */
+	double				 deadline;	/* of the cycle running */
+	char				*error;		/* a recording's read
+							   error, said at the end */
+};
+
 /* Write a cycle to the recording; a failure shows in the status line. */
 static void
-view_record(struct view *v, const struct view_options *o,
-    const struct snapshot *snap)
+view_loop_record(struct view_loop *l, const struct snapshot *snap)
 {
-	if (o->record == NULL)
+	if (l->o->record == NULL)
 		return;
-	if (out_json(o->record, snap) == -1 || fflush(o->record) == EOF)
-		view_status(v, true, "cannot write the recording: %s",
+	if (out_json_line(l->o->record, snap) == -1)
+		view_status(&l->v, true, "cannot write the recording: %s",
 		    strerror(errno));
 }
 
-/* Show the session's history in the view. */
+/* Show the source's history in the view. */
 static void
-view_live_history(struct view *v, const struct session *s)
+view_loop_history(struct view_loop *l)
 {
-	v->counts = s->history.counts;
-	v->ncounts = s->history.n;
-	v->converged_at = s->history.converged_at;
-	v->window = s->history.window;
+	struct source_history	h;
+
+	source_history(l->src, &h);
+	l->v.counts = h.counts;
+	l->v.ncounts = h.n;
+	l->v.converged_at = h.converged_at;
+	l->v.window = h.window;
 }
 
-/*
- * End the cycle: collect a snapshot, record it and show it. When clear is
- * set, start the next cycle at once. Returns 1 when a snapshot came.
- */
-static int
-view_live_collect(struct view *v, struct session *s,
-    const struct view_options *o, struct snapshot **cur, bool clear)
+/* The source has no cycle left: the last frame stays. */
+static void
+view_loop_end(struct view_loop *l)
 {
-	struct snapshot	*snap = NULL;
-	char		*err = NULL;
+	struct view	*v = &l->v;
 
-	if (session_collect(s, &snap, &err) == -1) {
-		view_status(v, true, "%s", err != NULL ? err : "collect failed");
-		free(err);
-		err = NULL;
-		if (clear && session_clear(s, &err) == -1) {
-			view_status(v, true, "%s", err != NULL ? err :
-			    "clear failed");
-			free(err);
-		}
-		return (0);
-	}
-	view_record(v, o, snap);
-	view_live_history(v, s);
-	if (snap->exited) {
-		/* The last frame stays; the exited snapshot has no VMAs. */
+	if (!v->replay) {
 		v->state = VIEW_EXITED;
 		view_status(v, false, "process %ld exited; q quits",
 		    (long)v->pid);
-		snapshot_free(snap);
-		return (1);
-	}
-	snapshot_free(*cur);
-	*cur = snap;
-	v->snap = snap;
-	snprintf(v->comm, sizeof v->comm, "%s", snap->comm);
-	snprintf(v->method, sizeof v->method, "%s", snap->method);
-	if (snap->exec)
-		view_status(v, false, "process %ld ran a new program, %s: its "
-		    "regions are new, the history starts again", (long)v->pid,
-		    snap->comm);
-	if (clear && session_clear(s, &err) == -1) {
-		view_status(v, true, "%s", err != NULL ? err : "clear failed");
-		free(err);
-	}
-	return (1);
-}
-
-/* Start a new cycle now, with a fresh history; false on failure. */
-static bool
-view_live_restart(struct view *v, struct session *s, double *deadline)
-{
-	char	*err = NULL;
-
-	history_reset(&s->history);
-	view_live_history(v, s);
-	if (session_clear(s, &err) == -1) {
-		view_status(v, true, "%s", err != NULL ? err : "clear failed");
-		free(err);
-		return (false);
-	}
-	*deadline = now_mono() + s->interval;
-	return (true);
-}
-
-/* A new interval from a key: restarts the cycle and the history. */
-static void
-view_live_interval(struct view *v, struct session *s, double seconds,
-    double *deadline)
-{
-	char	iv[32];
-
-	s->interval = seconds;
-	v->interval = seconds;
-	if (v->state == VIEW_EXITED)
 		return;
-	snprintf(iv, sizeof iv, "%g", seconds);
-	if (view_live_restart(v, s, deadline))
-		view_status(v, false, "interval %s s; the history restarts",
-		    iv);
-}
-
-int
-view_live(struct session *s, const struct view_options *o, char **cause)
-{
-	struct view		 v;
-	struct snapshot		*cur = NULL;
-	SCREEN			*scr;
-	enum view_action	 act;
-	unsigned long		 cycles = 0;
-	double			 deadline;
-	char			*err = NULL;
-	size_t			 hn;
-	long			 hconv;
-
-	view_init(&v);
-	v.pid = s->target.pid;
-	snprintf(v.comm, sizeof v.comm, "%s", s->comm);
-	snprintf(v.method, sizeof v.method, "%s", s->tracker.method != NULL ?
-	    s->tracker.method->name : "?");
-	v.why_method = o->why_method;
-	v.interval = s->interval;
-	v.writable_only = !s->all_vmas;
-	view_live_history(&v, s);
-
-	if (view_term_start(&v, &scr, cause) == -1)
-		return (-1);
-	if (session_clear(s, &err) == -1) {
-		view_term_end(scr);
-		*cause = err;
-		return (-1);
 	}
-	deadline = now_mono() + s->interval;
-	view_draw(&v);
-
-	while (!session_stop) {
-		if (view_tstp)
-			view_suspend(&v);
-		if (v.state == VIEW_RUNNING && now_mono() >= deadline) {
-			if (view_live_collect(&v, s, o, &cur, true))
-				cycles++;
-			deadline = now_mono() + s->interval;
-			view_draw(&v);
-			if (o->max_cycles != 0 && cycles >= o->max_cycles)
-				break;
-			continue;
-		}
-		if (!view_next_action(&v, deadline, "paused; space resumes",
-		    "the process has exited", &act))
-			continue;
-		if (act == ACT_QUIT)
-			break;
-		if (v.state == VIEW_EXITED && (act == ACT_CLEAR ||
-		    act == ACT_RESCAN)) {
-			view_status(&v, false, "the process has exited");
-			act = ACT_NONE;
-		}
-		switch (act) {
-		case ACT_RESUME:
-			if (view_live_restart(&v, s, &deadline))
-				view_status(&v, false, "resumed");
-			break;
-		case ACT_CLEAR:
-			v.state = VIEW_RUNNING;
-			if (view_live_restart(&v, s, &deadline))
-				view_status(&v, false, "cleared: a new cycle"
-				    " starts now");
-			break;
-		case ACT_RESCAN:
-			/*
-			 * A rescan sees part of a cycle: keep its count out
-			 * of the history, which judges whole cycles only.
-			 */
-			hn = s->history.n;
-			hconv = s->history.converged_at;
-			if (view_live_collect(&v, s, o, &cur, false)) {
-				cycles++;
-				view_status(&v, false, "rescanned: the writes"
-				    " since the last clear");
-			}
-			if (s->history.n > hn) {
-				s->history.n = hn;
-				s->history.converged_at = hconv;
-				view_live_history(&v, s);
-			}
-			break;
-		case ACT_SLOWER:
-		case ACT_FASTER:
-			view_live_interval(&v, s, view_interval_step(
-			    s->interval, act == ACT_SLOWER ? 1 : -1),
-			    &deadline);
-			break;
-		case ACT_INTERVAL:
-			view_live_interval(&v, s, v.typed_value, &deadline);
-			break;
-		default:
-			break;
-		}
-		view_draw(&v);
-		if (o->max_cycles != 0 && cycles >= o->max_cycles)
-			break;
-	}
-	view_term_end(scr);
-	view_free(&v);
-	snapshot_free(cur);
-	return (0);
+	v->state = l->src->exited ? VIEW_EXITED : VIEW_ENDED;
+	view_status(v, false, "%s after %zu cycles; , steps back, q quits",
+	    l->src->exited ? "the process exited" : "end of the recording",
+	    l->src->ncycles);
 }
 
 /*
- * A recording read so far: where each cycle starts in the file, so that
- * stepping back re-reads it instead of keeping every snapshot in memory.
+ * Take what the source gave (rc, snap and err of source_next() and its
+ * kin): record it and show it. Returns whether a snapshot came.
  */
-struct view_tape {
-	struct replay	*r;
-	off_t		*offs;
-	unsigned long	*lines;
-	uint64_t	*counts;
-	bool		*conv;
-	size_t		 n;
-	size_t		 cap;
-	off_t		 end_off;	/* just past the last cycle read */
-	unsigned long	 end_line;
-	unsigned long	 end_cycle;	/* the number of the last cycle read */
-	bool		 eof;
-	bool		 exited;	/* the recording ends with an exit */
-	char		*error;		/* why the reading stopped, or NULL */
-};
-
-/* Append the position and count of a cycle just read; -1 if no memory. */
-static int
-view_tape_push(struct view_tape *t, off_t off, unsigned long line,
-    const struct snapshot *s)
-{
-	size_t	cap;
-	void	*p;
-
-	if (t->n == t->cap) {
-		cap = t->cap == 0 ? 64 : t->cap * 2;
-		if ((p = reallocarray(t->offs, cap, sizeof *t->offs)) == NULL)
-			return (-1);
-		t->offs = p;
-		if ((p = reallocarray(t->lines, cap, sizeof *t->lines)) == NULL)
-			return (-1);
-		t->lines = p;
-		if ((p = reallocarray(t->counts, cap, sizeof *t->counts)) ==
-		    NULL)
-			return (-1);
-		t->counts = p;
-		if ((p = reallocarray(t->conv, cap, sizeof *t->conv)) == NULL)
-			return (-1);
-		t->conv = p;
-		t->cap = cap;
-	}
-	t->offs[t->n] = off;
-	t->lines[t->n] = line;
-	t->counts[t->n] = s->dirty_pages;
-	t->conv[t->n] = s->converged;
-	t->n++;
-	return (0);
-}
-
-static void
-view_tape_free(struct view_tape *t)
-{
-	free(t->offs);
-	free(t->lines);
-	free(t->counts);
-	free(t->conv);
-	free(t->error);
-}
-
-/*
- * Cycle i of the recording into *out: re-read when already seen, else
- * read on. 1 with *out, 0 past the end, -1 with *cause.
- */
-static int
-view_tape_read(struct view_tape *t, size_t i, struct snapshot **out,
-    char **cause)
-{
-	struct snapshot	*s = NULL;
-	off_t		 off;
-	unsigned long	 line;
-	int		 rc;
-
-	if (i < t->n) {
-		if (fseeko(t->r->f, t->offs[i], SEEK_SET) == -1) {
-			*cause = cause_errno(errno, "%s", t->r->path);
-			return (-1);
-		}
-		t->r->line = t->lines[i];
-		/* Read before: its order was checked then. */
-		t->r->last_cycle = 0;
-		rc = replay_next(t->r, out, cause);
-		return (rc == 0 ? -1 : rc);
-	}
-	if (t->eof || i != t->n)
-		return (0);
-	if (t->n > 0 && fseeko(t->r->f, t->end_off, SEEK_SET) == -1) {
-		*cause = cause_errno(errno, "%s", t->r->path);
-		return (-1);
-	}
-	if (t->n > 0) {
-		t->r->line = t->end_line;
-		t->r->last_cycle = t->end_cycle;
-	}
-	off = ftello(t->r->f);
-	line = t->r->line;
-	rc = replay_next(t->r, &s, cause);
-	if (rc <= 0) {
-		t->eof = true;
-		return (rc);
-	}
-	t->end_off = ftello(t->r->f);
-	t->end_line = t->r->line;
-	t->end_cycle = s->cycle;
-	if (s->exited) {
-		t->eof = true;
-		t->exited = true;
-		snapshot_free(s);
-		return (0);
-	}
-	if (view_tape_push(t, off, line, s) == -1) {
-		snapshot_free(s);
-		*cause = cause_fmt("out of memory");
-		return (-1);
-	}
-	*out = s;
-	return (1);
-}
-
-/* Show cycle i of the tape; false when there is none. */
 static bool
-view_tape_show(struct view *v, struct view_tape *t, size_t i,
-    struct snapshot **cur, size_t *shown)
+view_loop_take(struct view_loop *l, int rc, struct snapshot *snap,
+    char *err)
 {
-	struct snapshot	*s = NULL;
-	char		*err = NULL;
-	size_t		 k;
-	int		 rc;
+	struct view	*v = &l->v;
 
-	rc = view_tape_read(t, i, &s, &err);
 	if (rc == -1) {
-		view_status(v, true, "%s", err != NULL ? err : "read failed");
-		/* Said again on stderr, with a failing status, at the end. */
-		if (t->error == NULL)
-			t->error = err;
+		view_status(v, true, "%s", err != NULL ? err : v->replay ?
+		    "read failed" : "collect failed");
+		if (!v->replay) {
+			free(err);
+			return (false);
+		}
+		/* It ends a recording; said again on stderr at the end. */
+		if (l->error == NULL)
+			l->error = err;
 		else
 			free(err);
 		v->state = VIEW_ENDED;
 		return (false);
 	}
 	if (rc == 0) {
-		v->state = t->exited ? VIEW_EXITED : VIEW_ENDED;
-		view_status(v, false, "%s after %zu cycles; , steps back,"
-		    " q quits", t->exited ? "the process exited" :
-		    "end of the recording", t->n);
+		view_loop_end(l);
 		return (false);
 	}
-	snapshot_free(*cur);
-	*cur = s;
-	*shown = i;
-	v->snap = s;
-	v->pid = s->pid;
-	snprintf(v->comm, sizeof v->comm, "%s", s->comm);
-	snprintf(v->method, sizeof v->method, "%s", s->method);
-	v->counts = t->counts;
-	v->ncounts = i + 1;
-	v->converged_at = -1;
-	for (k = 0; k <= i; k++) {
-		if (t->conv[k]) {
-			v->converged_at = (long)k;
-			break;
-		}
+	view_loop_record(l, snap);
+	view_loop_history(l);
+	if (snap->exited) {
+		/* The exited snapshot has no VMAs: the last frame stays. */
+		snapshot_free(snap);
+		view_loop_end(l);
+		return (true);
 	}
+	snapshot_free(l->cur);
+	l->cur = snap;
+	v->snap = snap;
+	v->pid = snap->pid;
+	snprintf(v->comm, sizeof v->comm, "%s", snap->comm);
+	snprintf(v->method, sizeof v->method, "%s", snap->method);
+	if (snap->exec && !v->replay)
+		view_status(v, false, "process %ld ran a new program, %s: its "
+		    "regions are new, the history starts again", (long)v->pid,
+		    snap->comm);
 	return (true);
 }
 
-int
-view_replay(struct replay *r, const struct view_options *o, char **cause)
+/* Start the next cycle of a live process; a failure shows. */
+static void
+view_loop_clear(struct view_loop *l)
 {
-	struct view		 v;
-	struct view_tape	 t;
-	struct snapshot		*cur = NULL;
+	char	*err = NULL;
+
+	if (source_clear(l->src, &err) == -1) {
+		view_status(&l->v, true, "%s", err != NULL ? err :
+		    "clear failed");
+		free(err);
+	}
+}
+
+/* Start a new cycle now, with a fresh history; false on failure. */
+static bool
+view_loop_restart(struct view_loop *l)
+{
+	char	*err = NULL;
+	int	 rc;
+
+	rc = source_restart(l->src, &err);
+	view_loop_history(l);
+	if (rc == -1) {
+		view_status(&l->v, true, "%s", err != NULL ? err :
+		    "clear failed");
+		free(err);
+		return (false);
+	}
+	l->deadline = now_mono() + l->v.interval;
+	return (true);
+}
+
+/*
+ * A new interval from a key: a live process restarts its cycle and its
+ * history; a recording plays faster or slower.
+ */
+static void
+view_loop_interval(struct view_loop *l, double seconds)
+{
+	struct view	*v = &l->v;
+	char		 iv[32];
+
+	v->interval = seconds;
+	source_set_interval(l->src, seconds);
+	if (v->replay) {
+		l->deadline = now_mono() + seconds;
+		view_status(v, false, "%g s per cycle", seconds);
+		return;
+	}
+	if (v->state == VIEW_EXITED)
+		return;
+	snprintf(iv, sizeof iv, "%g", seconds);
+	if (view_loop_restart(l))
+		view_status(v, false, "interval %s s; the history restarts",
+		    iv);
+}
+
+/* Whether the -n cycles have all been shown. */
+static bool
+view_loop_done(const struct view_loop *l)
+{
+	return (l->o->max_cycles != 0 && l->src->at >= l->o->max_cycles);
+}
+
+/*
+ * The cycle's time is up: take the next one and, live, start the one
+ * after. A recorded cycle has been shown for its interval before -n ends
+ * the run; a live one ends it once collected. Returns whether to stop.
+ */
+static bool
+view_loop_tick(struct view_loop *l)
+{
+	struct snapshot	*snap = NULL;
+	char		*err = NULL;
+	int		 rc;
+
+	if (view_loop_done(l))
+		return (true);
+	rc = source_next(l->src, &snap, &err);
+	view_loop_take(l, rc, snap, err);
+	if (!l->v.replay && l->v.state != VIEW_EXITED)
+		view_loop_clear(l);
+	l->deadline = now_mono() + l->v.interval;
+	view_draw(&l->v);
+	return (!l->v.replay && view_loop_done(l));
+}
+
+/* Step through a recording: one cycle on (dir > 0) or back. */
+static void
+view_loop_step(struct view_loop *l, int dir)
+{
+	struct view	*v = &l->v;
+	struct snapshot	*snap = NULL;
+	char		*err = NULL;
+	int		 rc;
+
+	if (dir > 0 && v->state != VIEW_RUNNING && v->state != VIEW_PAUSED)
+		return;
+	if (dir < 0 && (l->cur == NULL || l->src->at <= 1)) {
+		view_status(v, false, "at the first cycle");
+		return;
+	}
+	v->state = VIEW_PAUSED;
+	if (dir > 0)
+		rc = source_next(l->src, &snap, &err);
+	else
+		rc = source_prev(l->src, &snap, &err);
+	if (view_loop_take(l, rc, snap, err) && v->state == VIEW_PAUSED)
+		view_status(v, false, "cycle %lu of %zu read", l->src->at,
+		    l->src->ncycles);
+}
+
+/*
+ * Do what a key asks of the cycles (the loop's part of the keys).
+ * Returns whether to stop.
+ */
+static bool
+view_loop_act(struct view_loop *l, enum view_action act)
+{
+	struct view	*v = &l->v;
+	struct snapshot	*snap = NULL;
+	char		*err = NULL;
+	int		 rc;
+
+	if (v->state == VIEW_EXITED && (act == ACT_CLEAR ||
+	    act == ACT_RESCAN)) {
+		view_status(v, false, "the process has exited");
+		return (false);
+	}
+	switch (act) {
+	case ACT_RESUME:
+		if (v->replay)
+			l->deadline = now_mono() + v->interval;
+		else if (view_loop_restart(l))
+			view_status(v, false, "resumed");
+		break;
+	case ACT_CLEAR:
+		v->state = VIEW_RUNNING;
+		if (view_loop_restart(l))
+			view_status(v, false, "cleared: a new cycle starts now");
+		break;
+	case ACT_RESCAN:
+		rc = source_rescan(l->src, &snap, &err);
+		if (view_loop_take(l, rc, snap, err))
+			view_status(v, false, "rescanned: the writes since the"
+			    " last clear");
+		return (view_loop_done(l));
+	case ACT_STEP_NEXT:
+	case ACT_STEP_PREV:
+		view_loop_step(l, act == ACT_STEP_NEXT ? 1 : -1);
+		break;
+	case ACT_SLOWER:
+	case ACT_FASTER:
+		view_loop_interval(l, view_interval_step(v->interval,
+		    act == ACT_SLOWER ? 1 : -1));
+		break;
+	case ACT_INTERVAL:
+		view_loop_interval(l, v->typed_value);
+		break;
+	default:
+		break;
+	}
+	return (false);
+}
+
+/* Set up the view from what the source knows before its first cycle. */
+static void
+view_loop_init(struct view_loop *l, struct source *src,
+    const struct view_options *o)
+{
+	memset(l, 0, sizeof *l);
+	l->src = src;
+	l->o = o;
+	view_init(&l->v);
+	l->v.replay = !source_can_clear(src);
+	l->v.source = src->path;
+	l->v.why_method = o->why_method;
+	l->v.pid = src->pid;
+	snprintf(l->v.comm, sizeof l->v.comm, "%s", src->comm);
+	snprintf(l->v.method, sizeof l->v.method, "%s", src->method);
+	l->v.interval = src->interval;
+	l->v.writable_only = !src->all_vmas;
+	view_loop_history(l);
+}
+
+/*
+ * The first cycle: a live process starts clearing; a recording shows its
+ * first cycle at once, and plays at its interval. -1 with *cause.
+ */
+static int
+view_loop_start(struct view_loop *l, char **cause)
+{
+	struct snapshot	*snap = NULL;
+	char		*err = NULL;
+	int		 rc;
+
+	if (!l->v.replay) {
+		if (source_clear(l->src, cause) == -1)
+			return (-1);
+	} else {
+		rc = source_next(l->src, &snap, &err);
+		view_loop_take(l, rc, snap, err);
+		l->v.interval = l->cur != NULL && l->cur->interval > 0 ?
+		    l->cur->interval : 1;
+	}
+	l->deadline = now_mono() + l->v.interval;
+	view_draw(&l->v);
+	return (0);
+}
+
+int
+view_run(struct source *src, const struct view_options *o, char **cause)
+{
+	struct view_loop	 l;
 	SCREEN			*scr;
 	enum view_action	 act;
-	size_t			 shown = 0;
-	double			 deadline;
+	bool			 stop;
 
-	view_init(&v);
-	v.replay = true;
-	v.source = r->path;
-	v.why_method = o->why_method;
-	memset(&t, 0, sizeof t);
-	t.r = r;
-
-	if (view_term_start(&v, &scr, cause) == -1)
+	view_loop_init(&l, src, o);
+	if (view_term_start(&l.v, &scr, cause) == -1)
 		return (-1);
-	if (view_tape_show(&v, &t, 0, &cur, &shown))
-		v.interval = cur->interval > 0 ? cur->interval : 1;
-	else
-		v.interval = 1;
-	deadline = now_mono() + v.interval;
-	view_draw(&v);
-
+	if (view_loop_start(&l, cause) == -1) {
+		view_term_end(scr);
+		view_free(&l.v);
+		return (-1);
+	}
 	while (!session_stop) {
 		if (view_tstp)
-			view_suspend(&v);
-		if (v.state == VIEW_RUNNING && now_mono() >= deadline) {
-			if (o->max_cycles != 0 && shown + 1 >= o->max_cycles)
+			view_suspend(&l.v);
+		if (l.v.state == VIEW_RUNNING && now_mono() >= l.deadline) {
+			if (view_loop_tick(&l))
 				break;
-			view_tape_show(&v, &t, shown + 1, &cur, &shown);
-			deadline = now_mono() + v.interval;
-			view_draw(&v);
 			continue;
 		}
-		if (!view_next_action(&v, deadline, "paused; space plays, . and"
-		    " , step", "at the end; , steps back", &act))
+		if (!view_next_action(&l.v, l.deadline, l.v.replay ?
+		    "paused; space plays, . and , step" :
+		    "paused; space resumes", l.v.replay ?
+		    "at the end; , steps back" : "the process has exited",
+		    &act))
 			continue;
 		if (act == ACT_QUIT)
 			break;
-		switch (act) {
-		case ACT_RESUME:
-			deadline = now_mono() + v.interval;
+		stop = view_loop_act(&l, act);
+		view_draw(&l.v);
+		if (stop)
 			break;
-		case ACT_STEP_NEXT:
-			if (v.state != VIEW_RUNNING && v.state != VIEW_PAUSED)
-				break;
-			v.state = VIEW_PAUSED;
-			if (view_tape_show(&v, &t, shown + 1, &cur, &shown))
-				view_status(&v, false, "cycle %zu of %zu read",
-				    shown + 1, t.n);
-			break;
-		case ACT_STEP_PREV:
-			if (cur == NULL || shown == 0) {
-				view_status(&v, false, "at the first cycle");
-				break;
-			}
-			v.state = VIEW_PAUSED;
-			if (view_tape_show(&v, &t, shown - 1, &cur, &shown))
-				view_status(&v, false, "cycle %zu of %zu read",
-				    shown + 1, t.n);
-			break;
-		case ACT_SLOWER:
-		case ACT_FASTER:
-			v.interval = view_interval_step(v.interval,
-			    act == ACT_SLOWER ? 1 : -1);
-			deadline = now_mono() + v.interval;
-			view_status(&v, false, "%g s per cycle", v.interval);
-			break;
-		case ACT_INTERVAL:
-			v.interval = v.typed_value;
-			deadline = now_mono() + v.interval;
-			view_status(&v, false, "%g s per cycle", v.interval);
-			break;
-		default:
-			break;
-		}
-		view_draw(&v);
 	}
 	view_term_end(scr);
-	view_free(&v);
-	if (t.error != NULL) {
-		*cause = t.error;
-		t.error = NULL;
+	view_free(&l.v);
+	snapshot_free(l.cur);
+	if (l.error != NULL) {
+		*cause = l.error;
+		return (-1);
 	}
-	view_tape_free(&t);
-	snapshot_free(cur);
-	return (*cause != NULL ? -1 : 0);
+	return (0);
 }

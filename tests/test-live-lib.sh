@@ -84,6 +84,11 @@ wait_for() {
 	return 0
 }
 
+# pid_dead PID: the process has exited (gone, or a zombie not yet reaped).
+pid_dead() {
+	! grep -q '^State:[[:space:]]*[^ZX]' "/proc/$1/status" 2>/dev/null
+}
+
 # wait_line PATTERN FILE: until a line of FILE matches PATTERN (grep).
 wait_line() {
 	wait_for grep -q "$1" "$2" 2>/dev/null

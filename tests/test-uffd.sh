@@ -212,6 +212,9 @@ start_workload 0 --own-uffd-mark 63 && {
 	kill -9 "$SPID" $inj
 	wait "$SPID" 2>/dev/null
 	SPID=
+	for p in $inj; do
+		wait_for pid_dead "$p" || fail "the injector $p outlived SIGKILL"
+	done
 	run_sdtop "$T/m2.jsonl" -n 2 -i 0.2 "$WPID" ||
 	    fail "marked own userfaultfd: status $?: $(cat "$T/err")"
 	gt "marked own userfaultfd" "$(phase_line 1)" "$T/m2.jsonl"
