@@ -14,10 +14,6 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* Until every user includes it itself. */
-#include "cause.h"
-#include "page.h"
-
 struct proc_target {
 	pid_t	 pid;
 	pid_t	 tid;		/* the thread read through: pid, or a live one */

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "batch.h"
+#include "cause.h"
 #include "out-json.h"
 #include "out-text.h"
 #include "proc.h"

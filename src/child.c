@@ -16,8 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cause.h"
 #include "child.h"
-#include "proc.h"
 
 char *
 child_sibling(const char *name)

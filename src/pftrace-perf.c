@@ -34,8 +34,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cause.h"
 #include "pftrace-perf.h"
-#include "proc.h"
 
 #define EV_MIN	PFPERF_EV_MIN
 #define EV_MAJ	PFPERF_EV_MAJ

@@ -31,6 +31,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cause.h"
+#include "page.h"
 #include "proc-maps.h"
 #include "pftrace-format.h"
 #include "pftrace-layout.h"
@@ -38,7 +40,6 @@
 #include "pftrace-record.h"
 #include "pftrace-tasks.h"
 #include "pftrace-tracee.h"
-#include "proc.h"
 
 /* The number of ring buffers polled at once, and the signalfd. */
 #define POLL_MAX	64

@@ -22,6 +22,8 @@
 
 #include "array.h"
 #include "bitmap.h"
+#include "cause.h"
+#include "page.h"
 #include "pftrace-format.h"
 #include "pftrace-read.h"
 #include "pftrace-regions.h"

@@ -28,8 +28,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cause.h"
 #include "pftrace-tracee.h"
-#include "proc.h"
 
 #ifndef PTRACE_GET_SYSCALL_INFO
 #define PTRACE_GET_SYSCALL_INFO		0x420e

@@ -16,7 +16,6 @@
 #include "bitmap.h"
 #include "page.h"
 #include "proc-pagemap.h"
-#include "proc.h"
 
 int
 page_states_alloc(struct page_states *st, size_t npages)

@@ -30,8 +30,8 @@
 
 #include "array.h"
 #include "bitmap.h"
+#include "cause.h"
 #include "history.h"
-#include "proc.h"
 #include "pftrace-format.h"
 #include "pftrace-read.h"
 #include "pftrace-regions.h"

@@ -18,8 +18,9 @@
 #include <jansson.h>
 
 #include "bitmap.h"
+#include "cause.h"
 #include "num.h"
-#include "proc.h"
+#include "page.h"
 #include "replay.h"
 #include "replay-pftrace.h"
 #include "snapshot.h"

@@ -20,6 +20,7 @@
 #include "child.h"
 #include "cli.h"
 #include "injector.h"
+#include "page.h"
 #include "probe.h"
 #include "proc.h"
 #include "proc-maps.h"

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cause.h"
 #include "session.h"
 #include "snapshot.h"
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "bitmap.h"
-#include "proc.h"
+#include "page.h"
 #include "snapshot.h"
 
 struct snapshot *

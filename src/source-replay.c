@@ -18,8 +18,8 @@
 #include <sys/types.h>
 
 #include "array.h"
+#include "cause.h"
 #include "history.h"
-#include "proc.h"
 #include "replay.h"
 #include "snapshot.h"
 #include "source.h"

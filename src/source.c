@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "proc.h"
+#include "cause.h"
 #include "source.h"
 
 /* Refuse an operation the kind of src cannot do. */

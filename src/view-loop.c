@@ -23,6 +23,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "cause.h"
 #include "out-json.h"
 #include "proc.h"
 #include "session.h"

@@ -27,6 +27,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "page.h"
 #include "proc-maps.h"
 #include "proc.h"
 #include "snapshot.h"

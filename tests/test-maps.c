@@ -19,8 +19,8 @@
 
 #include <cmocka.h>
 
+#include "page.h"
 #include "proc-maps.h"
-#include "proc.h"
 
 /* The source tree, where the fixtures live. */
 static const char *

@@ -25,7 +25,7 @@
 #include "bitmap.h"
 #include "out-json.h"
 #include "out-text.h"
-#include "proc.h"
+#include "page.h"
 #include "snapshot.h"
 
 #define HEAP_START	UINT64_C(0x55d0c8c04000)

@@ -21,9 +21,9 @@
 #include <cmocka.h>
 
 #include "bitmap.h"
+#include "page.h"
 #include "pftrace-regions.h"
 #include "pftrace-report.h"
-#include "proc.h"
 #include "replay.h"
 #include "snapshot.h"
 

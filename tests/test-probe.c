@@ -31,6 +31,7 @@
 #include <linux/userfaultfd.h>
 #endif
 
+#include "page.h"
 #include "proc-pagemap.h"
 #include "probe.h"
 #include "proc.h"

@@ -24,6 +24,8 @@
 
 #include <cmocka.h>
 
+#include "cause.h"
+#include "page.h"
 #include "proc-maps.h"
 #include "proc.h"
 

@@ -21,7 +21,7 @@
 #include <cmocka.h>
 
 #include "bitmap.h"
-#include "proc.h"
+#include "page.h"
 #include "replay.h"
 #include "snapshot.h"
 

@@ -23,7 +23,7 @@
 
 #include "bitmap.h"
 #include "out-json.h"
-#include "proc.h"
+#include "page.h"
 #include "replay.h"
 #include "snapshot.h"
 

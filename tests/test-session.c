@@ -25,6 +25,7 @@
 #include <cmocka.h>
 
 #include "bitmap.h"
+#include "page.h"
 #include "proc.h"
 #include "session.h"
 #include "snapshot.h"

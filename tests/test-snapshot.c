@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "bitmap.h"
-#include "proc.h"
+#include "page.h"
 #include "snapshot.h"
 
 /* A VMA of npages pages at start. */

@@ -16,10 +16,10 @@
 
 #include "bitmap.h"
 #include "fuzz.h"
+#include "page.h"
 #include "proc-maps.h"
 #include "out-json.h"
 #include "out-text.h"
-#include "proc.h"
 #include "snapshot.h"
 #include "str-escape.h"
 

@@ -28,6 +28,7 @@
 #include <cmocka.h>
 
 #include "bitmap.h"
+#include "page.h"
 #include "proc-maps.h"
 #include "proc-pagemap.h"
 #include "proc.h"
