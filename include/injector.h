@@ -29,13 +29,6 @@
 struct proc_target;
 
 /*
- * The command name of the injector process, as /proc/PID/comm shows it:
- * without "sdtop" in it, so that `pkill sdtop` or `killall sdtop` (aimed
- * at sdtop) never reach it.
- */
-#define INJECTOR_COMM		"sdt-injector"
-
-/*
  * Create a userfaultfd inside t (which must hold a pidfd), after
  * removing any that an sdtop killed earlier left there: the injected call
  * is userfaultfd(flags), then the descriptor is marked and initialised

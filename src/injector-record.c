@@ -27,7 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "injector-proto.h"
+#include "injector-record.h"
 #include "proc.h"
 
 /* The directory of records, made if needed; -1 when none is safe to use. */

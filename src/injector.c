@@ -27,6 +27,7 @@
 #include "cause.h"
 #include "injector.h"
 #include "injector-proto.h"
+#include "injector-serve.h"
 #include "proc.h"
 
 /* The client's side: the running injector, if any. */

@@ -29,14 +29,8 @@
 #include <unistd.h>
 
 #include "cause.h"
+#include "kernel-compat.h"
 #include "pftrace-tracee.h"
-
-#ifndef PTRACE_GET_SYSCALL_INFO
-#define PTRACE_GET_SYSCALL_INFO		0x420e
-#define PTRACE_SYSCALL_INFO_ENTRY	1
-#define PTRACE_SYSCALL_INFO_EXIT	2
-#define PTRACE_SYSCALL_INFO_SECCOMP	3
-#endif
 
 /* Our own copy of the stable ptrace_syscall_info layout (Linux 5.3). */
 struct sc_info {
