@@ -25,6 +25,10 @@ array_reserve(void *v, size_t want, size_t *cap, size_t elem)
 		}
 		ncap *= 2;
 	}
+	if (elem != 0 && ncap > SIZE_MAX / elem) {
+		errno = ENOMEM;
+		return (NULL);
+	}
 	if ((p = reallocarray(v, ncap, elem)) == NULL)
 		return (NULL);
 	*cap = ncap;

@@ -22,20 +22,8 @@
 
 #include <cmocka.h>
 
+#include "kernel-compat.h"
 #include "seccomp-eval.h"
-
-#ifndef AUDIT_ARCH_X86_64
-#define AUDIT_ARCH_X86_64	0xc000003eU
-#endif
-#ifndef SECCOMP_RET_KILL_PROCESS
-#define SECCOMP_RET_KILL_PROCESS 0x80000000U
-#endif
-#ifndef SECCOMP_RET_USER_NOTIF
-#define SECCOMP_RET_USER_NOTIF	0x7fc00000U
-#endif
-#ifndef SECCOMP_RET_LOG
-#define SECCOMP_RET_LOG		0x7ffc0000U
-#endif
 
 #define LD_NR	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, \
 		    offsetof(struct seccomp_data, nr))
