@@ -63,11 +63,15 @@ batch_print(const struct batch_options *o, const struct snapshot *s)
 	return (0);
 }
 
-/* Whether s ends the run: BATCH_DONE or BATCH_NOT_CONVERGED, else -1. */
+/*
+ * Whether s ends the run: BATCH_DONE or BATCH_NOT_CONVERGED, else -1. A
+ * recording is printed to its end: its exit is not the end of the file.
+ */
 static int
-batch_end(const struct batch_options *o, const struct snapshot *s)
+batch_end(const struct source *src, const struct batch_options *o,
+    const struct snapshot *s)
 {
-	if (s->exited)
+	if (s->exited && source_can_clear(src))
 		return (BATCH_DONE);
 	if (o->until_converged && s->converged)
 		return (BATCH_DONE);
@@ -100,7 +104,7 @@ batch_run(struct source *src, const struct batch_options *o, char **cause)
 			*cause = cause_errno(errno, "cannot write the output");
 			return (-1);
 		}
-		rc = batch_end(o, snap);
+		rc = batch_end(src, o, snap);
 		snapshot_free(snap);
 		if (rc != -1)
 			return (rc);

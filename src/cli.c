@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,13 +95,14 @@ parse_number(const char *name, const char *arg, double lo, double hi,
 	char	*q;
 	int	 rc = 0;
 
-	/* Any finite number first; the bounds are checked after. */
-	if (num_double(arg, -HUGE_VAL, HUGE_VAL, v) == -1) {
+	if (num_double(arg, lo, hi, v) == 0)
+		return (0);
+	if (errno != ERANGE) {
 		q = str_escape_dup(arg, 0);
 		rc = cli_error(cause, "%s: not a number: '%s'", name,
 		    q != NULL ? q : "?");
 		free(q);
-	} else if (*v < lo || *v > hi) {
+	} else {
 		q = str_escape_dup(arg, 0);
 		rc = cli_error(cause, "%s: %s is out of range (%g..%g)", name,
 		    q != NULL ? q : "?", lo, hi);

@@ -77,20 +77,24 @@ num_addr(const char *s, uint64_t *out)
 int
 num_double(const char *s, double lo, double hi, double *out)
 {
-	char	*end;
-	double	 v;
+	const char	*p = *s == '-' ? s + 1 : s;
+	char		*end;
+	double		 v;
 
-	if (!((*s >= '0' && *s <= '9') || *s == '.')) {
+	/* Digits, a point or "inf" after an optional minus: no blank, no +. */
+	if (!((*p >= '0' && *p <= '9') || *p == '.' || *p == 'i' ||
+	    *p == 'I')) {
 		errno = EINVAL;
 		return (-1);
 	}
 	errno = 0;
 	v = strtod(s, &end);
-	if (end == s || *end != '\0' || !isfinite(v)) {
+	if (end == s || *end != '\0' || errno != 0 || v != v) {
+		/* Not a number, or one too large or too small for a double. */
 		errno = EINVAL;
 		return (-1);
 	}
-	if (errno != 0 || v < lo || v > hi) {
+	if (!isfinite(v) || v < lo || v > hi) {
 		errno = ERANGE;
 		return (-1);
 	}

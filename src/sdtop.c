@@ -138,7 +138,8 @@ run_replay(const struct options *o)
 	char		*cause = NULL;
 	int		 rc;
 
-	if (source_replay_open(&src, o->replay, o->s.interval, &cause) == -1) {
+	if (source_replay_open(&src, o->replay, o->s.interval, o->batch,
+	    &cause) == -1) {
 		fprintf(stderr, "sdtop: %s\n", cause);
 		free(cause);
 		return (EXIT_RUNTIME);

@@ -44,6 +44,7 @@ struct tape {
 	unsigned long		 end_cycle;	/* the number of that cycle */
 	bool			 at_end;	/* the file is at end_off */
 	bool			 eof;
+	bool			 whole;		/* read on past an exit */
 };
 
 /* Append the place and count of a cycle just read; -1 if no memory. */
@@ -121,7 +122,7 @@ tape_read_on(struct source *src, struct tape *t, struct snapshot **out,
 	t->end_line = t->r.line;
 	t->end_cycle = s->cycle;
 	if (s->exited) {
-		t->eof = true;
+		t->eof = !t->whole;
 		src->exited = true;
 	} else if (tape_push(t, off, line, s) == -1) {
 		snapshot_free(s);
@@ -209,7 +210,7 @@ static const struct source_ops replay_ops = {
 
 int
 source_replay_open(struct source *src, const char *path, double window,
-    char **cause)
+    bool whole, char **cause)
 {
 	struct tape	*t;
 
@@ -223,6 +224,7 @@ source_replay_open(struct source *src, const char *path, double window,
 		return (-1);
 	}
 	t->at_end = true;
+	t->whole = whole;
 	src->ops = &replay_ops;
 	src->data = t;
 	src->path = t->r.path;

@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <err.h>
@@ -159,13 +160,17 @@ do_record(const char *path, char *const argv[], const struct pfrec_options *o,
 {
 	struct pfrec_stats	 st;
 	struct sigaction	 sa;
+	struct stat		 sb;
 	FILE			*f;
 	char			*cause = NULL;
+	bool			 regular;
 
 	if ((f = fopen(path, "w")) == NULL) {
 		warn("%s", path);
 		return (1);
 	}
+	/* Only a file can be removed on failure: never /dev/full or a fifo. */
+	regular = fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode);
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -177,7 +182,8 @@ do_record(const char *path, char *const argv[], const struct pfrec_options *o,
 		warnx("%s", cause);
 		free(cause);
 		fclose(f);
-		unlink(path);
+		if (regular)
+			unlink(path);
 		return (1);
 	}
 	if (fclose(f) != 0) {

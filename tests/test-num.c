@@ -94,14 +94,25 @@ num_double__finite_whole_token_in_bounds(void **state)
 	assert_true(v == 1000);
 	assert_int_equal(num_double("2", 0, 1, &v), -1);
 	assert_int_equal(errno, ERANGE);
-	assert_int_equal(num_double("-1", -5, 5, &v), -1);
-	assert_int_equal(errno, EINVAL);
+	assert_int_equal(num_double("-1", 0, 5, &v), -1);
+	assert_int_equal(errno, ERANGE);
+	assert_int_equal(num_double("inf", 0, 1e300, &v), -1);
+	assert_int_equal(errno, ERANGE);
 	assert_int_equal(num_double("nan", 0, 1, &v), -1);
-	assert_int_equal(num_double("inf", 0, 1, &v), -1);
+	assert_int_equal(errno, EINVAL);
 	assert_int_equal(num_double("1e999", 0, 1e300, &v), -1);
+	assert_int_equal(errno, EINVAL);
 	assert_int_equal(num_double("1s", 0, 5, &v), -1);
+	assert_int_equal(errno, EINVAL);
 	assert_int_equal(num_double(" 1", 0, 5, &v), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(num_double("+1", 0, 5, &v), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(num_double("-", -5, 5, &v), -1);
+	assert_int_equal(errno, EINVAL);
 	assert_true(v == 1000);
+	assert_int_equal(num_double("-1.5", -5, 5, &v), 0);
+	assert_true(v == -1.5);
 }
 
 static void

@@ -49,6 +49,15 @@ if "$bin" "$tmp/probe" /bin/true 2>/dev/null; then
 	[ ! -e "$tmp/t" ] || { echo "FAIL: a trace was left"; fail=1; }
 fi
 
+# A write that fails (a full device) is an error, and the device is not
+# removed as a half trace would be.
+if mknod "$tmp/full" c 1 7 2>/dev/null; then
+	"$bin" "$tmp/full" /bin/true >/dev/null 2>"$tmp/err" && {
+		echo "FAIL: writing to a full device succeeded"; fail=1; }
+	[ -c "$tmp/full" ] ||
+	    { echo "FAIL: the device written to was removed"; fail=1; }
+fi
+
 # A good fixture reports with status 0, as text and as JSON.
 "$bin" --report "$fx/good.trace" >"$tmp/out" ||
     { echo "FAIL: report of good.trace"; fail=1; }

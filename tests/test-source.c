@@ -46,7 +46,7 @@ open_fixture(struct source *src)
 {
 	char	*cause = NULL;
 
-	if (source_replay_open(src, fixture(), 1, &cause) == -1)
+	if (source_replay_open(src, fixture(), 1, false, &cause) == -1)
 		fail_msg("%s", cause);
 }
 
@@ -269,7 +269,7 @@ batch_run__bad_line__fails_naming_file_and_line(void **state)
 	fputs("{\"cycle\":1,\"time\":1,\"pid\":7,\"method\":\"hash\","
 	    "\"interval\":1,\"vmas\":[]}\n{\"cycle\":1}\n", f);
 	fclose(f);
-	if (source_replay_open(&src, path, 1, &cause) == -1)
+	if (source_replay_open(&src, path, 1, true, &cause) == -1)
 		fail_msg("%s", cause);
 	o.out = tmpfile();
 	assert_int_equal(batch_run(&src, &o, &cause), -1);
@@ -284,6 +284,55 @@ batch_run__bad_line__fails_naming_file_and_line(void **state)
 	unlink(path);
 }
 
+/*
+ * A trace whose first process exits before the file is cut short (no end
+ * record): the batch output reads on past the exit and refuses it, as
+ * tracepgfault --report does.
+ */
+static void
+batch_run__trace_cut_short_after_exit__refused(void **state)
+{
+	struct batch_options	 o = { .json = true };
+	struct source		 src;
+	char			 path[] = "/tmp/test-source-XXXXXX";
+	char			*cause = NULL, line[4096], last[4096] = "";
+	const char		*d;
+	char			 good[4096];
+	FILE			*in, *f;
+	int			 fd;
+
+	(void)state;
+	if ((d = getenv("abs_top_srcdir")) == NULL &&
+	    (d = getenv("srcdir")) == NULL)
+		d = ".";
+	snprintf(good, sizeof good, "%s/tests/fixtures/pftrace/good.trace", d);
+	assert_non_null(in = fopen(good, "r"));
+	assert_true((fd = mkstemp(path)) != -1);
+	assert_non_null(f = fdopen(fd, "w"));
+	/* Every line but the last, the end record. */
+	while (fgets(line, sizeof line, in) != NULL) {
+		fputs(last, f);
+		snprintf(last, sizeof last, "%s", line);
+	}
+	assert_int_equal(strncmp(last, "end ", 4), 0);
+	fclose(in);
+	fclose(f);
+
+	if (source_replay_open(&src, path, 1, true, &cause) == -1)
+		fail_msg("%s", cause);
+	o.out = tmpfile();
+	assert_int_equal(batch_run(&src, &o, &cause), -1);
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, "no end record"));
+	free(cause);
+	/* The cycles up to the exit were printed first. */
+	assert_true(ftell(o.out) > 0);
+	fclose(o.out);
+	assert_true(src.exited);
+	free(source_close(&src));
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -293,6 +342,8 @@ main(void)
 		cmocka_unit_test(
 		    source_replay__step_back__reads_the_cycle_again),
 		cmocka_unit_test(source_replay__rescan__refused_with_cause),
+		cmocka_unit_test(
+		    batch_run__trace_cut_short_after_exit__refused),
 		cmocka_unit_test(batch_run__replay_json__one_line_per_cycle),
 		cmocka_unit_test(batch_run__cycles_limit__stops_at_that_cycle),
 		cmocka_unit_test(
