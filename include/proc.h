@@ -116,14 +116,6 @@ bool	 proc_gone(int err);
 int	 proc_task_state(const struct proc_target *t, pid_t tid);
 
 /*
- * proc_status_long() for process (or thread) pid under root, opened for
- * this one read and closed again: for a process seen once, such as a new
- * task of a traced one. -1 with errno (ESRCH: gone).
- */
-int	 proc_pid_status_long(const char *root, pid_t pid, const char *key,
-	     long *val);
-
-/*
  * Make t the target of a directory fd (and pidfd, or -1) of process pid
  * received from elsewhere; proc_close() closes both.
  */

@@ -340,6 +340,21 @@ proc_stat_field(const struct proc_target *t, unsigned int n,
 	return (0);
 }
 
+/* The target's directory name ("task", "fd"), open for readdir(3). */
+static DIR *
+proc_opendir(const struct proc_target *t, const char *name)
+{
+	DIR	*d;
+	int	 fd;
+
+	if ((fd = openat(t->dirfd, name, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return (NULL);
+	if ((d = fdopendir(fd)) == NULL)
+		close(fd);
+	return (d);
+}
+
 int
 proc_other_threads(const struct proc_target *t, pid_t **tids, size_t *n)
 {
@@ -348,17 +363,11 @@ proc_other_threads(const struct proc_target *t, pid_t **tids, size_t *n)
 	pid_t		*v = NULL, *nv;
 	size_t		 cap = 0;
 	uint64_t	 tid;
-	int		 fd;
 
 	*tids = NULL;
 	*n = 0;
-	if ((fd = openat(t->dirfd, "task", O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC)) == -1)
+	if ((d = proc_opendir(t, "task")) == NULL)
 		return (-1);
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return (-1);
-	}
 	while ((de = readdir(d)) != NULL) {
 		if (num_u64(de->d_name, 10, 1, INT_MAX, &tid) == -1 ||
 		    tid == (uint64_t)t->pid)
@@ -400,30 +409,6 @@ proc_task_state(const struct proc_target *t, pid_t tid)
 	if (proc_status_field(t, tid, "State", state, sizeof state) == -1)
 		return (-1);
 	return ((unsigned char)state[0]);
-}
-
-int
-proc_pid_status_long(const char *root, pid_t pid, const char *key,
-    long *val)
-{
-	struct proc_target	 t;
-	char			 path[4096];
-	int			 rc, err;
-
-	memset(&t, 0, sizeof t);
-	t.pagemap_fd = t.pidfd = -1;
-	t.pid = t.tid = pid;
-	snprintf(path, sizeof path, "%s/%ld", root, (long)pid);
-	if ((t.dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		if (errno == ENOENT)
-			errno = ESRCH;
-		return (-1);
-	}
-	rc = proc_status_long(&t, 0, key, val);
-	err = errno;
-	close(t.dirfd);
-	errno = err;
-	return (rc);
 }
 
 void
@@ -532,20 +517,14 @@ proc_fds_linked(const struct proc_target *t, const char *link, int *fds,
 	char		 buf[256];
 	uint64_t	 fd;
 	ssize_t		 ll;
-	int		 dfd;
 
 	*n = 0;
-	if ((dfd = openat(t->dirfd, "fd", O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC)) == -1)
+	if ((d = proc_opendir(t, "fd")) == NULL)
 		return (-1);
-	if ((d = fdopendir(dfd)) == NULL) {
-		close(dfd);
-		return (-1);
-	}
 	while (*n < max && (de = readdir(d)) != NULL) {
 		if (num_u64(de->d_name, 10, 0, INT_MAX, &fd) == -1)
 			continue;
-		ll = readlinkat(dfd, de->d_name, buf, sizeof buf - 1);
+		ll = readlinkat(dirfd(d), de->d_name, buf, sizeof buf - 1);
 		if (ll <= 0)
 			continue;
 		buf[ll] = '\0';

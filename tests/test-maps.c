@@ -19,31 +19,20 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "page.h"
 #include "proc-maps.h"
-
-/* The source tree, where the fixtures live. */
-static const char *
-fixture_root(void)
-{
-	const char	*d;
-
-	if ((d = getenv("abs_top_srcdir")) == NULL &&
-	    (d = getenv("srcdir")) == NULL)
-		d = ".";
-	return (d);
-}
 
 /* Read tests/fixtures/NAME into a malloc'd string. */
 static char *
 fixture_read(const char *name)
 {
-	char	 path[4096], *buf;
-	FILE	*f;
-	long	 len;
+	const char	*path = fixture_path(name, NULL);
+	char		*buf;
+	FILE		*f;
+	long		 len;
 
-	snprintf(path, sizeof path, "%s/tests/fixtures/%s", fixture_root(),
-	    name);
 	f = fopen(path, "r");
 	if (f == NULL)
 		fail_msg("cannot open %s: %s", path, strerror(errno));

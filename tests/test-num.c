@@ -83,36 +83,45 @@ num_addr__prefix_and_at_most_16_digits(void **state)
 static void
 num_double__finite_whole_token_in_bounds(void **state)
 {
-	double	v = 7;
+	static const struct {
+		const char	*s;
+		double		 lo, hi;
+		int		 err;		/* 0: parsed as want */
+		double		 want;
+	} cases[] = {
+		{ "0.25", 0, 1, 0, 0.25 },
+		{ ".5", 0, 1, 0, 0.5 },
+		{ "1e3", 0, 1e4, 0, 1000 },
+		{ "-1.5", -5, 5, 0, -1.5 },
+		{ "2", 0, 1, ERANGE, 0 },
+		{ "-1", 0, 5, ERANGE, 0 },
+		{ "inf", 0, 1e300, ERANGE, 0 },
+		{ "nan", 0, 1, EINVAL, 0 },
+		{ "1e999", 0, 1e300, EINVAL, 0 },
+		{ "1s", 0, 5, EINVAL, 0 },
+		{ " 1", 0, 5, EINVAL, 0 },
+		{ "+1", 0, 5, EINVAL, 0 },
+		{ "-", -5, 5, EINVAL, 0 },
+	};
+	double	v;
+	size_t	i;
 
 	(void)state;
-	assert_int_equal(num_double("0.25", 0, 1, &v), 0);
-	assert_true(v == 0.25);
-	assert_int_equal(num_double(".5", 0, 1, &v), 0);
-	assert_true(v == 0.5);
-	assert_int_equal(num_double("1e3", 0, 1e4, &v), 0);
-	assert_true(v == 1000);
-	assert_int_equal(num_double("2", 0, 1, &v), -1);
-	assert_int_equal(errno, ERANGE);
-	assert_int_equal(num_double("-1", 0, 5, &v), -1);
-	assert_int_equal(errno, ERANGE);
-	assert_int_equal(num_double("inf", 0, 1e300, &v), -1);
-	assert_int_equal(errno, ERANGE);
-	assert_int_equal(num_double("nan", 0, 1, &v), -1);
-	assert_int_equal(errno, EINVAL);
-	assert_int_equal(num_double("1e999", 0, 1e300, &v), -1);
-	assert_int_equal(errno, EINVAL);
-	assert_int_equal(num_double("1s", 0, 5, &v), -1);
-	assert_int_equal(errno, EINVAL);
-	assert_int_equal(num_double(" 1", 0, 5, &v), -1);
-	assert_int_equal(errno, EINVAL);
-	assert_int_equal(num_double("+1", 0, 5, &v), -1);
-	assert_int_equal(errno, EINVAL);
-	assert_int_equal(num_double("-", -5, 5, &v), -1);
-	assert_int_equal(errno, EINVAL);
-	assert_true(v == 1000);
-	assert_int_equal(num_double("-1.5", -5, 5, &v), 0);
-	assert_true(v == -1.5);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		v = 7;
+		errno = 0;
+		if (cases[i].err == 0) {
+			assert_int_equal(num_double(cases[i].s, cases[i].lo,
+			    cases[i].hi, &v), 0);
+			assert_true(v == cases[i].want);
+		} else {
+			assert_int_equal(num_double(cases[i].s, cases[i].lo,
+			    cases[i].hi, &v), -1);
+			assert_int_equal(errno, cases[i].err);
+			/* Nothing is written on failure. */
+			assert_true(v == 7);
+		}
+	}
 }
 
 static void

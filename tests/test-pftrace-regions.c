@@ -20,6 +20,8 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "bitmap.h"
 #include "page.h"
 #include "pftrace-regions.h"
@@ -246,20 +248,6 @@ pfregions_place__outside_every_region__none(void **state)
 	pfregions_free(&t);
 }
 
-/* The path of a fixture trace. */
-static const char *
-fixture(const char *name)
-{
-	static char	 path[4096];
-	const char	*d;
-
-	if ((d = getenv("abs_top_srcdir")) == NULL &&
-	    (d = getenv("srcdir")) == NULL)
-		d = ".";
-	snprintf(path, sizeof path, "%s/tests/fixtures/pftrace/%s", d, name);
-	return (path);
-}
-
 /*
  * regions.trace has one fault per window of 1 s: fault k at window k,
  * at address addr, placed in region id (0: none) named name.
@@ -335,12 +323,12 @@ report_and_replay__one_trace__same_region_for_every_fault(void **state)
 	(void)state;
 	memset(&o, 0, sizeof o);
 	o.to = UINT64_MAX;
-	assert_non_null(f = fopen(fixture("regions.trace"), "r"));
+	assert_non_null(f = fopen(fixture_path("pftrace", "regions.trace"), "r"));
 	if (pfreport_load(&rep, f, &o, &cause) != 0)
 		fail_msg("%s", cause);
 	fclose(f);
 	assert_int_equal(rep.outside, 2);
-	if (replay_open_window(&r, fixture("regions.trace"), 1, &cause) != 0)
+	if (replay_open_window(&r, fixture_path("pftrace", "regions.trace"), 1, &cause) != 0)
 		fail_msg("%s", cause);
 	for (k = 0; k < NPLACED; k++) {
 		id = report_region(&rep, placed[k].time);

@@ -16,24 +16,20 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "bitmap.h"
 #include "pftrace-format.h"
 #include "pftrace-read.h"
 #include "pftrace-report.h"
 
-/* Open a fixture through abs_top_srcdir (or srcdir, or "."). */
+/* Open the fixture trace name. */
 static FILE *
 fixture(const char *name)
 {
-	const char	*dir = getenv("abs_top_srcdir");
-	char		 path[4096];
+	const char	*path = fixture_path("pftrace", name);
 	FILE		*f;
 
-	if (dir == NULL)
-		dir = getenv("srcdir");
-	if (dir == NULL)
-		dir = ".";
-	snprintf(path, sizeof path, "%s/tests/fixtures/pftrace/%s", dir, name);
 	f = fopen(path, "r");
 	if (f == NULL)
 		fail_msg("cannot open fixture %s", path);

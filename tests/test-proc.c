@@ -24,24 +24,12 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "cause.h"
 #include "page.h"
 #include "proc-maps.h"
 #include "proc.h"
-
-/* The fixture procfs root, tests/fixtures/proc in the source tree. */
-static const char *
-fixture_proc(void)
-{
-	static char	 path[4096];
-	const char	*d;
-
-	if ((d = getenv("abs_top_srcdir")) == NULL &&
-	    (d = getenv("srcdir")) == NULL)
-		d = ".";
-	snprintf(path, sizeof path, "%s/tests/fixtures/proc", d);
-	return (path);
-}
 
 /* Read a file the ordinary way, for comparison. */
 static char *
@@ -99,14 +87,14 @@ proc_open__fixture_pid__reads_through_the_dir(void **state)
 	size_t			 len, wlen;
 
 	(void)state;
-	assert_int_equal(proc_open(&t, fixture_proc(), 4242, &cause), 0);
+	assert_int_equal(proc_open(&t, fixture_path("proc", NULL), 4242, &cause), 0);
 	assert_null(cause);
 	assert_int_equal(t.pid, 4242);
 	assert_true(t.dirfd >= 0);
 	assert_int_equal(t.pagemap_fd, -1);
-	assert_string_equal(t.root, fixture_proc());
+	assert_string_equal(t.root, fixture_path("proc", NULL));
 
-	snprintf(path, sizeof path, "%s/4242/maps", fixture_proc());
+	snprintf(path, sizeof path, "%s/4242/maps", fixture_path("proc", NULL));
 	want = slurp(path, &wlen);
 	assert_int_equal(proc_read_file(&t, "maps", &buf, &len), 0);
 	assert_int_equal(len, wlen);
@@ -127,7 +115,7 @@ proc_comm__newline_stripped__spaces_kept(void **state)
 	char			*cause = NULL, comm[32];
 
 	(void)state;
-	assert_int_equal(proc_open(&t, fixture_proc(), 4242, &cause), 0);
+	assert_int_equal(proc_open(&t, fixture_path("proc", NULL), 4242, &cause), 0);
 	assert_int_equal(proc_comm(&t, comm, sizeof comm), 0);
 	assert_string_equal(comm, "demo prog");
 	/* A short buffer truncates, NUL-terminated. */
@@ -136,7 +124,7 @@ proc_comm__newline_stripped__spaces_kept(void **state)
 	proc_close(&t);
 
 	/* A comm file without its newline reads the same way. */
-	assert_int_equal(proc_open(&t, fixture_proc(), 4244, &cause), 0);
+	assert_int_equal(proc_open(&t, fixture_path("proc", NULL), 4244, &cause), 0);
 	assert_int_equal(proc_comm(&t, comm, sizeof comm), 0);
 	assert_string_equal(comm, "nomaps");
 	proc_close(&t);
@@ -150,7 +138,7 @@ proc_open__missing_pid__esrch_no_such_process(void **state)
 
 	(void)state;
 	errno = 0;
-	assert_int_equal(proc_open(&t, fixture_proc(), 999999, &cause), -1);
+	assert_int_equal(proc_open(&t, fixture_path("proc", NULL), 999999, &cause), -1);
 	assert_int_equal(errno, ESRCH);
 	assert_non_null(cause);
 	assert_string_equal(cause, "no such process: 999999");
@@ -168,12 +156,12 @@ proc_open__bad_pid__einval(void **state)
 
 	(void)state;
 	errno = 0;
-	assert_int_equal(proc_open(&t, fixture_proc(), 0, &cause), -1);
+	assert_int_equal(proc_open(&t, fixture_path("proc", NULL), 0, &cause), -1);
 	assert_int_equal(errno, EINVAL);
 	assert_string_equal(cause, "invalid process id: 0");
 	free(cause);
 	cause = NULL;
-	assert_int_equal(proc_open(&t, fixture_proc(), -5, &cause), -1);
+	assert_int_equal(proc_open(&t, fixture_path("proc", NULL), -5, &cause), -1);
 	assert_int_equal(errno, EINVAL);
 	assert_string_equal(cause, "invalid process id: -5");
 	free(cause);
@@ -207,7 +195,7 @@ proc_read_file__missing_file__esrch(void **state)
 	struct vma_list		 l = { 0 };
 
 	(void)state;
-	assert_int_equal(proc_open(&t, fixture_proc(), 4244, &cause), 0);
+	assert_int_equal(proc_open(&t, fixture_path("proc", NULL), 4244, &cause), 0);
 	errno = 0;
 	assert_int_equal(proc_read_file(&t, "maps", &buf, NULL), -1);
 	assert_int_equal(errno, ESRCH);
@@ -220,7 +208,7 @@ proc_read_file__missing_file__esrch(void **state)
 	proc_close(&t);
 
 	/* And a missing comm. */
-	assert_int_equal(proc_open(&t, fixture_proc(), 4245, &cause), 0);
+	assert_int_equal(proc_open(&t, fixture_path("proc", NULL), 4245, &cause), 0);
 	errno = 0;
 	assert_int_equal(proc_comm(&t, comm, sizeof comm), -1);
 	assert_int_equal(errno, ESRCH);
@@ -237,7 +225,7 @@ maps_read__fixture__parsed(void **state)
 	(void)state;
 	if (page_size() != 4096)
 		skip();
-	assert_int_equal(proc_open(&t, fixture_proc(), 4242, &cause), 0);
+	assert_int_equal(proc_open(&t, fixture_path("proc", NULL), 4242, &cause), 0);
 	assert_int_equal(maps_read(&t, &l, &cause), 0);
 	assert_int_equal(l.n, 12);
 	assert_string_equal(l.v[2].name, "[heap]");
@@ -257,7 +245,7 @@ maps_read__malformed_fixture__einval_with_line(void **state)
 	(void)state;
 	if (page_size() != 4096)
 		skip();
-	assert_int_equal(proc_open(&t, fixture_proc(), 4243, &cause), 0);
+	assert_int_equal(proc_open(&t, fixture_path("proc", NULL), 4243, &cause), 0);
 	errno = 0;
 	assert_int_equal(maps_read(&t, &l, &cause), -1);
 	assert_int_equal(errno, EINVAL);
@@ -372,7 +360,7 @@ proc_pagemap_fd__opened_once__missing_is_esrch(void **state)
 	int			 fd;
 
 	(void)state;
-	assert_int_equal(proc_open(&t, fixture_proc(), 4242, &cause), 0);
+	assert_int_equal(proc_open(&t, fixture_path("proc", NULL), 4242, &cause), 0);
 	errno = 0;
 	assert_int_equal(proc_pagemap_fd(&t), -1);
 	assert_int_equal(errno, ESRCH);
@@ -555,7 +543,7 @@ proc_other_threads__task_dir__all_but_the_main_one(void **state)
 	proc_close(&t);
 
 	/* No task directory: an error, nothing returned. */
-	assert_int_equal(proc_open(&t, fixture_proc(), 4242, &cause), 0);
+	assert_int_equal(proc_open(&t, fixture_path("proc", NULL), 4242, &cause), 0);
 	assert_int_equal(proc_other_threads(&t, &tids, &n), -1);
 	assert_null(tids);
 	assert_int_equal(n, 0);
@@ -607,27 +595,6 @@ proc_task_state__status_fixture__first_letter(void **state)
 	assert_int_equal(proc_task_state(&t, 4), -1);
 	assert_int_equal(errno, ESRCH);
 	proc_close(&t);
-	rm_tree(dir);
-}
-
-static void
-proc_pid_status_long__not_held_open__same_value(void **state)
-{
-	char	 dir[] = "/tmp/sdtop-proc-XXXXXX", pid[4200];
-	long	 v = -1;
-
-	(void)state;
-	make_tree(dir, pid, sizeof pid);
-	assert_int_equal(proc_pid_status_long(dir, 321, "Tgid", &v), 0);
-	assert_int_equal(v, 300);
-	assert_int_equal(proc_pid_status_long(dir, 321, "Seccomp", &v), 0);
-	assert_int_equal(v, 2);
-	errno = 0;
-	assert_int_equal(proc_pid_status_long(dir, 321, "Nope", &v), -1);
-	assert_int_equal(errno, ENODATA);
-	errno = 0;
-	assert_int_equal(proc_pid_status_long(dir, 322, "Tgid", &v), -1);
-	assert_int_equal(errno, ESRCH);
 	rm_tree(dir);
 }
 
@@ -742,8 +709,6 @@ main(void)
 		    proc_other_threads__task_dir__all_but_the_main_one),
 		cmocka_unit_test(page_size__matches_its_shift),
 		cmocka_unit_test(proc_task_state__status_fixture__first_letter),
-		cmocka_unit_test(
-		    proc_pid_status_long__not_held_open__same_value),
 		cmocka_unit_test(proc_smaps_sum__rollup__named_fields_only),
 		cmocka_unit_test(proc_smaps_flagged__uw__those_vmas_in_order),
 		cmocka_unit_test(proc_fds_linked__own_pipe__found_by_its_link),

@@ -20,31 +20,19 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "bitmap.h"
 #include "page.h"
 #include "replay.h"
 #include "snapshot.h"
-
-/* The path of a fixture trace. */
-static const char *
-fixture(const char *name)
-{
-	static char	 path[4096];
-	const char	*d;
-
-	if ((d = getenv("abs_top_srcdir")) == NULL &&
-	    (d = getenv("srcdir")) == NULL)
-		d = ".";
-	snprintf(path, sizeof path, "%s/tests/fixtures/pftrace/%s", d, name);
-	return (path);
-}
 
 static void
 open_trace(struct replay *r, const char *name, double window)
 {
 	char	*cause = NULL;
 
-	if (replay_open_window(r, fixture(name), window, &cause) == -1)
+	if (replay_open_window(r, fixture_path("pftrace", name), window, &cause) == -1)
 		fail_msg("%s", cause);
 	assert_non_null(r->pft);
 }
@@ -308,7 +296,7 @@ replay_pftrace__malformed_line__file_and_line(void **state)
 	assert_int_equal(replay_next(&r, &s, &cause), -1);
 	assert_null(s);
 	snprintf(want, sizeof want, "%s:7: addr: not a hex number",
-	    fixture("bad-line.trace"));
+	    fixture_path("pftrace", "bad-line.trace"));
 	assert_string_equal(cause, want);
 	free(cause);
 	replay_close(&r);
@@ -325,7 +313,7 @@ replay_pftrace__unknown_region__file_and_line(void **state)
 	open_trace(&r, "unknown-region.trace", 1);
 	assert_int_equal(replay_next(&r, &s, &cause), -1);
 	snprintf(want, sizeof want, "%s:6: id: region 7 was never added",
-	    fixture("unknown-region.trace"));
+	    fixture_path("pftrace", "unknown-region.trace"));
 	assert_string_equal(cause, want);
 	free(cause);
 	/*
@@ -366,9 +354,9 @@ replay_open__bad_header__line_one(void **state)
 	char		*cause = NULL, want[4200];
 
 	(void)state;
-	assert_int_equal(replay_open_window(&r, fixture("bad-version.trace"),
+	assert_int_equal(replay_open_window(&r, fixture_path("pftrace", "bad-version.trace"),
 	    1, &cause), -1);
-	snprintf(want, sizeof want, "%s:1: ", fixture("bad-version.trace"));
+	snprintf(want, sizeof want, "%s:1: ", fixture_path("pftrace", "bad-version.trace"));
 	assert_memory_equal(cause, want, strlen(want));
 	assert_non_null(strstr(cause, "version"));
 	free(cause);

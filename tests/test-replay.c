@@ -21,6 +21,8 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "bitmap.h"
 #include "out-json.h"
 #include "page.h"
@@ -601,16 +603,11 @@ replay_next__hand_written_fixture__every_value(void **state)
 {
 	struct replay	 r;
 	struct snapshot	*s;
-	char		 path[4096], *cause = NULL;
-	const char	*d;
+	char		*cause = NULL;
 
 	(void)state;
-	if ((d = getenv("abs_top_srcdir")) == NULL &&
-	    (d = getenv("srcdir")) == NULL)
-		d = ".";
-	snprintf(path, sizeof path, "%s/tests/fixtures/replay/"
-	    "three-cycles.jsonl", d);
-	if (replay_open(&r, path, &cause) == -1)
+	if (replay_open(&r, fixture_path("replay", "three-cycles.jsonl"),
+	    &cause) == -1)
 		fail_msg("%s", cause);
 
 	assert_int_equal(replay_next(&r, &s, &cause), 1);

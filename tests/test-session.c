@@ -24,6 +24,8 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "bitmap.h"
 #include "page.h"
 #include "proc.h"
@@ -44,19 +46,6 @@
 #define CHILD_HAS_SHADOW	1
 #endif
 #endif
-
-static const char *
-fixture_proc(void)
-{
-	static char	 path[4096];
-	const char	*d;
-
-	if ((d = getenv("abs_top_srcdir")) == NULL &&
-	    (d = getenv("srcdir")) == NULL)
-		d = ".";
-	snprintf(path, sizeof path, "%s/tests/fixtures/proc", d);
-	return (path);
-}
 
 /* Options for pid under root with the given method. */
 static struct session_options
@@ -91,7 +80,7 @@ open_fails(const struct session_options *o, const char *want)
 static void
 session_open__missing_pid__no_such_process(void **state)
 {
-	struct session_options	 o = options(fixture_proc(), 999999, "hash");
+	struct session_options	 o = options(fixture_path("proc", NULL), 999999, "hash");
 
 	(void)state;
 	open_fails(&o, "no such process: 999999");
@@ -102,7 +91,7 @@ session_open__missing_pid__no_such_process(void **state)
 static void
 session_open__pid_without_comm__no_such_process(void **state)
 {
-	struct session_options	 o = options(fixture_proc(), 4245, "hash");
+	struct session_options	 o = options(fixture_path("proc", NULL), 4245, "hash");
 
 	(void)state;
 	/* The directory is there but the process has gone from under it. */
@@ -112,7 +101,7 @@ session_open__pid_without_comm__no_such_process(void **state)
 static void
 session_open__bad_pid__invalid(void **state)
 {
-	struct session_options	 o = options(fixture_proc(), 0, "hash");
+	struct session_options	 o = options(fixture_path("proc", NULL), 0, "hash");
 
 	(void)state;
 	open_fails(&o, "invalid process id: 0");
@@ -121,7 +110,7 @@ session_open__bad_pid__invalid(void **state)
 static void
 session_open__unknown_method__named_in_cause(void **state)
 {
-	struct session_options	 o = options(fixture_proc(), 4242, "magic");
+	struct session_options	 o = options(fixture_path("proc", NULL), 4242, "magic");
 
 	(void)state;
 	open_fails(&o, "unknown method: magic");

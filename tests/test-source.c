@@ -20,25 +20,12 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "batch.h"
 #include "snapshot.h"
 #include "source.h"
 #include "source-replay.h"
-
-/* The path of the fixture recording. */
-static const char *
-fixture(void)
-{
-	static char	 path[4096];
-	const char	*d;
-
-	if ((d = getenv("abs_top_srcdir")) == NULL &&
-	    (d = getenv("srcdir")) == NULL)
-		d = ".";
-	snprintf(path, sizeof path, "%s/tests/fixtures/replay/"
-	    "three-cycles.jsonl", d);
-	return (path);
-}
 
 /* Open the fixture as a source, or fail saying why. */
 static void
@@ -46,7 +33,8 @@ open_fixture(struct source *src)
 {
 	char	*cause = NULL;
 
-	if (source_replay_open(src, fixture(), 1, false, &cause) == -1)
+	if (source_replay_open(src, fixture_path("replay",
+	    "three-cycles.jsonl"), 1, false, &cause) == -1)
 		fail_msg("%s", cause);
 }
 
@@ -296,17 +284,12 @@ batch_run__trace_cut_short_after_exit__refused(void **state)
 	struct source		 src;
 	char			 path[] = "/tmp/test-source-XXXXXX";
 	char			*cause = NULL, line[4096], last[4096] = "";
-	const char		*d;
-	char			 good[4096];
 	FILE			*in, *f;
 	int			 fd;
 
 	(void)state;
-	if ((d = getenv("abs_top_srcdir")) == NULL &&
-	    (d = getenv("srcdir")) == NULL)
-		d = ".";
-	snprintf(good, sizeof good, "%s/tests/fixtures/pftrace/good.trace", d);
-	assert_non_null(in = fopen(good, "r"));
+	assert_non_null(in = fopen(fixture_path("pftrace", "good.trace"),
+	    "r"));
 	assert_true((fd = mkstemp(path)) != -1);
 	assert_non_null(f = fdopen(fd, "w"));
 	/* Every line but the last, the end record. */
