@@ -127,7 +127,9 @@ struct child {
 /*
  * The child's loop. Commands are one byte: a page index writes a new
  * value into that page; 'm' maps a new read-only region and answers its
- * address; 'n' does nothing. Every command is answered; EOF ends it.
+ * address; 'd' discards the upper half of the buffer (MADV_DONTNEED: its
+ * pages are no longer present); 'n' does nothing. Every command is
+ * answered; EOF ends it.
  */
 static void
 child_loop(int cmd, int ack, uint8_t *buf)
@@ -148,8 +150,14 @@ child_loop(int cmd, int ack, uint8_t *buf)
 			addr = p == MAP_FAILED ? 0 : (uint64_t)(uintptr_t)p;
 			if (write(ack, &addr, sizeof addr) != sizeof addr)
 				_exit(1);
-		} else if (write(ack, "a", 1) != 1)
-			_exit(1);
+		} else {
+			if (c == 'd' && madvise(buf + BUF_PAGES / 2 *
+			    page_size(), BUF_PAGES / 2 * page_size(),
+			    MADV_DONTNEED) == -1)
+				_exit(1);
+			if (write(ack, "a", 1) != 1)
+				_exit(1);
+		}
 	}
 	_exit(0);
 }
@@ -226,11 +234,12 @@ vma_holding(const struct snapshot *s, uint64_t addr)
 	return (NULL);
 }
 
-/* The written bits of the child's buffer pages, as a mask. */
+/* The written (or present) bits of the child's buffer pages, as a mask. */
 static uint32_t
-buffer_written(const struct snapshot *s, const struct child *ch)
+buffer_bits(const struct snapshot *s, const struct child *ch, bool present)
 {
 	const struct snap_vma	*sv;
+	const uint64_t		*bits;
 	uint64_t		 first;
 	uint32_t		 mask = 0;
 	size_t			 i;
@@ -238,13 +247,20 @@ buffer_written(const struct snapshot *s, const struct child *ch)
 	sv = vma_holding(s, (uint64_t)(uintptr_t)ch->buf);
 	assert_true(sv->tracked);
 	assert_false(sv->is_new);
-	assert_non_null(sv->written);
+	bits = present ? sv->present : sv->written;
+	assert_non_null(bits);
 	first = ((uint64_t)(uintptr_t)ch->buf - sv->vma.start) / page_size();
 	for (i = 0; i < BUF_PAGES; i++) {
-		if (bitmap_test(sv->written, first + i))
+		if (bitmap_test(bits, first + i))
 			mask |= UINT32_C(1) << i;
 	}
 	return (mask);
+}
+
+static uint32_t
+buffer_written(const struct snapshot *s, const struct child *ch)
+{
+	return (buffer_bits(s, ch, false));
 }
 
 /* Skip a test whose child would carry the sanitizer's shadow memory. */
@@ -353,6 +369,62 @@ session_cycle__uffd_wp__child_writes_known_pages(void **state)
 	cycles_on_a_child("uffd-wp");
 }
 
+/*
+ * The present pages of the child's buffer over two cycles with a method:
+ * the lower half present, the upper half discarded, then two pages of the
+ * upper half written (so present again) in the second cycle.
+ */
+static void
+present_on_a_child(const char *method)
+{
+	struct session	 s;
+	struct child	 ch = { 0 };
+	struct snapshot	*snap;
+	char		*cause = NULL;
+	uint32_t	 lower = (UINT32_C(1) << BUF_PAGES / 2) - 1;
+	uint32_t	 now_in = 1u << 9 | 1u << 12;
+
+	skip_under_asan();
+	child_start(&ch);
+	child_do(&ch, 'd', NULL, 0);
+	open_or_skip(&s, &ch, method);
+
+	if (session_clear(&s, &cause) == -1)
+		fail_msg("clear: %s", cause);
+	child_do(&ch, 3, NULL, 0);
+	if (session_collect(&s, &snap, &cause) == -1)
+		fail_msg("collect: %s", cause);
+	assert_int_equal(buffer_written(snap, &ch), 1u << 3);
+	assert_int_equal(buffer_bits(snap, &ch, true), lower);
+	snapshot_free(snap);
+
+	if (session_clear(&s, &cause) == -1)
+		fail_msg("clear: %s", cause);
+	child_do(&ch, 9, NULL, 0);
+	child_do(&ch, 12, NULL, 0);
+	if (session_collect(&s, &snap, &cause) == -1)
+		fail_msg("collect: %s", cause);
+	assert_int_equal(buffer_written(snap, &ch), now_in);
+	assert_int_equal(buffer_bits(snap, &ch, true), lower | now_in);
+	snapshot_free(snap);
+	free(session_close(&s));
+	child_end(&ch);
+}
+
+static void
+session_collect__hash__present_pages_known(void **state)
+{
+	(void)state;
+	present_on_a_child("hash");
+}
+
+static void
+session_collect__uffd_wp__present_pages_known(void **state)
+{
+	(void)state;
+	present_on_a_child("uffd-wp");
+}
+
 static void
 session_clear__child_gone__collect_says_exited(void **state)
 {
@@ -390,6 +462,8 @@ main(void)
 		    session_cycle__hash__child_writes_known_pages),
 		cmocka_unit_test(
 		    session_cycle__uffd_wp__child_writes_known_pages),
+		cmocka_unit_test(session_collect__hash__present_pages_known),
+		cmocka_unit_test(session_collect__uffd_wp__present_pages_known),
 		cmocka_unit_test(session_clear__child_gone__collect_says_exited),
 	};
 
