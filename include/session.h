@@ -37,6 +37,8 @@ struct session {
 	double			 clear_time;	/* monotonic seconds of the clear */
 	double			 clear_real;	/* Unix seconds it began */
 	double			 clear_ms;
+	double			 read_end;	/* the last collect's reading: */
+	double			 read_real;	/* end (monotonic), start (Unix) */
 	unsigned long		 cycle;		/* cycles collected so far */
 	struct history		 history;
 	char			 comm[32];
@@ -64,7 +66,8 @@ int	 session_open(struct session *s, const struct session_options *o,
 	     char **why_method, char **cause);
 
 /*
- * Clear the tracking: a new cycle starts now. When the address space the
+ * Clear the tracking: a new cycle starts now, or at the last collect when
+ * the method kept what it read then (hash: its clear_time says so). When the address space the
  * method watches is gone (the process exited or ran a new program), 0:
  * the next collect says which. -1 with *cause and errno otherwise.
  */

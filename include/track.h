@@ -23,6 +23,17 @@ struct tracker {
 	struct proc_target	*target;
 	void			*priv;		/* the method's own state */
 	char			*left;		/* what detach could not undo */
+
+	/*
+	 * What the model tells the method, and back. A method may keep what
+	 * its collect read as the next cycle's start (hash): fresh asks the
+	 * next start_cycle() to keep nothing ("clear now"); peek says a
+	 * collect does not end the cycle (a rescan); start_cycle() sets kept
+	 * when the cycle it starts began at the last collect instead.
+	 */
+	bool			 fresh;
+	bool			 peek;
+	bool			 kept;
 };
 
 struct track_method {

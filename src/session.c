@@ -173,8 +173,12 @@ fail:
 	return (-1);
 }
 
-int
-session_clear(struct session *s, char **cause)
+/*
+ * Clear; fresh: the method keeps nothing of the cycles before. When it
+ * kept its last collect's reading, the cycle began at that collect.
+ */
+static int
+session_clear_how(struct session *s, bool fresh, char **cause)
 {
 	const struct track_method	*m = s->tracker.method;
 	double				 t0;
@@ -189,11 +193,23 @@ session_clear(struct session *s, char **cause)
 	if (maps_read(&s->target, &s->at_clear, cause) == -1)
 		return (-1);
 	t0 = now_mono();
+	s->tracker.fresh = fresh;
+	s->tracker.kept = false;
 	if (m->start_cycle(&s->tracker, &s->at_clear, cause) == -1)
 		return (-1);
 	s->clear_time = now_mono();
 	s->clear_ms = (s->clear_time - t0) * 1e3;
+	if (s->tracker.kept) {
+		s->clear_time = s->read_end;
+		s->clear_real = s->read_real;
+	}
 	return (0);
+}
+
+int
+session_clear(struct session *s, char **cause)
+{
+	return (session_clear_how(s, false, cause));
 }
 
 /* Fill the fields every snapshot of the session has. */
@@ -339,7 +355,7 @@ session_scan(struct session *s, struct snapshot **out, char **cause)
 	struct vma_list		 now = { 0 };
 	struct snapshot		*snap;
 	const struct vma	*v;
-	double			 t0;
+	double			 t0, real0;
 	bool			 is_new, huge;
 	size_t			 i;
 
@@ -367,6 +383,7 @@ session_scan(struct session *s, struct snapshot **out, char **cause)
 	}
 	vma_list_free(&now);
 
+	real0 = now_real();
 	t0 = now_mono();
 	if (s->tracker.method->collect(&s->tracker, snap, cause) == -1) {
 		snapshot_free(snap);
@@ -377,6 +394,10 @@ session_scan(struct session *s, struct snapshot **out, char **cause)
 		return (1);
 	}
 	snap->scan_ms = (now_mono() - t0) * 1e3;
+	if (!s->tracker.peek) {
+		s->read_end = t0 + snap->scan_ms / 1e3;
+		s->read_real = real0;
+	}
 	snapshot_count(snap);
 	*out = snap;
 	return (0);
@@ -436,7 +457,7 @@ int
 session_restart(struct session *s, char **cause)
 {
 	history_reset(&s->history);
-	return (session_clear(s, cause));
+	return (session_clear_how(s, true, cause));
 }
 
 int
@@ -445,7 +466,10 @@ session_rescan(struct session *s, struct snapshot **out, char **cause)
 	size_t	 n = s->history.n;
 	int	 rc;
 
+	/* The cycle goes on: the method keeps its start. */
+	s->tracker.peek = true;
 	rc = session_collect(s, out, cause);
+	s->tracker.peek = false;
 	/* Pushed by the collect (an exec may have reset it instead). */
 	if (s->history.n > n)
 		history_pop(&s->history);

@@ -3,14 +3,28 @@
  *
  * It needs only pagemap and process_vm_readv (Linux 3.2,
  * CONFIG_CROSS_MEMORY_ATTACH), so it works on any kernel and architecture.
- * At the clear it reads every present page of each trackable VMA and keeps
- * a 64-bit XXH3 hash per page; at the collect it reads them again and
- * reports the pages whose hash differs. It measures "changed", not
- * "written": a write that stores the value already there, or a change
- * undone before the collect, is invisible. A page that became present or
- * absent between the two counts as changed (anonymous memory faulted in or
- * dropped by MADV_DONTNEED). Nothing is done to the target but reading its
- * memory; a swapped-out page counts as present and the read swaps it in.
+ * It keeps a 64-bit XXH3 hash per present page of each trackable VMA, the
+ * baseline; the collect reads every present page again and reports the
+ * pages whose hash differs. It measures "changed", not "written": a write
+ * that stores the value already there, or a change undone before the
+ * collect, is invisible. A page that became present or absent between the
+ * two counts as changed (anonymous memory faulted in or dropped by
+ * MADV_DONTNEED). Nothing is done to the target but reading its memory; a
+ * swapped-out page counts as present and the read swaps it in.
+ *
+ * Each page is read once per cycle: what the collect read becomes the next
+ * cycle's baseline, and the clear reads nothing for a VMA that has it. So
+ * a cycle runs from the last collect to this one, not from the clear: it
+ * includes the time between a collect and the next clear (printing,
+ * drawing), and a page written then is counted in the next cycle, neither
+ * lost nor counted twice. The model dates such a cycle from the last
+ * collect (tr->kept; the snapshot's clear_time). The clear still reads
+ * every present page of a VMA, as the baseline, in the first cycle, for a
+ * VMA not in the maps at the last collect or that maps something else
+ * there now (another offset, inode or device), for one whose last collect
+ * failed or judged nothing, and for every VMA when the model asks a fresh
+ * start (tr->fresh: "clear now", a new interval). A rescan (tr->peek)
+ * compares with the baseline and keeps it: the cycle goes on.
  * Only writable VMAs (vma_trackable()) are hashed at the clear: a VMA the
  * snapshot tracks that was not hashed (read-only, with --all) is not judged
  * and carries the error ENODATA.
@@ -23,7 +37,10 @@
  * Units: pages of page_size() bytes, counted from each VMA's start; the
  * read buffer holds HASH_BUF_BYTES bytes, pagemap entries are read
  * HASH_CHUNK pages at a time. The memory kept is 16 bytes per present page
- * (its index and its hash), nothing per absent page.
+ * (its index and its hash), nothing per absent page, and one more reading
+ * (the one the collect fills before it replaces a baseline, then the
+ * buffers of the baseline it replaced): at most 16 bytes per present page
+ * of the largest VMA, 32 bytes per page in all at most.
  */
 #include "config.h"
 
@@ -48,6 +65,7 @@
 #include "proc.h"
 #include "snapshot.h"
 #include "track.h"
+#include "track-hash-probe.h"
 
 /* Bytes read by one process_vm_readv: 1024 pages of 4 KiB, IOV_MAX iovecs. */
 #define HASH_BUF_BYTES	(4u << 20)
@@ -56,23 +74,40 @@
 /* A present bitmap is given to VMAs up to this many pages (8 MiB of bits). */
 #define HASH_PRESENT_MAX (UINT64_C(1) << 26)
 
-/* The baseline of one VMA, taken at the clear. */
-struct hash_vma {
-	uint64_t	 start;
-	uint64_t	 end;
-	size_t		 npages;
+/* No index: a page new at the collect, or one read for no baseline. */
+#define HASH_NONE	SIZE_MAX
+
+/* The reading of one VMA: its pages holding content and their hashes. */
+struct hash_list {
 	uint64_t	*pages;		/* present or swapped pages, ascending */
 	uint64_t	*hashes;	/* the hash of each of them */
 	size_t		 n;
 	size_t		 cap;		/* room in pages and hashes */
+};
+
+/* The baseline of one VMA: read at the clear, or kept from the collect. */
+struct hash_vma {
+	uint64_t	 start;
+	uint64_t	 end;
+	uint64_t	 offset;	/* what is mapped there, as in maps */
+	uint64_t	 inode;
+	uint64_t	 dev;
+	size_t		 npages;
+	struct hash_list base;
+	bool		 from_collect;	/* base is the last collect's reading */
 	int		 error;		/* errno of a failure at the clear */
 };
 
-/* One pass over a VMA: the clear (sv NULL) or the collect. */
+/*
+ * One pass over a VMA: the clear (sv NULL: the reading goes to out, the
+ * baseline) or the collect (compared with the baseline; the reading goes
+ * to out, the next baseline, or nowhere when out is NULL).
+ */
 struct hash_pass {
 	struct hash_state *hs;
 	struct hash_vma	*hv;
 	struct snap_vma	*sv;
+	struct hash_list *out;
 	size_t		 next;		/* collect: next baseline page to meet */
 	uint64_t	 seen;		/* present pages met so far */
 	int		 error;		/* errno that stopped a scan callback */
@@ -90,22 +125,32 @@ struct hash_state {
 	size_t		 cap;
 	struct hash_vma	*spare;		/* the array of the cycle before */
 	size_t		 spare_cap;
+	struct hash_list scratch;	/* the collect's reading of one VMA */
 
 	struct page_states st;		/* HASH_CHUNK pages */
 	uint8_t		*buf;		/* bufpages pages */
 	size_t		 bufpages;
 	struct iovec	*riov;		/* bufpages remote iovecs */
 	size_t		*qpage;		/* queued page: index in its VMA */
-	size_t		*qbase;		/* its index in the baseline hashes */
+	size_t		*qbase;		/* its index in the baseline, or none */
+	size_t		*qout;		/* its index in the reading, or none */
 	size_t		 nq;
 };
+
+/* Free the buffers of a reading. */
+static void
+hash_list_free(struct hash_list *hl)
+{
+	free(hl->pages);
+	free(hl->hashes);
+	memset(hl, 0, sizeof *hl);
+}
 
 /* Free the buffers of a baseline. */
 static void
 hash_vma_free(struct hash_vma *hv)
 {
-	free(hv->pages);
-	free(hv->hashes);
+	hash_list_free(&hv->base);
 	memset(hv, 0, sizeof *hv);
 }
 
@@ -121,11 +166,13 @@ hash_state_free(struct hash_state *hs)
 		hash_vma_free(&hs->v[i]);
 	free(hs->v);
 	free(hs->spare);
+	hash_list_free(&hs->scratch);
 	page_states_free(&hs->st);
 	free(hs->buf);
 	free(hs->riov);
 	free(hs->qpage);
 	free(hs->qbase);
+	free(hs->qout);
 	free(hs);
 }
 
@@ -138,19 +185,22 @@ hash_mark(struct snap_vma *sv, uint64_t i)
 }
 
 /*
- * Read the queued pages with as few process_vm_readv calls as the buffer
- * allows, hash them, and either store the hashes (sv NULL: the clear) or
- * mark in sv->written those that differ from the baseline. A short read
- * resumes at the first page not read; a page that cannot be read at all
- * fails with errno (EFAULT: a page that vanished or cannot be read).
+ * Read the queued pages of pass p with as few process_vm_readv calls as
+ * the buffer allows and hash them: store each hash in p->out (when the
+ * page has a place there) and, at the collect, mark in sv->written the
+ * pages whose hash differs from the baseline. A short read resumes at the
+ * first page not read; a page that cannot be read at all fails with errno
+ * (EFAULT: a page that vanished or cannot be read).
  */
 static int
-hash_flush(struct hash_state *hs, struct hash_vma *hv, struct snap_vma *sv)
+hash_flush(struct hash_pass *p)
 {
-	struct iovec	 local;
-	size_t		 done, q, i, niov, full;
-	uint64_t	 addr, h;
-	ssize_t		 n;
+	struct hash_state	*hs = p->hs;
+	struct hash_vma		*hv = p->hv;
+	struct iovec		 local;
+	size_t			 done, q, i, niov, full;
+	uint64_t		 addr, h;
+	ssize_t			 n;
 
 	done = 0;
 	while (done < hs->nq) {
@@ -180,10 +230,11 @@ hash_flush(struct hash_state *hs, struct hash_vma *hv, struct snap_vma *sv)
 		for (i = 0; i < full; i++) {
 			q = done + i;
 			h = XXH3_64bits(hs->buf + i * hs->psize, hs->psize);
-			if (sv == NULL)
-				hv->hashes[hs->qbase[q]] = h;
-			else if (hv->hashes[hs->qbase[q]] != h)
-				hash_mark(sv, hs->qpage[q]);
+			if (hs->qout[q] != HASH_NONE)
+				p->out->hashes[hs->qout[q]] = h;
+			if (hs->qbase[q] != HASH_NONE &&
+			    hv->base.hashes[hs->qbase[q]] != h)
+				hash_mark(p->sv, hs->qpage[q]);
 		}
 		done += full;
 	}
@@ -191,35 +242,48 @@ hash_flush(struct hash_state *hs, struct hash_vma *hv, struct snap_vma *sv)
 	return (0);
 }
 
-/* Queue page i of hv (baseline hash index k), reading when the queue is full. */
+/* Make room for n pages in hl; -1 with errno. */
 static int
-hash_queue(struct hash_state *hs, struct hash_vma *hv, struct snap_vma *sv,
-    size_t i, size_t k)
+hash_list_reserve(struct hash_list *hl, size_t n)
 {
-	hs->qpage[hs->nq] = i;
-	hs->qbase[hs->nq] = k;
-	if (++hs->nq == hs->bufpages)
-		return (hash_flush(hs, hv, sv));
+	uint64_t	*a;
+	size_t		 pcap = hl->cap, hcap = hl->cap;
+
+	if (n <= hl->cap)
+		return (0);
+	/* Both arrays grow alike; hl->cap is the room they share. */
+	if ((a = array_reserve(hl->pages, n, &pcap, sizeof *a)) == NULL)
+		return (-1);
+	hl->pages = a;
+	if ((a = array_reserve(hl->hashes, n, &hcap, sizeof *a)) == NULL)
+		return (-1);
+	hl->hashes = a;
+	hl->cap = pcap < hcap ? pcap : hcap;
 	return (0);
 }
 
-/* Make room for n pages in hv; -1 with errno. */
+/*
+ * Queue page i of the VMA for reading, with its baseline index k (or
+ * HASH_NONE), and give it the next place in p->out when there is one;
+ * read when the queue is full. -1 with errno.
+ */
 static int
-hash_vma_reserve(struct hash_vma *hv, size_t n)
+hash_queue(struct hash_pass *p, uint64_t i, size_t k)
 {
-	uint64_t	*p;
-	size_t		 pcap = hv->cap, hcap = hv->cap;
+	struct hash_state	*hs = p->hs;
+	struct hash_list	*out = p->out;
 
-	if (n <= hv->cap)
-		return (0);
-	/* Both arrays grow alike; hv->cap is the room they share. */
-	if ((p = array_reserve(hv->pages, n, &pcap, sizeof *p)) == NULL)
-		return (-1);
-	hv->pages = p;
-	if ((p = array_reserve(hv->hashes, n, &hcap, sizeof *p)) == NULL)
-		return (-1);
-	hv->hashes = p;
-	hv->cap = pcap < hcap ? pcap : hcap;
+	hs->qpage[hs->nq] = i;
+	hs->qbase[hs->nq] = k;
+	hs->qout[hs->nq] = HASH_NONE;
+	if (out != NULL) {
+		if (hash_list_reserve(out, out->n + 1) == -1)
+			return (-1);
+		out->pages[out->n] = i;
+		hs->qout[hs->nq] = out->n++;
+	}
+	if (++hs->nq == hs->bufpages)
+		return (hash_flush(p));
 	return (0);
 }
 
@@ -243,32 +307,33 @@ hash_gone(const struct hash_state *hs, uint64_t addr)
 }
 
 /*
- * Page i of the VMA holds content now. At the clear, remember it and queue
- * it for hashing. At the collect, the baseline pages before it have gone
+ * Page i of the VMA holds content now. At the clear, queue it for the
+ * baseline. At the collect, the baseline pages before it have gone
  * (changed), and it is either in the baseline (queued, to compare hashes)
- * or new (changed: absent -> present needs no read). -1 with errno.
+ * or new (changed: absent -> present needs no read, but it is read for
+ * the next baseline when one is kept). -1 with errno.
  */
 static int
 hash_page(struct hash_pass *p, uint64_t i)
 {
 	struct hash_vma	*hv = p->hv;
 	struct snap_vma	*sv = p->sv;
+	size_t		 k = HASH_NONE;
 
 	p->seen++;
-	if (sv == NULL) {
-		if (hash_vma_reserve(hv, hv->n + 1) == -1)
-			return (-1);
-		hv->pages[hv->n] = i;
-		return (hash_queue(p->hs, hv, NULL, i, hv->n++));
-	}
+	if (sv == NULL)
+		return (hash_queue(p, i, HASH_NONE));
 	if (sv->present != NULL)
 		bitmap_set(sv->present, i);
-	while (p->next < hv->n && hv->pages[p->next] < i)
-		hash_mark(sv, hv->pages[p->next++]);
-	if (p->next < hv->n && hv->pages[p->next] == i)
-		return (hash_queue(p->hs, hv, sv, i, p->next++));
-	hash_mark(sv, i);
-	return (0);
+	while (p->next < hv->base.n && hv->base.pages[p->next] < i)
+		hash_mark(sv, hv->base.pages[p->next++]);
+	if (p->next < hv->base.n && hv->base.pages[p->next] == i)
+		k = p->next++;
+	else
+		hash_mark(sv, i);
+	if (k == HASH_NONE && p->out == NULL)
+		return (0);
+	return (hash_queue(p, i, k));
 }
 
 /* Feed the pages of one PAGEMAP_SCAN region to hash_page(). */
@@ -361,11 +426,13 @@ hash_read(struct hash_pass *p)
 
 /*
  * Walk one VMA: at the clear (sv NULL) list and hash the pages that hold
- * content; at the collect, mark in sv the pages present now and those that
- * changed. -1 with errno.
+ * content into out, the baseline; at the collect, mark in sv the pages
+ * present now and those that changed, and read every page holding content
+ * into out (the next baseline) unless it is NULL. -1 with errno.
  */
 static int
-hash_walk(struct hash_state *hs, struct hash_vma *hv, struct snap_vma *sv)
+hash_walk(struct hash_state *hs, struct hash_vma *hv, struct snap_vma *sv,
+    struct hash_list *out)
 {
 	struct hash_pass	 p;
 	int			 r = 1;
@@ -374,9 +441,10 @@ hash_walk(struct hash_state *hs, struct hash_vma *hv, struct snap_vma *sv)
 	p.hs = hs;
 	p.hv = hv;
 	p.sv = sv;
+	p.out = out;
 	hs->nq = 0;
-	if (sv == NULL)
-		hv->n = 0;
+	if (out != NULL)
+		out->n = 0;
 	if (!hs->no_scan) {
 		r = hash_scan(&p);
 		if (r == 1)
@@ -386,12 +454,12 @@ hash_walk(struct hash_state *hs, struct hash_vma *hv, struct snap_vma *sv)
 		r = hash_read(&p);
 	if (r == -1)
 		return (-1);
-	if (hash_flush(hs, hv, sv) == -1)
+	if (hash_flush(&p) == -1)
 		return (-1);
 	/* The baseline pages after the last present one have gone. */
 	if (sv != NULL) {
-		while (p.next < hv->n)
-			hash_mark(sv, hv->pages[p.next++]);
+		while (p.next < hv->base.n)
+			hash_mark(sv, hv->base.pages[p.next++]);
 	}
 	return (0);
 }
@@ -412,122 +480,6 @@ hash_cause(const struct hash_state *hs, int err)
 		return (cause_fmt("process %ld has gone", (long)hs->pid));
 	return (cause_errno(err, "reading the memory of process %ld",
 	    (long)hs->pid));
-}
-
-/*
- * Find a page of t that is present, and read one byte of it with
- * process_vm_readv. 0, or -1 with errno and *what naming the step.
- */
-static int
-hash_probe_target(struct proc_target *t, const char **what)
-{
-	struct vma_list	 vl;
-	struct iovec	 local, remote;
-	uint64_t	 raw[512], addr;
-	size_t		 i, j, n;
-	ssize_t		 got;
-	const char	*name;
-	char		 byte, *cause = NULL;
-	int		 fd, found = 0, err;
-
-	memset(&vl, 0, sizeof vl);
-	*what = "reading its maps";
-	if (maps_read(t, &vl, &cause) == -1) {
-		err = errno;
-		free(cause);
-		errno = err;
-		return (-1);
-	}
-	*what = "opening its pagemap";
-	if ((fd = proc_pagemap_fd(t)) == -1)
-		goto fail;
-	addr = 0;
-	*what = "reading its pagemap";
-	for (i = 0; i < vl.n && !found; i++) {
-		name = vl.v[i].name != NULL ? vl.v[i].name : "";
-		/* [vvar] and [vsyscall] are special mappings it cannot read. */
-		if (!(vl.v[i].prot & VMA_READ) ||
-		    strcmp(name, "[vsyscall]") == 0 ||
-		    strncmp(name, "[vvar", 5) == 0)
-			continue;
-		n = vma_pages(&vl.v[i]);
-		if (n > 512)
-			n = 512;
-		got = pagemap_read_raw(fd, vl.v[i].start, n, raw);
-		if (got == -1)
-			goto fail;
-		for (j = 0; j < (size_t)got; j++) {
-			if (raw[j] & PM_PRESENT) {
-				addr = vl.v[i].start + j * page_size();
-				found = 1;
-				break;
-			}
-		}
-	}
-	*what = "finding a present page";
-	if (!found) {
-		errno = ENOENT;
-		goto fail;
-	}
-	*what = "process_vm_readv";
-	local.iov_base = &byte;
-	local.iov_len = 1;
-	remote.iov_base = (void *)(uintptr_t)addr;
-	remote.iov_len = 1;
-	if (process_vm_readv(t->tid, &local, 1, &remote, 1, 0) != 1) {
-		if (errno == 0)
-			errno = EFAULT;
-		goto fail;
-	}
-	vma_list_free(&vl);
-	return (0);
-
-fail:
-	err = errno;
-	vma_list_free(&vl);
-	errno = err;
-	return (-1);
-}
-
-/*
- * Whether process_vm_readv works: on the kernel (t NULL, reading this
- * process) or on t (one byte of one of its present pages).
- */
-static int
-hash_probe(struct proc_target *t, char **why)
-{
-	static const char	 self = 'x';
-	struct iovec		 local, remote;
-	const char		*what, *hint;
-	char			 byte = 0;
-
-	if (t == NULL) {
-		local.iov_base = &byte;
-		local.iov_len = 1;
-		remote.iov_base = (void *)&self;
-		remote.iov_len = 1;
-		if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) == 1 &&
-		    byte == self)
-			return (0);
-		if (errno == ENOSYS) {
-			*why = cause_fmt("hash is not available on this kernel:"
-			    " no process_vm_readv (CONFIG_CROSS_MEMORY_ATTACH)");
-		} else
-			*why = cause_errno(errno, "hash is not available:"
-			    " process_vm_readv on itself");
-		return (-1);
-	}
-	if (hash_probe_target(t, &what) == 0)
-		return (0);
-	if (proc_gone(errno))
-		*why = cause_fmt("hash: process %ld has gone", (long)t->pid);
-	else {
-		hint = (errno == EPERM || errno == EACCES) ?
-		    " (needs the same user or CAP_SYS_PTRACE)" : "";
-		*why = cause_fmt("hash is not available for process %ld: "
-		    "%s: %s%s", (long)t->pid, what, strerror(errno), hint);
-	}
-	return (-1);
 }
 
 /* Set up the buffers; nothing is done to the target. */
@@ -559,8 +511,9 @@ hash_attach(struct tracker *tr, char **cause)
 	hs->riov = calloc(hs->bufpages, sizeof *hs->riov);
 	hs->qpage = calloc(hs->bufpages, sizeof *hs->qpage);
 	hs->qbase = calloc(hs->bufpages, sizeof *hs->qbase);
+	hs->qout = calloc(hs->bufpages, sizeof *hs->qout);
 	if (hs->buf == NULL || hs->riov == NULL || hs->qpage == NULL ||
-	    hs->qbase == NULL)
+	    hs->qbase == NULL || hs->qout == NULL)
 		goto nomem;
 	tr->priv = hs;
 	return (0);
@@ -572,10 +525,18 @@ nomem:
 	return (-1);
 }
 
+/* The device of what v maps, as one number. */
+static uint64_t
+hash_dev(const struct vma *v)
+{
+	return ((uint64_t)v->dev_major << 32 | v->dev_minor);
+}
+
 /*
  * Move the baselines of the VMAs of vl that were already known into a new
- * array (same start and end: keep the buffers), start the others empty and
- * free those that vanished. -1 with errno.
+ * array (same start and end: keep the buffers; the reading of the last
+ * collect only if the same thing is mapped there), start the others empty
+ * and free those that vanished. -1 with errno.
  */
 static int
 hash_rebuild(struct hash_state *hs, const struct vma_list *vl)
@@ -622,6 +583,13 @@ hash_rebuild(struct hash_state *hs, const struct vma_list *vl)
 			nv[k].end = vl->v[i].end;
 			nv[k].npages = vma_pages(&vl->v[i]);
 		}
+		if (nv[k].offset != vl->v[i].offset ||
+		    nv[k].inode != vl->v[i].inode ||
+		    nv[k].dev != hash_dev(&vl->v[i]))
+			nv[k].from_collect = false;
+		nv[k].offset = vl->v[i].offset;
+		nv[k].inode = vl->v[i].inode;
+		nv[k].dev = hash_dev(&vl->v[i]);
 		nv[k].error = 0;
 		k++;
 	}
@@ -651,25 +619,40 @@ hash_check_alive(struct hash_state *hs, char **cause)
 	return (-1);
 }
 
-/* Take the baseline hashes of every trackable VMA of vl. */
+/*
+ * Take the baseline hashes of every trackable VMA of vl: the reading of the
+ * last collect where it has one for the VMA (tr->kept says so), unless
+ * tr->fresh asks for a new start; a read of every present page otherwise.
+ */
 static int
 hash_start_cycle(struct tracker *tr, const struct vma_list *vl, char **cause)
 {
 	struct hash_state	*hs = tr->priv;
+	struct hash_vma		*hv;
 	size_t			 i;
+	bool			 keep;
 
 	if (hash_rebuild(hs, vl) == -1) {
 		*cause = cause_errno(errno, "hash");
 		return (-1);
 	}
+	tr->kept = false;
 	for (i = 0; i < hs->n; i++) {
-		if (hash_walk(hs, &hs->v[i], NULL) == 0)
+		hv = &hs->v[i];
+		keep = hv->from_collect && !tr->fresh;
+		/* Until the next collect reads it again. */
+		hv->from_collect = false;
+		if (keep) {
+			tr->kept = true;
+			continue;
+		}
+		if (hash_walk(hs, hv, NULL, &hv->base) == 0)
 			continue;
 		if (hash_fatal(errno)) {
 			*cause = hash_cause(hs, errno);
 			return (-1);
 		}
-		hs->v[i].error = errno;
+		hv->error = errno;
 	}
 	return (hash_check_alive(hs, cause));
 }
@@ -689,13 +672,27 @@ hash_find(struct hash_state *hs, size_t *cursor, uint64_t start,
 	return (NULL);
 }
 
-/* Rehash the tracked VMAs of s and mark the pages that changed. */
+/* Keep no reading as a baseline: the collect that made them failed. */
+static void
+hash_forget(struct hash_state *hs)
+{
+	size_t	i;
+
+	for (i = 0; i < hs->n; i++)
+		hs->v[i].from_collect = false;
+}
+
+/*
+ * Rehash the tracked VMAs of s and mark the pages that changed. The reading
+ * becomes the next cycle's baseline, unless tr->peek (the cycle goes on).
+ */
 static int
 hash_collect(struct tracker *tr, struct snapshot *s, char **cause)
 {
 	struct hash_state	*hs = tr->priv;
 	struct snap_vma		*sv;
 	struct hash_vma		*hv;
+	struct hash_list	 tmp, *out;
 	size_t			 i, cursor = 0;
 
 	for (i = 0; i < s->nvma; i++) {
@@ -718,15 +715,30 @@ hash_collect(struct tracker *tr, struct snapshot *s, char **cause)
 		if (sv->present == NULL && hv->npages <= HASH_PRESENT_MAX)
 			sv->present = bitmap_new(hv->npages);
 		sv->dirty = 0;
-		if (hash_walk(hs, hv, sv) == -1) {
+		out = tr->peek ? NULL : &hs->scratch;
+		if (hash_walk(hs, hv, sv, out) == -1) {
 			if (hash_fatal(errno)) {
 				*cause = hash_cause(hs, errno);
+				hash_forget(hs);
 				return (-1);
 			}
 			track_vma_failed(sv, errno);
+			hv->from_collect = false;
+			continue;
+		}
+		if (out != NULL) {
+			/* The old baseline's buffers serve the next VMA. */
+			tmp = hv->base;
+			hv->base = hs->scratch;
+			hs->scratch = tmp;
+			hv->from_collect = true;
 		}
 	}
-	return (hash_check_alive(hs, cause));
+	if (hash_check_alive(hs, cause) == -1) {
+		hash_forget(hs);
+		return (-1);
+	}
+	return (0);
 }
 
 /* Free everything; the target was never changed. */
@@ -741,7 +753,7 @@ const struct track_method track_hash = {
 	.name = "hash",
 	.summary = "pages whose content changed (XXH3 per page, any kernel;"
 	    " a write of the same value is not seen)",
-	.probe = hash_probe,
+	.probe = track_hash_probe,
 	.attach = hash_attach,
 	.start_cycle = hash_start_cycle,
 	.collect = hash_collect,

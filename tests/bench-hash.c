@@ -8,6 +8,9 @@
  * (read and hash every present page), of its collect with 0 %, 10 % and
  * 100 % of the pages changed, and the parts: XXH3 alone on memory of this
  * process, process_vm_readv alone with 1 page and with 1024 pages per call.
+ * A cycle (clear and collect; the first cycle, which reads its baseline at
+ * the clear, is timed apart) is compared with one bare process_vm_readv
+ * pass over the same bytes, 1 MiB per call, timed in the same rounds.
  * Figures only: nothing is asserted. Units: ns per page, GB/s (10^9 B/s).
  */
 #include "config.h"
@@ -128,6 +131,68 @@ readv_cost(pid_t pid, uint64_t addr, size_t npages, size_t per)
 	return (t0);
 }
 
+/* The parts: XXH3 alone, and process_vm_readv alone. */
+static void
+print_parts(pid_t pid, uint64_t addr, size_t npages)
+{
+	size_t		 ps = page_size(), i;
+	uint64_t	 sum = 0;
+	char		*buf;
+	double		 t0;
+
+	buf = malloc(64 * ps);
+	memset(buf, 7, 64 * ps);
+	t0 = now();
+	for (i = 0; i < npages; i++)
+		sum += XXH3_64bits(buf + (i % 64) * ps, ps);
+	t0 = now() - t0;
+	printf("XXH3_64bits alone (cached):    %7.1f ns/page  %6.2f GB/s"
+	    "  (%llx)\n", t0 * 1e9 / npages, npages * ps / t0 / 1e9,
+	    (unsigned long long)(sum & 0xf));
+	free(buf);
+	t0 = readv_cost(pid, addr, npages, 1);
+	printf("process_vm_readv, 1 page/call: %7.1f ns/page  %6.2f GB/s\n",
+	    t0 * 1e9 / npages, npages * ps / t0 / 1e9);
+	t0 = readv_cost(pid, addr, npages, 1024);
+	printf("process_vm_readv, 1024 pages:  %7.1f ns/page  %6.2f GB/s\n",
+	    t0 * 1e9 / npages, npages * ps / t0 / 1e9);
+}
+
+/* Print a cycle's time against one bare pass over the same bytes. */
+static void
+print_ratio(int every, double cycle_s, double pass_s)
+{
+	printf("changed %3d%%: cycle %7.1f ms = %5.2f x one bare "
+	    "process_vm_readv pass (%7.1f ms, 1 MiB per call)\n",
+	    every == 0 ? 0 : 100 / every, cycle_s * 1e3, cycle_s / pass_s,
+	    pass_s * 1e3);
+}
+
+/* Time the first cycle, whose clear reads the baseline; -1 on failure. */
+static int
+first_cycle(struct tracker *tr, struct proc_target *t, struct vma_list *vl,
+    size_t npages)
+{
+	struct snapshot	*s;
+	char		*cause = NULL;
+	double		 t0;
+
+	if (maps_read(t, vl, &cause) == -1)
+		return (-1);
+	t0 = now();
+	if (track_hash.start_cycle(tr, vl, &cause) == -1 ||
+	    (s = snap_now(t, vl)) == NULL ||
+	    track_hash.collect(tr, s, &cause) == -1) {
+		fprintf(stderr, "bench-hash: %s\n", cause);
+		return (-1);
+	}
+	t0 = now() - t0;
+	snapshot_free(s);
+	printf("first cycle (clear reads):     %7.1f ms %6.1f ns/page\n",
+	    t0 * 1e3, t0 * 1e9 / npages);
+	return (0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -135,12 +200,12 @@ main(int argc, char **argv)
 	struct tracker		 tr;
 	struct vma_list		 vl;
 	struct snapshot		*s;
-	size_t			 mib, npages, ps = page_size(), i, r, rounds;
-	uint64_t		 addr, sum = 0, dirty;
+	size_t			 mib, npages, ps = page_size(), r, rounds;
+	uint64_t		 addr, dirty;
 	int			 cp[2], ap[2], status, k;
 	const int		 everys[] = { 0, 10, 1 };
-	char			*cause = NULL, *buf;
-	double			 t0, clear_s, coll_s, total;
+	char			*cause = NULL;
+	double			 t0, clear_s, coll_s, total, pass_s;
 	pid_t			 pid;
 
 	mib = argc > 1 ? strtoul(argv[1], NULL, 10) : 1024;
@@ -164,27 +229,10 @@ main(int argc, char **argv)
 	ack_fd = ap[0];
 	if (read(ack_fd, &addr, sizeof addr) != sizeof addr)
 		return (1);
-
 	printf("target: %zu MiB resident (%zu pages of %zu bytes), "
 	    "%zu rounds each\n", mib, npages, ps, rounds);
 
-	/* The parts: XXH3 alone, and process_vm_readv alone. */
-	buf = malloc(64 * ps);
-	memset(buf, 7, 64 * ps);
-	t0 = now();
-	for (i = 0; i < npages; i++)
-		sum += XXH3_64bits(buf + (i % 64) * ps, ps);
-	t0 = now() - t0;
-	printf("XXH3_64bits alone (cached):    %7.1f ns/page  %6.2f GB/s"
-	    "  (%llx)\n", t0 * 1e9 / npages, npages * ps / t0 / 1e9,
-	    (unsigned long long)(sum & 0xf));
-	free(buf);
-	t0 = readv_cost(pid, addr, npages, 1);
-	printf("process_vm_readv, 1 page/call: %7.1f ns/page  %6.2f GB/s\n",
-	    t0 * 1e9 / npages, npages * ps / t0 / 1e9);
-	t0 = readv_cost(pid, addr, npages, 1024);
-	printf("process_vm_readv, 1024 pages:  %7.1f ns/page  %6.2f GB/s\n",
-	    t0 * 1e9 / npages, npages * ps / t0 / 1e9);
+	print_parts(pid, addr, npages);
 
 	if (proc_open(&t, "/proc", pid, &cause) == -1) {
 		fprintf(stderr, "bench-hash: %s\n", cause);
@@ -198,8 +246,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "bench-hash: %s\n", cause);
 		return (1);
 	}
+	if (first_cycle(&tr, &t, &vl, npages) == -1)
+		return (1);
 	for (k = 0; k < 3; k++) {
-		clear_s = coll_s = 0;
+		clear_s = coll_s = pass_s = 0;
 		dirty = 0;
 		for (r = 0; r < rounds; r++) {
 			vma_list_clear(&vl);
@@ -224,15 +274,18 @@ main(int argc, char **argv)
 			total = (double)s->tracked_pages;
 			dirty = s->dirty_pages;
 			snapshot_free(s);
+			pass_s += readv_cost(pid, addr, npages, (1u << 20) / ps);
 		}
 		clear_s /= rounds;
 		coll_s /= rounds;
+		pass_s /= rounds;
 		printf("changed %3d%%: clear %7.1f ms %6.1f ns/page %5.2f GB/s;"
 		    " collect %7.1f ms %6.1f ns/page; %llu of %.0f pages "
 		    "reported\n", everys[k] == 0 ? 0 : 100 / everys[k],
 		    clear_s * 1e3, clear_s * 1e9 / npages,
 		    npages * ps / clear_s / 1e9, coll_s * 1e3,
 		    coll_s * 1e9 / npages, (unsigned long long)dirty, total);
+		print_ratio(everys[k], clear_s + coll_s, pass_s);
 	}
 	track_hash.detach(&tr);
 	proc_close(&t);

@@ -5,7 +5,11 @@
 # the workload must come out unharmed (SIGUSR2 -> "alive").
 #
 # The workload increments a byte of every page it writes, so each write
-# changes the content and the hash method can see all of them.
+# changes the content and the hash method can see all of them. A cycle
+# after the first runs from the collect before it (the baseline is that
+# collect's reading): its clear_time must not be later than that cycle's
+# time. (Writes between a collect and the next clear are checked page by
+# page in tests/test-hash.c.)
 
 b=${abs_top_builddir:-.}
 sdtop=$b/sdtop
@@ -87,6 +91,15 @@ for k in 0 1 2 3 4; do
 	fi
 	grep -q '"method": *"hash"' "$tmp/run$k.jsonl" ||
 		fail "phase $k: the cycles do not name the hash method"
+	# A cycle after the first began at the collect before it (its
+	# baseline is that collect's reading): it says so in clear_time.
+	if command -v jq >/dev/null 2>&1; then
+		jq -e -s '[.[] | select(.exited != true)] as $c |
+		    [range(1; $c | length) | select($c[.].clear_time >
+		    $c[. - 1].time)] | length == 0' "$tmp/run$k.jsonl" \
+		    >/dev/null || fail "phase $k: a cycle is dated after" \
+		    "the collect it began at"
+	fi
 	echo "ok: phase $k: $phase"
 done
 

@@ -2,8 +2,9 @@
  * test-hash.c - the hash method against a child process whose writes are
  * known: it changes the pages it is told to, and the method must report
  * exactly those. Also the known limit (a write of the same value is not
- * seen), pages appearing and vanishing, an unreadable VMA, and the target
- * exiting.
+ * seen), pages appearing and vanishing, an unreadable VMA, the target
+ * exiting, and the cycles: a collect's reading is the next baseline
+ * unless the clear is fresh, and a rescan keeps the baseline.
  *
  * The child maps a buffer of BUF_PAGES pages between PROT_NONE guards (so
  * it is a VMA of its own), touches the first TOUCHED pages, and maps a
@@ -455,6 +456,91 @@ hash_collect__sparse_vma__exact(void **state)
 	snapshot_free(s);
 }
 
+/*
+ * The collect's reading is the next baseline: a change made between a
+ * collect and the next clear is counted in the next cycle, once.
+ */
+static void
+hash_cycle__change_after_collect__next_cycle_once(void **state)
+{
+	struct fixture	*f = *state;
+	struct snapshot	*s;
+
+	clear(f);
+	assert_false(f->tr.kept);		/* the first cycle reads */
+	child_do(f, OP_WRITE, 3, 2);
+	collect_expect(f, (const int[]){ 3 }, 1);
+	child_do(f, OP_WRITE, 7, 2);		/* between collect and clear */
+	clear(f);
+	assert_true(f->tr.kept);
+	collect_expect(f, (const int[]){ 7 }, 1);
+	clear(f);
+	collect_expect(f, NULL, 0);
+
+	/* The unreadable VMA still fails alone in a kept cycle. */
+	clear(f);
+	assert_true(f->tr.kept);
+	s = snap_now(f);
+	assert_int_equal(track_hash.collect(&f->tr, s, NULL), 0);
+	assert_int_equal(find(s, f->a.wo)->error, EFAULT);
+	assert_true(find(s, f->a.buf)->tracked);
+	snapshot_free(s);
+}
+
+/* "Clear now" keeps nothing: the baseline is read at the clear. */
+static void
+hash_cycle__fresh_clear__reads_baseline(void **state)
+{
+	struct fixture	*f = *state;
+
+	clear(f);
+	collect_expect(f, NULL, 0);
+	child_do(f, OP_WRITE, 5, 2);		/* before the fresh clear */
+	f->tr.fresh = true;
+	clear(f);
+	f->tr.fresh = false;
+	assert_false(f->tr.kept);
+	collect_expect(f, NULL, 0);
+}
+
+/* A rescan compares with the baseline and keeps it: the cycle goes on. */
+static void
+hash_cycle__rescan__keeps_baseline(void **state)
+{
+	struct fixture	*f = *state;
+
+	clear(f);
+	child_do(f, OP_WRITE, 2, 2);
+	f->tr.peek = true;
+	collect_expect(f, (const int[]){ 2 }, 1);
+	child_do(f, OP_WRITE, TOUCHED + 1, 2);	/* absent -> present */
+	collect_expect(f, (const int[]){ 2, TOUCHED + 1 }, 2);
+	f->tr.peek = false;
+	child_do(f, OP_WRITE, 4, 2);
+	collect_expect(f, (const int[]){ 2, 4, TOUCHED + 1 }, 3);
+	clear(f);
+	assert_true(f->tr.kept);
+	collect_expect(f, NULL, 0);
+}
+
+/* Pages that appear or vanish after a collect count in the next cycle. */
+static void
+hash_cycle__page_appears_or_vanishes_after_collect(void **state)
+{
+	struct fixture	*f = *state;
+
+	clear(f);
+	child_do(f, OP_WRITE, TOUCHED + 2, 5);	/* absent -> present */
+	collect_expect(f, (const int[]){ TOUCHED + 2 }, 1);
+	child_do(f, OP_DONTNEED, 10, 0);	/* present -> absent */
+	child_do(f, OP_WRITE, TOUCHED + 3, 5);
+	clear(f);
+	assert_true(f->tr.kept);
+	collect_expect(f, (const int[]){ 10, TOUCHED + 3 }, 2);
+	clear(f);
+	collect_expect(f, NULL, 0);
+}
+
 static void
 hash_probe__own_child__works(void **state)
 {
@@ -494,6 +580,10 @@ main(void)
 		T(hash_collect__vma_without_baseline__error),
 		T(hash_collect__target_exited__esrch),
 		T(hash_collect__sparse_vma__exact),
+		T(hash_cycle__change_after_collect__next_cycle_once),
+		T(hash_cycle__fresh_clear__reads_baseline),
+		T(hash_cycle__rescan__keeps_baseline),
+		T(hash_cycle__page_appears_or_vanishes_after_collect),
 		T(hash_probe__own_child__works),
 		T(hash_probe__exited_target__says_gone),
 #undef T
