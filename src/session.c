@@ -193,7 +193,12 @@ session_clear_how(struct session *s, bool fresh, char **cause)
 	if (maps_read(&s->target, &s->at_clear, cause) == -1)
 		return (-1);
 	t0 = now_mono();
-	s->tracker.fresh = fresh;
+	/*
+	 * A cycle may run on from the last collect only when this clear
+	 * follows it (the time to print or draw it), not after a pause.
+	 */
+	s->tracker.fresh = fresh || s->read_end == 0 ||
+	    t0 - s->read_end > s->interval;
 	s->tracker.kept = false;
 	if (m->start_cycle(&s->tracker, &s->at_clear, cause) == -1)
 		return (-1);

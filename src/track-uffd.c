@@ -109,6 +109,7 @@ struct uffd_range {
 	struct runs	present;	/* present or swapped, bytes */
 	double		walked;		/* when present was walked; 0: never */
 	bool		huge;		/* that walk saw huge pages */
+	bool		collected;	/* protected again by the last collect */
 };
 
 /*
@@ -577,9 +578,21 @@ uffd_start_cycle(struct tracker *tr, const struct vma_list *vl, char **cause)
 	st->r = nr;
 	st->n = n;
 
+	/*
+	 * A range the last collect protected again needs no clear: its cycle
+	 * runs on from that collect, and a write made since (while sdtop
+	 * printed or drew) counts in this cycle instead of being lost. The
+	 * model asks for a fresh clear when it wants one.
+	 */
+	tr->kept = false;
 	for (i = 0; i < st->n; i++) {
 		if (st->r[i].error != 0)
 			continue;
+		if (st->r[i].collected && !tr->fresh) {
+			tr->kept = true;
+			continue;
+		}
+		st->r[i].collected = false;
 		if (uffd_reprotect(pmfd, st->r[i].start, st->r[i].end) == 0)
 			continue;
 		if (proc_gone(errno)) {
@@ -744,10 +757,12 @@ uffd_collect_runs(struct tracker *tr, struct snapshot *s, struct runs *written,
 				return (-1);
 			}
 			/* EPERM: the registration was lost (a new mapping). */
+			r->collected = false;
 			r->error = errno;
 			track_vma_failed(sv, errno);
 			continue;
 		}
+		r->collected = true;
 		if (f.nomem || uffd_fill_present(pmfd, r, sv, written) == -1)
 			track_vma_failed(sv, ENOMEM);
 		/* Huge pages are never protected: their writes are unknown. */
