@@ -38,7 +38,7 @@
  * and drops all the protection; the target keeps no trace of the tracking.
  * If this process is killed, the injector notices and does that itself.
  *
- * Addresses are in bytes; bitmaps have a bit per page of page_size().
+ * Addresses are in bytes; page sets count pages of page_size().
  */
 #include "config.h"
 
@@ -59,7 +59,7 @@
 #include <linux/capability.h>
 #include <linux/userfaultfd.h>
 
-#include "bitmap.h"
+#include "pageset.h"
 #include "cause.h"
 #include "injector.h"
 #include "kernel-compat.h"
@@ -155,13 +155,14 @@ uffd_reprotect(int pmfd, uint64_t start, uint64_t end)
 	return (pagemap_scan(pmfd, start, end, &a, uffd_discard, NULL));
 }
 
-/* What a collecting scan fills: one VMA's bitmap. */
+/* What a collecting scan fills: one VMA's page set. */
 struct uffd_fill {
-	uint64_t	*bits;
+	struct pageset	*set;
 	uint64_t	 start;		/* of the VMA */
 	uint64_t	 npages;
 	unsigned int	 shift;
 	bool		 huge;		/* a region of huge pages was seen */
+	bool		 nomem;		/* the set could not hold it all */
 };
 
 /* Set the bits of one region returned by PAGEMAP_SCAN, clipped to the VMA. */
@@ -177,8 +178,9 @@ uffd_fill_region(const struct pmscan_region *reg, void *arg)
 	to = (reg->end - f->start) >> f->shift;
 	if (to > f->npages)
 		to = f->npages;
-	if (from < to)
-		bitmap_set_range(f->bits, from, to);
+	/* Out of memory: the scan goes on, protecting what it must. */
+	if (from < to && pageset_add_range(f->set, from, to) == -1)
+		f->nomem = true;
 	return (0);
 }
 
@@ -560,30 +562,32 @@ uffd_fill_present_region(const struct pmscan_region *reg, void *arg)
 
 /*
  * Fill sv->present from a plain scan (no write-protect); NULL if it fails.
- * Returns whether the VMA holds huge pages.
+ * Returns 0, SNAP_EHUGE if the VMA holds huge pages, or ENOMEM.
  */
-static bool
+static int
 uffd_fill_present(int pmfd, struct snap_vma *sv)
 {
 	struct pmscan_arg	tmpl;
 	struct uffd_fill	f;
 
 	memset(&f, 0, sizeof f);
-	if ((sv->present = bitmap_new(sv->npages)) == NULL)
-		return (false);
+	if ((sv->present = pageset_new(sv->npages)) == NULL)
+		return (ENOMEM);
 	memset(&tmpl, 0, sizeof tmpl);
 	tmpl.category_anyof_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED;
 	tmpl.return_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED | PAGE_IS_HUGE;
-	f.bits = sv->present;
+	f.set = sv->present;
 	f.start = sv->vma.start;
 	f.npages = sv->npages;
 	f.shift = page_shift();
 	if (pagemap_scan(pmfd, sv->vma.start, sv->vma.end, &tmpl,
 	    uffd_fill_present_region, &f) != 0) {
-		free(sv->present);
+		pageset_free(sv->present);
 		sv->present = NULL;
 	}
-	return (f.huge);
+	if (f.huge)
+		return (SNAP_EHUGE);
+	return (f.nomem ? ENOMEM : 0);
 }
 
 /* Read (and protect again) the pages written since the clear, per VMA. */
@@ -596,7 +600,7 @@ uffd_collect(struct tracker *tr, struct snapshot *s, char **cause)
 	struct pmscan_arg	 tmpl;
 	struct uffd_fill	 f;
 	size_t			 i;
-	int			 pmfd;
+	int			 pmfd, err;
 
 	if ((pmfd = uffd_pagemap(tr, cause)) == -1)
 		return (-1);
@@ -622,7 +626,7 @@ uffd_collect(struct tracker *tr, struct snapshot *s, char **cause)
 		memset(&tmpl, 0, sizeof tmpl);
 		uffd_scan_masks(&tmpl);
 		memset(&f, 0, sizeof f);
-		f.bits = sv->written;
+		f.set = sv->written;
 		f.start = sv->vma.start;
 		f.npages = sv->npages;
 		f.shift = page_shift();
@@ -639,9 +643,13 @@ uffd_collect(struct tracker *tr, struct snapshot *s, char **cause)
 			track_vma_failed(sv, errno);
 			continue;
 		}
+		if (f.nomem) {
+			track_vma_failed(sv, ENOMEM);
+			continue;
+		}
 		/* Huge pages are never protected: their writes are unknown. */
-		if (uffd_fill_present(pmfd, sv))
-			track_vma_failed(sv, SNAP_EHUGE);
+		if ((err = uffd_fill_present(pmfd, sv)) != 0)
+			track_vma_failed(sv, err);
 	}
 	return (0);
 }

@@ -26,7 +26,7 @@
 
 #include "fixture.h"
 
-#include "bitmap.h"
+#include "pageset.h"
 #include "page.h"
 #include "proc.h"
 #include "session.h"
@@ -241,7 +241,7 @@ buffer_written(const struct snapshot *s, const struct child *ch)
 	assert_non_null(sv->written);
 	first = ((uint64_t)(uintptr_t)ch->buf - sv->vma.start) / page_size();
 	for (i = 0; i < BUF_PAGES; i++) {
-		if (bitmap_test(sv->written, first + i))
+		if (pageset_has(sv->written, first + i))
 			mask |= UINT32_C(1) << i;
 	}
 	return (mask);
