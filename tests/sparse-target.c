@@ -14,7 +14,7 @@
  *     region buffer 0xSTART 0xEND PAGES
  *     region reserve1 0xSTART 0xEND PAGES      (one a reservation)
  * PAGES being the page indexes it writes on every pass (every 2 ms) in
- * the gtcheck syntax: every 16th page of the buffer; 0-63, 4095-4096, the
+ * the gtcheck syntax: the first quarter of the buffer; 0-63, 4095-4096, the
  * middle and the last page of a reservation. A reservation that cannot be
  * mapped (vm.overcommit_memory may refuse) prints "refused GIB: ERROR"
  * and exits 3. SIGTERM or SIGINT: exit 0.
@@ -55,7 +55,7 @@ static int
 hot(const struct region *r, size_t p)
 {
 	if (!r->reserve)
-		return (p % 16 == 0);
+		return (p < r->npages / 4);
 	return (p < 64 || p == 4095 || p == 4096 || p == r->npages / 2 ||
 	    p == r->npages - 1);
 }
