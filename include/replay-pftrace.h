@@ -17,9 +17,6 @@
 struct replay_pftrace;
 struct snapshot;
 
-/* Regions larger than this many pages are shown but not tracked. */
-#define REPLAY_PFTRACE_MAX_PAGES	(UINT64_C(1) << 22)
-
 /*
  * The most windows a trace plays (28 hours in windows of 1 s): a record
  * timed far in the future would otherwise make millions of cycles.

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "pageset.h"
 #include "proc-maps.h"
 #include "precopy.h"
 
@@ -30,19 +31,12 @@
 #define SNAPSHOT_MAX_INTERVAL	3600.0
 
 /*
- * The most pages a tracked VMA has: a snapshot holds a bit per page
- * (32 MiB for this many), and the live path leaves larger VMAs (1 TiB of
- * 4 KiB pages: a sanitizer's shadow, a reservation) untracked; the
- * readers of recordings refuse more.
+ * The most written pages the tracked VMAs of one replayed cycle hold
+ * (512 GiB of 4 KiB pages, about 17 MiB of page sets): a line of a few
+ * hundred bytes can claim a range of any size, and a page set holds
+ * about a bit per member. A VMA's size costs nothing by itself.
  */
-#define SNAPSHOT_MAX_PAGES	(UINT64_C(1) << 28)
-
-/*
- * The most pages the tracked VMAs of one replayed cycle add up to (4 TiB
- * of 4 KiB pages, 128 MiB of bitmaps): a line of a few hundred bytes can
- * claim any size, and a snapshot holds a bit per tracked page.
- */
-#define SNAPSHOT_MAX_TRACKED	(UINT64_C(1) << 30)
+#define SNAPSHOT_MAX_DIRTY	(UINT64_C(1) << 27)
 
 /* One VMA as it was at the end of a cycle. */
 struct snap_vma {
@@ -51,8 +45,8 @@ struct snap_vma {
 	bool		 tracked;	/* its writes were watched this cycle */
 	bool		 is_new;	/* appeared since the last clear: not judged */
 	int		 error;		/* errno of a failure on this VMA, or 0 */
-	uint64_t	*written;	/* npages bits; NULL unless tracked */
-	uint64_t	*present;	/* resident or swapped; NULL if unknown */
+	struct pageset	*written;	/* of npages; NULL unless tracked */
+	struct pageset	*present;	/* resident or swapped; NULL if unknown */
 	uint64_t	 dirty;		/* set bits of written */
 };
 
@@ -84,9 +78,8 @@ void		 snapshot_free(struct snapshot *s);
 
 /*
  * Set up VMA i of s from v: copy it, count its pages of s->page_size, and
- * allocate its written bitmap when tracked (a method that knows which
- * pages are present allocates present itself). -1 on allocation failure.
- * The caller keeps tracked VMAs within SNAPSHOT_MAX_PAGES.
+ * make its (empty) written set when tracked (a method that knows which
+ * pages are present makes present itself). -1 on allocation failure.
  */
 int		 snapshot_set_vma(struct snapshot *s, size_t i,
 		     const struct vma *v, bool tracked, bool is_new);

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bitmap.h"
+#include "pageset.h"
 #include "out-json.h"
 #include "snapshot.h"
 #include "str-escape.h"
@@ -25,13 +25,13 @@
 static void
 out_json_ranges(FILE *f, const struct snap_vma *sv, uint64_t psize)
 {
-	size_t	 i = 0, j, n = sv->npages;
+	uint64_t	 i = 0, j, n = sv->npages;
 	bool	 first = true;
 
 	fputc('[', f);
 	if (sv->written != NULL) {
-		while ((i = bitmap_next_set(sv->written, i, n)) < n) {
-			j = bitmap_next_clear(sv->written, i, n);
+		while ((i = pageset_next(sv->written, i)) < n) {
+			j = pageset_next_gap(sv->written, i);
 			fprintf(f, "%s[\"0x%" PRIx64 "\",\"0x%" PRIx64 "\"]",
 			    first ? "" : ",", sv->vma.start + i * psize,
 			    sv->vma.start + j * psize);

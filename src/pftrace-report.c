@@ -21,9 +21,9 @@
 #include <string.h>
 
 #include "array.h"
-#include "bitmap.h"
 #include "cause.h"
 #include "page.h"
+#include "pageset.h"
 #include "pftrace-format.h"
 #include "pftrace-read.h"
 #include "pftrace-regions.h"
@@ -372,15 +372,18 @@ row_vma(const struct pfreport *rep, const struct pfrep_region *r,
 	sv->vma.end = r->hi;
 	sv->npages = (r->hi - r->lo) / rep->page;
 	sv->tracked = true;
-	if ((sv->written = bitmap_new(sv->npages)) == NULL)
+	if ((sv->written = pageset_new(sv->npages)) == NULL)
 		return (-1);
 	for (i = 0; i < r->nf; i++) {
 		if (r->f[i].page >= r->lo / rep->page &&
-		    r->f[i].page < r->hi / rep->page)
-			bitmap_set(sv->written, r->f[i].page - r->lo /
-			    rep->page);
+		    r->f[i].page < r->hi / rep->page &&
+		    pageset_add(sv->written, r->f[i].page - r->lo /
+		    rep->page) == -1) {
+			pageset_free(sv->written);
+			return (-1);
+		}
 	}
-	sv->dirty = bitmap_count(sv->written, sv->npages);
+	sv->dirty = pageset_count(sv->written);
 	return (0);
 }
 
@@ -544,11 +547,11 @@ print_text(FILE *out, const struct pfreport *rep,
 			if (row_vma(rep, v[i], &sv) != 0)
 				return (-1);
 			if ((buf = malloc(sv.npages + 1)) == NULL) {
-				free(sv.written);
+				pageset_free(sv.written);
 				return (-1);
 			}
 			render_row(&sv, 1, 0, true, buf, sv.npages + 1);
-			free(sv.written);
+			pageset_free(sv.written);
 			zoom = 1;
 		} else if ((buf = zoomed_row(rep, v[i], &zoom)) == NULL)
 			return (-1);

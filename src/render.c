@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bitmap.h"
+#include "pageset.h"
 #include "render.h"
 #include "snapshot.h"
 
@@ -43,10 +43,10 @@ render_cell(const struct snap_vma *v, uint64_t first, uint64_t n)
 		last = v->npages;
 	n = last - first;
 
-	written = bitmap_count_range(v->written, first, last);
+	written = pageset_count_range(v->written, first, last);
 	if (written == 0) {
 		if (v->present != NULL) {
-			present = bitmap_count_range(v->present, first, last);
+			present = pageset_count_range(v->present, first, last);
 			if (present == 0)
 				return (CELL_ABSENT);
 		}

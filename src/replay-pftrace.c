@@ -7,8 +7,8 @@
  * Window k (1-based) covers trace times [(k-1)W, kW) nanoseconds, W the
  * window. Records are taken in file order: a window closes when the first
  * record timed at or after its end is read. The snapshot of window k
- * shows the regions alive at its end, every one tracked (up to
- * REPLAY_PFTRACE_MAX_PAGES pages each, SNAPSHOT_MAX_TRACKED in all), pages
+ * shows the regions alive at its end, every one tracked (its page set
+ * holds only the pages that faulted in the window), pages
  * being of the trace's page size, a page marked written when a fault of
  * any kind (read, write, exec, unknown) completed on it in the window.
  * No region is "new": that flag means "not judged this cycle" (a live
@@ -29,9 +29,9 @@
 #include <string.h>
 
 #include "array.h"
-#include "bitmap.h"
 #include "cause.h"
 #include "history.h"
+#include "pageset.h"
 #include "pftrace-format.h"
 #include "pftrace-read.h"
 #include "pftrace-regions.h"
@@ -324,8 +324,8 @@ pft_apply(struct replay_pftrace *p, const struct pf_rec *rec, char **cause)
 	}
 }
 
-/* Mark the faults of this window in region g (sv of the snapshot). */
-static void
+/* Mark the faults of this window in region g (sv of the snapshot); -1. */
+static int
 pft_mark(struct replay_pftrace *p, struct snap_vma *sv,
     const struct pfregion *g)
 {
@@ -346,7 +346,9 @@ pft_mark(struct replay_pftrace *p, struct snap_vma *sv,
 	}
 	for (; lo < p->nfl && p->fl[lo].id == g->id &&
 	    p->fl[lo].page < last; lo++)
-		bitmap_set(sv->written, p->fl[lo].page - first);
+		if (pageset_add(sv->written, p->fl[lo].page - first) == -1)
+			return (-1);
+	return (0);
 }
 
 /*
@@ -359,9 +361,6 @@ pft_close_window(struct replay_pftrace *p, bool build, struct snapshot **out)
 	struct snapshot		*s = NULL;
 	const struct pfregion	*reg, *g;
 	size_t			 i, n;
-	uint64_t		 pages, budget = SNAPSHOT_MAX_TRACKED;
-	unsigned		 shift = p->rd.check.page_shift;
-	bool			 tracked;
 
 	*out = NULL;
 	if (!build)
@@ -379,16 +378,11 @@ pft_close_window(struct replay_pftrace *p, bool build, struct snapshot **out)
 	s->page_size = p->rd.check.page_size;
 	for (i = 0; i < n; i++) {
 		g = &reg[i];
-		pages = (g->vma.end - g->vma.start) >> shift;
-		tracked = pages <= REPLAY_PFTRACE_MAX_PAGES && pages <= budget;
-		if (tracked)
-			budget -= pages;
-		if (snapshot_set_vma(s, i, &g->vma, tracked, false) == -1) {
+		if (snapshot_set_vma(s, i, &g->vma, true, false) == -1 ||
+		    pft_mark(p, &s->vmas[i], g) == -1) {
 			snapshot_free(s);
 			return (-1);
 		}
-		if (tracked)
-			pft_mark(p, &s->vmas[i], g);
 	}
 	snapshot_count(s);
 	if (history_push(&p->hist, s->dirty_pages) == -1) {

@@ -17,10 +17,10 @@
 
 #include <jansson.h>
 
-#include "bitmap.h"
 #include "cause.h"
 #include "num.h"
 #include "page.h"
+#include "pageset.h"
 #include "replay.h"
 #include "replay-pftrace.h"
 #include "snapshot.h"
@@ -100,7 +100,7 @@ replay_close(struct replay *r)
 /* The state of one line's parse: the snapshot and why it failed. */
 struct rline {
 	struct snapshot	*s;
-	uint64_t	 tracked;	/* pages of the tracked VMAs so far */
+	uint64_t	 dirty;		/* written pages of the cycle so far */
 	char		 why[320];	/* "FIELD: reason" */
 };
 
@@ -225,8 +225,14 @@ replay_dirty(struct rline *l, size_t i, json_t *o, const char *f)
 			return (bad(l, "%sdirty[%zu]: 0x%" PRIx64 "-0x%" PRIx64
 			    " is empty, out of order or outside 0x%" PRIx64
 			    "-0x%" PRIx64, f, k, lo, hi, prev, sv->vma.end));
-		bitmap_set_range(sv->written, (lo - sv->vma.start) /
-		    s->page_size, (hi - sv->vma.start) / s->page_size);
+		if ((hi - lo) / s->page_size > SNAPSHOT_MAX_DIRTY - l->dirty)
+			return (bad(l, "%sdirty[%zu]: the written pages of this "
+			    "cycle pass %" PRIu64, f, k,
+			    (uint64_t)SNAPSHOT_MAX_DIRTY));
+		l->dirty += (hi - lo) / s->page_size;
+		if (pageset_add_range(sv->written, (lo - sv->vma.start) /
+		    s->page_size, (hi - sv->vma.start) / s->page_size) == -1)
+			return (bad(l, "%sdirty[%zu]: out of memory", f, k));
 		n += (hi - lo) / s->page_size;
 		prev = hi;
 	}
@@ -289,13 +295,6 @@ replay_vma(struct rline *l, size_t i, json_t *o)
 		return (-1);
 	if (tracked && is_new)
 		return (bad(l, "%snew: a new region is not tracked", f));
-	if (tracked && pages > SNAPSHOT_MAX_PAGES)
-		return (bad(l, "%spages: %" PRIu64 " tracked; sdtop tracks "
-		    "regions of %" PRIu64 " pages at most", f, pages,
-		    (uint64_t)SNAPSHOT_MAX_PAGES));
-	if (tracked && (l->tracked += pages) > SNAPSHOT_MAX_TRACKED)
-		return (bad(l, "%spages: the tracked regions of this cycle "
-		    "pass %" PRIu64 " pages", f, (uint64_t)SNAPSHOT_MAX_TRACKED));
 	if (snapshot_set_vma(s, i, &v, tracked, is_new) == -1)
 		return (bad(l, "vmas[%zu]: out of memory", i));
 	return (replay_dirty(l, i, o, f));

@@ -361,7 +361,7 @@ session_scan(struct session *s, struct snapshot **out, char **cause)
 	struct snapshot		*snap;
 	const struct vma	*v;
 	double			 t0, real0;
-	bool			 is_new, huge;
+	bool			 is_new;
 	size_t			 i;
 
 	if (maps_read(&s->target, &now, cause) == -1) {
@@ -379,12 +379,9 @@ session_scan(struct session *s, struct snapshot **out, char **cause)
 	for (i = 0; i < now.n; i++) {
 		v = &now.v[i];
 		is_new = vma_list_find(&s->at_clear, v->start, v->end) == NULL;
-		huge = vma_pages(v) > SNAPSHOT_MAX_PAGES;
 		if (snapshot_set_vma(snap, i, v, (s->all_vmas ||
-		    vma_trackable(v)) && !is_new && !huge, is_new) == -1)
+		    vma_trackable(v)) && !is_new, is_new) == -1)
 			goto nomem;
-		if (huge && vma_trackable(v))
-			snap->vmas[i].error = EFBIG;
 	}
 	vma_list_free(&now);
 

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bitmap.h"
 #include "page.h"
 #include "snapshot.h"
 
@@ -35,8 +34,8 @@ snapshot_free(struct snapshot *s)
 		return;
 	for (i = 0; i < s->nvma; i++) {
 		vma_free(&s->vmas[i].vma);
-		free(s->vmas[i].written);
-		free(s->vmas[i].present);
+		pageset_free(s->vmas[i].written);
+		pageset_free(s->vmas[i].present);
 	}
 	free(s->vmas);
 	free(s);
@@ -53,7 +52,7 @@ snapshot_set_vma(struct snapshot *s, size_t i, const struct vma *v,
 	sv->npages = (v->end - v->start) / s->page_size;
 	sv->tracked = tracked;
 	sv->is_new = is_new;
-	if (tracked && (sv->written = bitmap_new(sv->npages)) == NULL)
+	if (tracked && (sv->written = pageset_new(sv->npages)) == NULL)
 		return (-1);
 	return (0);
 }
@@ -78,7 +77,7 @@ snapshot_count(struct snapshot *s)
 		sv->dirty = 0;
 		if (!sv->tracked || sv->is_new || sv->written == NULL)
 			continue;
-		sv->dirty = bitmap_count(sv->written, sv->npages);
+		sv->dirty = pageset_count(sv->written);
 		s->dirty_pages += sv->dirty;
 		s->tracked_pages += sv->npages;
 	}

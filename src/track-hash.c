@@ -58,6 +58,7 @@
 
 #include "array.h"
 #include "bitmap.h"
+#include "pageset.h"
 #include "cause.h"
 #include "page.h"
 #include "proc-maps.h"
@@ -71,8 +72,6 @@
 #define HASH_BUF_BYTES	(4u << 20)
 /* Pages of pagemap entries read at once without PAGEMAP_SCAN. */
 #define HASH_CHUNK	65536
-/* A present bitmap is given to VMAs up to this many pages (8 MiB of bits). */
-#define HASH_PRESENT_MAX (UINT64_C(1) << 26)
 
 /* No index: a page new at the collect, or one read for no baseline. */
 #define HASH_NONE	SIZE_MAX
@@ -176,11 +175,15 @@ hash_state_free(struct hash_state *hs)
 	free(hs);
 }
 
-/* Mark page i of sv as changed; no page is marked twice in a pass. */
+/*
+ * Mark page i of sv as changed; no page is marked twice in a pass. Out of
+ * memory, sv->error says ENOMEM and the collect marks the VMA failed.
+ */
 static void
 hash_mark(struct snap_vma *sv, uint64_t i)
 {
-	bitmap_set(sv->written, i);
+	if (pageset_add(sv->written, i) == -1)
+		sv->error = ENOMEM;
 	sv->dirty++;
 }
 
@@ -323,8 +326,8 @@ hash_page(struct hash_pass *p, uint64_t i)
 	p->seen++;
 	if (sv == NULL)
 		return (hash_queue(p, i, HASH_NONE));
-	if (sv->present != NULL)
-		bitmap_set(sv->present, i);
+	if (sv->present != NULL && pageset_add(sv->present, i) == -1)
+		sv->error = ENOMEM;
 	while (p->next < hv->base.n && hv->base.pages[p->next] < i)
 		hash_mark(sv, hv->base.pages[p->next++]);
 	if (p->next < hv->base.n && hv->base.pages[p->next] == i)
@@ -712,8 +715,8 @@ hash_collect(struct tracker *tr, struct snapshot *s, char **cause)
 			continue;
 		}
 		/* sv->written is zeroed by snapshot_set_vma(). */
-		if (sv->present == NULL && hv->npages <= HASH_PRESENT_MAX)
-			sv->present = bitmap_new(hv->npages);
+		if (sv->present == NULL)
+			sv->present = pageset_new(hv->npages);
 		sv->dirty = 0;
 		out = tr->peek ? NULL : &hs->scratch;
 		if (hash_walk(hs, hv, sv, out) == -1) {
@@ -733,6 +736,8 @@ hash_collect(struct tracker *tr, struct snapshot *s, char **cause)
 			hs->scratch = tmp;
 			hv->from_collect = true;
 		}
+		if (sv->error == ENOMEM)
+			track_vma_failed(sv, ENOMEM);
 	}
 	if (hash_check_alive(hs, cause) == -1) {
 		hash_forget(hs);

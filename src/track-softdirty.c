@@ -39,6 +39,7 @@
 #include "bitmap.h"
 #include "cause.h"
 #include "page.h"
+#include "pageset.h"
 #include "proc-maps.h"
 #include "proc-pagemap.h"
 #include "proc.h"
@@ -61,8 +62,9 @@ struct sd_scan_ctx {
 	uint64_t	 start;		/* the VMA's first byte */
 	size_t		 npages;
 	unsigned	 shift;
-	uint64_t	*written;
-	uint64_t	*present;
+	struct pageset	*written;
+	struct pageset	*present;
+	bool		 nomem;		/* a set could not hold it all */
 };
 
 /* Read one raw pagemap entry of this process for the page at addr. */
@@ -370,9 +372,10 @@ sd_scan_region(const struct pmscan_region *r, void *arg)
 		to = c->npages;
 	if (from >= to)
 		return (0);
-	bitmap_set_range(c->present, from, to);
-	if (r->categories & PAGE_IS_SOFT_DIRTY)
-		bitmap_set_range(c->written, from, to);
+	if (pageset_add_range(c->present, from, to) == -1 ||
+	    ((r->categories & PAGE_IS_SOFT_DIRTY) &&
+	    pageset_add_range(c->written, from, to) == -1))
+		c->nomem = true;
 	return (0);
 }
 
@@ -395,8 +398,15 @@ sd_collect_scan(int fd, struct snap_vma *sv)
 	c.shift = page_shift();
 	c.written = sv->written;
 	c.present = sv->present;
-	return (pagemap_scan(fd, sv->vma.start, sv->vma.end, &tmpl,
-	    sd_scan_region, &c));
+	c.nomem = false;
+	if (pagemap_scan(fd, sv->vma.start, sv->vma.end, &tmpl,
+	    sd_scan_region, &c) == -1)
+		return (-1);
+	if (c.nomem) {
+		errno = ENOMEM;
+		return (-1);
+	}
+	return (0);
 }
 
 /* Zero the first npages bits of every bitmap of st. */
@@ -416,6 +426,10 @@ sd_states_zero(struct page_states *st, size_t npages)
 /*
  * The plain path: decode SD_CHUNK entries at a time; written is
  * soft-dirty and (present or swapped). A short read leaves the rest clean.
+ * This reads the 8-byte pagemap entry of every page of the VMA, holes
+ * too (the kernel has no other way before PAGEMAP_SCAN): a reservation
+ * of terabytes costs the kernel's walk of it every cycle, though only its
+ * present pages cost memory here.
  */
 static int
 sd_collect_read(int fd, struct page_states *st, struct snap_vma *sv)
@@ -436,8 +450,10 @@ sd_collect_read(int fd, struct page_states *st, struct snap_vma *sv)
 		for (w = 0; w < BITMAP_WORDS((size_t)got); w++) {
 			in = st->present[w] | st->swapped[w];
 			dirty = st->soft_dirty[w] & in;
-			sv->present[base + w] |= in;
-			sv->written[base + w] |= dirty;
+			if (pageset_add_word(sv->present, base + w, in) == -1 ||
+			    pageset_add_word(sv->written, base + w, dirty) ==
+			    -1)
+				return (-1);
 		}
 		if ((size_t)got < want)
 			break;
@@ -464,10 +480,9 @@ sd_collect(struct tracker *tr, struct snapshot *s, char **cause)
 		if (!sv->tracked || sv->is_new || sv->written == NULL)
 			continue;
 		if (sv->present == NULL &&
-		    (sv->present = bitmap_new(sv->npages)) == NULL) {
-			*cause = cause_fmt("out of memory");
-			errno = ENOMEM;
-			return (-1);
+		    (sv->present = pageset_new(sv->npages)) == NULL) {
+			track_vma_failed(sv, ENOMEM);
+			continue;
 		}
 		if (sd->path == SOFTDIRTY_PATH_SCAN)
 			r = sd_collect_scan(fd, sv);

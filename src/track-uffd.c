@@ -46,7 +46,7 @@
  * and drops all the protection; the target keeps no trace of the tracking.
  * If this process is killed, the injector notices and does that itself.
  *
- * Addresses are in bytes; bitmaps have a bit per page of page_size().
+ * Addresses are in bytes; page sets count pages of page_size().
  */
 #include "config.h"
 
@@ -68,7 +68,7 @@
 #include <linux/capability.h>
 #include <linux/userfaultfd.h>
 
-#include "bitmap.h"
+#include "pageset.h"
 #include "cause.h"
 #include "injector.h"
 #include "kernel-compat.h"
@@ -176,9 +176,9 @@ uffd_reprotect(int pmfd, uint64_t start, uint64_t end)
 	return (pagemap_scan(pmfd, start, end, &a, uffd_discard, NULL));
 }
 
-/* What a collecting scan fills: one VMA's bitmap. */
+/* What a collecting scan fills: one VMA's page set. */
 struct uffd_fill {
-	uint64_t	*bits;		/* NULL: keep only the runs */
+	struct pageset	*set;		/* NULL: keep only the runs */
 	struct runs	*runs;		/* the regions in bytes too, or NULL */
 	uint64_t	 start;		/* of the VMA */
 	uint64_t	 npages;
@@ -188,8 +188,8 @@ struct uffd_fill {
 };
 
 /*
- * Keep one region returned by PAGEMAP_SCAN, clipped to the VMA: its bits,
- * its run. A run list that cannot grow is given up, not the scan: a
+ * Keep one region returned by PAGEMAP_SCAN, clipped to the VMA: its pages,
+ * its run. A set or list that cannot grow is given up, not the scan: a
  * write-protecting scan stopped half-way would leave written pages
  * unprotected, to be taken for this cycle's writes in the next.
  */
@@ -207,8 +207,8 @@ uffd_fill_region(const struct pmscan_region *reg, void *arg)
 		to = f->npages;
 	if (from >= to)
 		return (0);
-	if (f->bits != NULL)
-		bitmap_set_range(f->bits, from, to);
+	if (f->set != NULL && pageset_add_range(f->set, from, to) == -1)
+		f->nomem = true;
 	if (f->runs != NULL && runs_append(f->runs, f->start +
 	    (from << f->shift), f->start + (to << f->shift)) == -1) {
 		f->runs = NULL;
@@ -692,12 +692,14 @@ uffd_fill_present(int pmfd, struct uffd_range *r, struct snap_vma *sv,
 		r->walked = now;
 	} else if (runs_merge(&r->present, written) == -1)
 		return (-1);
-	if ((sv->present = bitmap_new(sv->npages)) == NULL)
+	if ((sv->present = pageset_new(sv->npages)) == NULL)
 		return (-1);
 	for (i = 0; i < r->present.n; i++) {
 		run = &r->present.r[i];
-		bitmap_set_range(sv->present, (run->start - sv->vma.start) >>
-		    shift, (run->end - sv->vma.start) >> shift);
+		if (pageset_add_range(sv->present, (run->start -
+		    sv->vma.start) >> shift, (run->end - sv->vma.start) >>
+		    shift) == -1)
+			return (-1);
 	}
 	return (0);
 }
@@ -742,7 +744,7 @@ uffd_collect_runs(struct tracker *tr, struct snapshot *s, struct runs *written,
 		memset(&tmpl, 0, sizeof tmpl);
 		uffd_scan_masks(&tmpl);
 		memset(&f, 0, sizeof f);
-		f.bits = sv->written;
+		f.set = sv->written;
 		f.runs = written;
 		runs_clear(written);
 		f.start = sv->vma.start;

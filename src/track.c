@@ -127,8 +127,8 @@ track_vma_failed(struct snap_vma *sv, int err)
 {
 	sv->error = err;
 	sv->tracked = false;
-	free(sv->written);
+	pageset_free(sv->written);
 	sv->written = NULL;
-	free(sv->present);
+	pageset_free(sv->present);
 	sv->present = NULL;
 }

@@ -33,7 +33,7 @@
 
 #include <cmocka.h>
 
-#include "bitmap.h"
+#include "pageset.h"
 #include "page.h"
 #include "proc-maps.h"
 #include "proc-pagemap.h"
@@ -289,16 +289,16 @@ collect_expect(struct fixture *f, const int *want, size_t nwant)
 	assert_int_equal(sv->error, 0);
 	assert_int_equal(sv->npages, BUF_PAGES);
 	for (i = 0; i < nwant; i++) {
-		if (!bitmap_test(sv->written, (size_t)want[i]))
+		if (!pageset_has(sv->written, (size_t)want[i]))
 			fail_msg("page %d changed but was not reported", want[i]);
 	}
-	if (bitmap_count(sv->written, BUF_PAGES) != nwant) {
+	if (pageset_count(sv->written) != nwant) {
 		for (i = 0; i < BUF_PAGES; i++) {
-			if (bitmap_test(sv->written, i))
+			if (pageset_has(sv->written, i))
 				print_message("reported: page %zu\n", i);
 		}
 		fail_msg("%zu pages reported, %zu changed",
-		    bitmap_count(sv->written, BUF_PAGES), nwant);
+		    pageset_count(sv->written), nwant);
 	}
 	snapshot_free(s);
 }
@@ -356,16 +356,16 @@ hash_collect__page_appears_or_vanishes__reported(void **state)
 	child_do(f, OP_DONTNEED, 10, 0);	/* present -> absent */
 	collect_expect(f, (const int[]){ 10, TOUCHED + 2 }, 2);
 
-	/* The present bitmap follows pagemap: page 10 gone, TOUCHED+2 in. */
+	/* The present set follows pagemap: page 10 gone, TOUCHED+2 in. */
 	s = snap_now(f);
 	assert_int_equal(track_hash.collect(&f->tr, s, NULL), 0);
 	sv = find(s, f->a.buf);
 	assert_non_null(sv->present);
-	assert_false(bitmap_test(sv->present, 10));
-	assert_true(bitmap_test(sv->present, TOUCHED + 2));
-	assert_true(bitmap_test(sv->present, 0));
-	assert_false(bitmap_test(sv->present, TOUCHED));
-	assert_int_equal(bitmap_count(sv->present, BUF_PAGES), TOUCHED);
+	assert_false(pageset_has(sv->present, 10));
+	assert_true(pageset_has(sv->present, TOUCHED + 2));
+	assert_true(pageset_has(sv->present, 0));
+	assert_false(pageset_has(sv->present, TOUCHED));
+	assert_int_equal(pageset_count(sv->present), TOUCHED);
 	snapshot_free(s);
 }
 
@@ -386,8 +386,8 @@ hash_collect__unreadable_vma__error_not_fatal(void **state)
 	assert_false(sv->tracked);
 	sv = find(s, f->a.buf);
 	assert_true(sv->tracked);
-	assert_int_equal(bitmap_count(sv->written, BUF_PAGES), 1);
-	assert_true(bitmap_test(sv->written, 1));
+	assert_int_equal(pageset_count(sv->written), 1);
+	assert_true(pageset_has(sv->written, 1));
 	snapshot_free(s);
 }
 
@@ -447,12 +447,12 @@ hash_collect__sparse_vma__exact(void **state)
 	sv = find(s, f->a.sparse);
 	assert_true(sv->tracked);
 	assert_int_equal(sv->npages, SPARSE_PAGES);
-	assert_int_equal(bitmap_count(sv->written, SPARSE_PAGES), 2);
+	assert_int_equal(pageset_count(sv->written), 2);
 	assert_int_equal(sv->dirty, 2);
-	assert_true(bitmap_test(sv->written, 1000));
-	assert_true(bitmap_test(sv->written, 5000));
-	assert_true(bitmap_test(sv->present, SPARSE_LAST));
-	assert_int_equal(bitmap_count(sv->present, SPARSE_PAGES), 4);
+	assert_true(pageset_has(sv->written, 1000));
+	assert_true(pageset_has(sv->written, 5000));
+	assert_true(pageset_has(sv->present, SPARSE_LAST));
+	assert_int_equal(pageset_count(sv->present), 4);
 	snapshot_free(s);
 }
 

@@ -150,8 +150,13 @@ refuse_rec page-size-3000.jsonl "1: page_size: 3000 is not a power of two"
 accept page-size-64k.jsonl page-size-64k.jsonl.txt "$SDTOP" -b --replay
 # The first line is good and printed; the second is refused.
 refuse_rec unaligned.jsonl "2: vmas[0].start: 0x1800 is not a multiple of page_size 4096"
-refuse_rec huge-region.jsonl "1: vmas[0].pages: 1099511627776 tracked; sdtop tracks regions of 268435456 pages at most"
-refuse_rec many-tib.jsonl "1: vmas[4].pages: the tracked regions of this cycle pass 1073741824 pages"
+# A region's size costs nothing: only its written pages do. Tracked
+# regions of 2^40 pages, and many of 2^28, are one row each; written pages
+# past 2^27 in a cycle (here, three regions written whole) are refused.
+accept huge-region.jsonl - "$SDTOP" -b --replay
+accept huge-region.jsonl - "$SDTOP" -b --json --replay
+accept many-tib.jsonl - "$SDTOP" -b --json --replay
+refuse_rec many-written.jsonl "1: vmas[2].dirty[0]: the written pages of this cycle pass 134217728"
 refuse_rec invalid-utf8.jsonl "1: column 36: unable to decode byte 0xff near '\"'"
 # A region of 2^40 pages untracked, and one of 2^28 tracked: one row
 # each, the second zoomed to 65,536 cells.

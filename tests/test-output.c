@@ -22,7 +22,7 @@
 
 #include <jansson.h>
 
-#include "bitmap.h"
+#include "pageset.h"
 #include "out-json.h"
 #include "out-text.h"
 #include "page.h"
@@ -95,12 +95,11 @@ snap_build(void)
 	    false);
 	sv = &s->vmas[0];
 	for (i = 0; i < HEAP_WRITTEN; i++)
-		bitmap_set(sv->written, heap_written[i]);
-	sv->present = bitmap_new(HEAP_PAGES);
+		pageset_add(sv->written, heap_written[i]);
+	sv->present = pageset_new(HEAP_PAGES);
 	assert_non_null(sv->present);
-	bitmap_set_range(sv->present, 0, HEAP_PAGES);
-	for (i = ABSENT_FROM; i < ABSENT_TO; i++)
-		bitmap_clear_bit(sv->present, i);
+	pageset_add_range(sv->present, 0, ABSENT_FROM);
+	pageset_add_range(sv->present, ABSENT_TO, HEAP_PAGES);
 
 	put_vma(s, 1, ANON_START, ANON_PAGES, "rw-p", "", false, true, false);
 	put_vma(s, 2, ANON_START + 0x100000, 3, "rw-s", odd_name, true, false,

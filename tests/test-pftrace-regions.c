@@ -22,8 +22,8 @@
 
 #include "fixture.h"
 
-#include "bitmap.h"
 #include "page.h"
+#include "pageset.h"
 #include "pftrace-regions.h"
 #include "pftrace-report.h"
 #include "replay.h"
@@ -296,7 +296,7 @@ replay_region(const struct snapshot *s, uint64_t *addr)
 	for (i = 0; i < s->nvma; i++) {
 		sv = &s->vmas[i];
 		for (k = 0; sv->written != NULL && k < sv->npages; k++) {
-			if (!bitmap_test(sv->written, k))
+			if (!pageset_has(sv->written, k))
 				continue;
 			name = sv->vma.name;
 			*addr = sv->vma.start + k * P;

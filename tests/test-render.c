@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "bitmap.h"
+#include "pageset.h"
 #include "render.h"
 #include "snapshot.h"
 
@@ -27,19 +27,19 @@ vma_make(uint64_t npages)
 	assert_non_null(v);
 	v->npages = npages;
 	v->tracked = true;
-	v->written = calloc(BITMAP_WORDS(npages) + 1, sizeof (uint64_t));
-	v->present = calloc(BITMAP_WORDS(npages) + 1, sizeof (uint64_t));
+	v->written = pageset_new(npages);
+	v->present = pageset_new(npages);
 	assert_non_null(v->written);
 	assert_non_null(v->present);
-	bitmap_set_range(v->present, 0, npages);
+	pageset_add_range(v->present, 0, npages);
 	return (v);
 }
 
 static void
 vma_destroy(struct snap_vma *v)
 {
-	free(v->written);
-	free(v->present);
+	pageset_free(v->written);
+	pageset_free(v->present);
 	free(v);
 }
 
@@ -51,7 +51,7 @@ vma_write(struct snap_vma *v, const char *pattern)
 
 	for (i = 0; pattern[i] != '\0'; i++) {
 		if (pattern[i] == 'X')
-			bitmap_set(v->written, i);
+			pageset_add(v->written, i);
 	}
 }
 
@@ -101,9 +101,9 @@ render_cell__third_is_the_boundary(void **state)
 	v = vma_make(6);
 	vma_write(v, "XX....");
 	assert_int_equal(render_cell(v, 0, 6), CELL_FEW);	/* 2 of 6 */
-	bitmap_set(v->written, 2);
+	pageset_add(v->written, 2);
 	assert_int_equal(render_cell(v, 0, 6), CELL_MANY);	/* 3 of 6 */
-	bitmap_set_range(v->written, 0, 6);
+	pageset_add_range(v->written, 0, 6);
 	assert_int_equal(render_cell(v, 0, 6), CELL_WRITTEN);
 	vma_destroy(v);
 }
@@ -162,8 +162,11 @@ render_cell__absent_new_untracked__have_their_own_marks(void **state)
 
 	(void)state;
 	v = vma_make(8);
-	bitmap_clear_bit(v->present, 2);
-	bitmap_clear_bit(v->present, 3);
+	/* Pages 2 and 3 absent. */
+	pageset_free(v->present);
+	assert_non_null(v->present = pageset_new(8));
+	assert_int_equal(pageset_add_range(v->present, 0, 2), 0);
+	assert_int_equal(pageset_add_range(v->present, 4, 8), 0);
 	vma_write(v, "X.......");
 	assert_int_equal(render_cell(v, 2, 1), CELL_ABSENT);
 	assert_int_equal(render_cell(v, 2, 2), CELL_ABSENT);
@@ -206,7 +209,7 @@ render_cell__unknown_presence__counts_as_clean(void **state)
 
 	(void)state;
 	v = vma_make(4);
-	free(v->present);
+	pageset_free(v->present);
 	v->present = NULL;
 	assert_int_equal(render_cell(v, 0, 4), CELL_CLEAN);
 	vma_destroy(v);

@@ -22,8 +22,8 @@
 
 #include "fixture.h"
 
-#include "bitmap.h"
 #include "page.h"
+#include "pageset.h"
 #include "replay.h"
 #include "snapshot.h"
 
@@ -73,7 +73,7 @@ check_vma(const struct snapshot *s, size_t i, uint64_t start, uint64_t end,
 	assert_false(sv->is_new);
 	assert_non_null(sv->written);
 	for (k = 0; k < sv->npages; k++) {
-		if (bitmap_test(sv->written, k) != (pages[k] == 'X'))
+		if (pageset_has(sv->written, k) != (pages[k] == 'X'))
 			fail_msg("VMA %zx page %" PRIu64 ": want %c", (size_t)
 			    start, k, pages[k]);
 		want += pages[k] == 'X';

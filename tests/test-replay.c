@@ -23,7 +23,7 @@
 
 #include "fixture.h"
 
-#include "bitmap.h"
+#include "pageset.h"
 #include "out-json.h"
 #include "page.h"
 #include "replay.h"
@@ -52,11 +52,11 @@ put_vma(struct snapshot *s, size_t i, uint64_t start, uint64_t npages,
 	assert_int_equal(snapshot_set_vma(s, i, &v, tracked, is_new), 0);
 	/* snapshot_set_vma() counts in this machine's pages: use the record's. */
 	if (page_size() != PSZ) {
-		free(sv->written);
+		pageset_free(sv->written);
 		sv->written = NULL;
 		sv->npages = npages;
 		if (tracked) {
-			sv->written = bitmap_new(npages);
+			sv->written = pageset_new(npages);
 			assert_non_null(sv->written);
 		}
 	}
@@ -84,12 +84,12 @@ snap_build(bool precopy, bool converges)
 	put_vma(s, 0, UINT64_C(0x55d0c8c04000), 300, "rw-p", "[heap]", false,
 	    true, false);
 	for (i = 0; i < 300; i += 7)
-		bitmap_set(s->vmas[0].written, i);
-	bitmap_set_range(s->vmas[0].written, 60, 130);
-	bitmap_set(s->vmas[0].written, 299);
+		pageset_add(s->vmas[0].written, i);
+	pageset_add_range(s->vmas[0].written, 60, 130);
+	pageset_add(s->vmas[0].written, 299);
 	put_vma(s, 1, UINT64_C(0x7f2c1a000000), 64, "rw-s",
 	    "/dev/shm/a \"b\"\t\\c", true, true, false);
-	bitmap_set_range(s->vmas[1].written, 0, 64);
+	pageset_add_range(s->vmas[1].written, 0, 64);
 	put_vma(s, 2, UINT64_C(0x7f2c1a100000), 2, "rw-p", "", false, false,
 	    true);
 	put_vma(s, 3, UINT64_C(0x7f2c1a200000), 9, "r-xp", "/usr/lib/x.so",
@@ -170,8 +170,8 @@ snap_check_equal(const struct snapshot *a, const struct snapshot *b)
 		assert_int_equal(x->dirty, y->dirty);
 		assert_int_equal(x->written == NULL, y->written == NULL);
 		for (p = 0; x->written != NULL && p < x->npages; p++) {
-			if (bitmap_test(x->written, p) !=
-			    bitmap_test(y->written, p))
+			if (pageset_has(x->written, p) !=
+			    pageset_has(y->written, p))
 				fail_msg("VMA %zu page %zu differs", i, p);
 		}
 	}
@@ -332,11 +332,14 @@ static const struct bad bad_records[] = {
 	/* A region of 2^40 pages claimed in a few bytes. */
 	{ "\"end\":\"0x5000\"", "\"end\":\"0x10000001000\"",
 	  "vmas[0].pages: want 268435456 for its range and page_size" },
-	{ "\"end\":\"0x5000\",\"perms\":\"rw-p\",\"name\":\"a\",\"pages\":4",
-	  "\"end\":\"0x10000002000\",\"perms\":\"rw-p\",\"name\":\"a\","
-	  "\"pages\":268435457",
-	  "vmas[0].pages: 268435457 tracked; sdtop tracks regions of "
-	  "268435456 pages at most" },
+	/* A region of 2^32 pages is tracked, but 2^30 + 1 written is refused (more than 2^27). */
+	{ "\"end\":\"0x5000\",\"perms\":\"rw-p\",\"name\":\"a\",\"pages\":4,"
+	  "\"tracked\":true,\"new\":false,\"dirty\":[[\"0x2000\",\"0x3000\"]]",
+	  "\"end\":\"0x100000001000\",\"perms\":\"rw-p\",\"name\":\"a\","
+	  "\"pages\":4294967296,\"tracked\":true,\"new\":false,"
+	  "\"dirty\":[[\"0x1000\",\"0x40000002000\"]]",
+	  "vmas[0].dirty[0]: the written pages of this cycle pass "
+	  "134217728" },
 	{ "\"dirty\":[[\"0x2000\",\"0x3000\"]]", "\"dirty\":\"0x2000\"",
 	  "vmas[0].dirty: not an array" },
 	{ "[\"0x2000\",\"0x3000\"]", "[\"0x2000\"]",
@@ -412,7 +415,7 @@ replay_parse_line__good_record__parsed(void **state)
 	assert_int_equal(s->page_size, 4096);
 	assert_int_equal(s->nvma, 1);
 	assert_int_equal(s->vmas[0].npages, 4);
-	assert_int_equal(s->vmas[0].written[0], UINT64_C(0x2));
+	assert_int_equal(pageset_word(s->vmas[0].written, 0), UINT64_C(0x2));
 	assert_int_equal(s->dirty_pages, 1);
 	assert_int_equal(s->tracked_pages, 4);
 	snapshot_free(s);
@@ -626,13 +629,13 @@ replay_next__hand_written_fixture__every_value(void **state)
 	/* Pages 1-2 and 15 of the heap. */
 	assert_int_equal(s->vmas[0].vma.start, UINT64_C(0x7f0000000000));
 	assert_int_equal(s->vmas[0].npages, 16);
-	assert_int_equal(s->vmas[0].written[0], UINT64_C(0x8006));
+	assert_int_equal(pageset_word(s->vmas[0].written, 0), UINT64_C(0x8006));
 	assert_int_equal(s->vmas[0].dirty, 3);
 	assert_string_equal(s->vmas[1].vma.name, "/dev/shm/seg");
 	assert_true(s->vmas[1].vma.deleted);
 	assert_int_equal(s->vmas[1].vma.prot,
 	    VMA_READ | VMA_WRITE | VMA_SHARED);
-	assert_int_equal(s->vmas[1].written[0], 0);
+	assert_int_equal(pageset_word(s->vmas[1].written, 0), 0);
 	assert_false(s->vmas[2].tracked);
 	assert_null(s->vmas[2].written);
 	assert_int_equal(s->vmas[2].vma.prot, VMA_READ | VMA_EXEC);

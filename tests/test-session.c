@@ -26,7 +26,7 @@
 
 #include "fixture.h"
 
-#include "bitmap.h"
+#include "pageset.h"
 #include "page.h"
 #include "proc.h"
 #include "session.h"
@@ -239,7 +239,7 @@ static uint32_t
 buffer_bits(const struct snapshot *s, const struct child *ch, bool present)
 {
 	const struct snap_vma	*sv;
-	const uint64_t		*bits;
+	const struct pageset	*bits;
 	uint64_t		 first;
 	uint32_t		 mask = 0;
 	size_t			 i;
@@ -251,7 +251,7 @@ buffer_bits(const struct snapshot *s, const struct child *ch, bool present)
 	assert_non_null(bits);
 	first = ((uint64_t)(uintptr_t)ch->buf - sv->vma.start) / page_size();
 	for (i = 0; i < BUF_PAGES; i++) {
-		if (bitmap_test(bits, first + i))
+		if (pageset_has(bits, first + i))
 			mask |= UINT32_C(1) << i;
 	}
 	return (mask);

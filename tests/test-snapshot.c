@@ -1,6 +1,6 @@
 /*
  * test-snapshot.c - the result of one cycle: VMA set-up (a deep copy, a
- * written bitmap only when tracked) and the totals snapshot_count() makes,
+ * written page set only when tracked) and the totals snapshot_count() makes,
  * which leave out new and untracked VMAs.
  */
 #include "config.h"
@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "bitmap.h"
+#include "pageset.h"
 #include "page.h"
 #include "snapshot.h"
 
@@ -56,7 +56,7 @@ snapshot_new__zeroed_with_page_size(void **state)
 }
 
 static void
-snapshot_set_vma__deep_copy_and_bitmap_when_tracked(void **state)
+snapshot_set_vma__deep_copy_and_page_set_when_tracked(void **state)
 {
 	struct snapshot	*s;
 	char		 name[] = "[heap]";
@@ -72,7 +72,7 @@ snapshot_set_vma__deep_copy_and_bitmap_when_tracked(void **state)
 	assert_int_equal(s->vmas[0].npages, 130);
 	assert_true(s->vmas[0].tracked);
 	assert_non_null(s->vmas[0].written);
-	assert_int_equal(bitmap_count(s->vmas[0].written, 130), 0);
+	assert_int_equal(pageset_count(s->vmas[0].written), 0);
 	assert_false(s->vmas[1].tracked);
 	assert_null(s->vmas[1].written);
 	assert_int_equal(s->vmas[1].npages, 130);
@@ -91,14 +91,14 @@ snapshot_count__totals_skip_new_and_untracked(void **state)
 	assert_non_null(s);
 	v = vma_at(0x10000000, 100, name);
 	assert_int_equal(snapshot_set_vma(s, 0, &v, true, false), 0);
-	bitmap_set_range(s->vmas[0].written, 10, 75);
+	pageset_add_range(s->vmas[0].written, 10, 75);
 	v = vma_at(0x20000000, 10, name);
 	assert_int_equal(snapshot_set_vma(s, 1, &v, true, false), 0);
-	bitmap_set(s->vmas[1].written, 9);
+	pageset_add(s->vmas[1].written, 9);
 	/* A new VMA is not judged even if bits are set in it. */
 	v = vma_at(0x30000000, 8, name);
 	assert_int_equal(snapshot_set_vma(s, 2, &v, true, true), 0);
-	bitmap_set_range(s->vmas[2].written, 0, 8);
+	pageset_add_range(s->vmas[2].written, 0, 8);
 	v = vma_at(0x40000000, 50, name);
 	assert_int_equal(snapshot_set_vma(s, 3, &v, false, false), 0);
 
@@ -124,7 +124,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(snapshot_new__zeroed_with_page_size),
 		cmocka_unit_test(
-		    snapshot_set_vma__deep_copy_and_bitmap_when_tracked),
+		    snapshot_set_vma__deep_copy_and_page_set_when_tracked),
 		cmocka_unit_test(snapshot_count__totals_skip_new_and_untracked),
 	};
 

@@ -23,6 +23,7 @@
 #include "fixture.h"
 
 #include "batch.h"
+#include "pageset.h"
 #include "snapshot.h"
 #include "source.h"
 #include "source-replay.h"
@@ -70,7 +71,7 @@ source_replay__fixture__gives_each_cycle_then_none(void **state)
 	assert_int_equal(s->dirty_pages, 3);
 	assert_int_equal(s->tracked_pages, 20);
 	assert_int_equal(s->nvma, 3);
-	assert_int_equal(s->vmas[0].written[0], UINT64_C(0x8006));
+	assert_int_equal(pageset_word(s->vmas[0].written, 0), UINT64_C(0x8006));
 	assert_false(s->converged);
 	assert_int_equal(src.at, 1);
 	snapshot_free(s);

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "bitmap.h"
+#include "pageset.h"
 #include "page.h"
 #include "snapshot.h"
 #include "track.h"
@@ -32,8 +32,8 @@ track_vma_failed__tracked_vma__untracked_with_no_pages(void **state)
 	assert_non_null(s = snapshot_new(1));
 	s->page_size = page_size();
 	assert_int_equal(snapshot_set_vma(s, 0, &v, true, false), 0);
-	assert_non_null(s->vmas[0].present = bitmap_new(8));
-	bitmap_set_range(s->vmas[0].written, 1, 3);
+	assert_non_null(s->vmas[0].present = pageset_new(8));
+	pageset_add_range(s->vmas[0].written, 1, 3);
 	track_vma_failed(&s->vmas[0], EFAULT);
 	assert_false(s->vmas[0].tracked);
 	assert_int_equal(s->vmas[0].error, EFAULT);

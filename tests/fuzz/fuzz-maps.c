@@ -14,9 +14,9 @@
 
 #include <jansson.h>
 
-#include "bitmap.h"
 #include "fuzz.h"
 #include "page.h"
+#include "pageset.h"
 #include "proc-maps.h"
 #include "out-json.h"
 #include "out-text.h"
@@ -62,7 +62,7 @@ snapshot_of(const struct vma_list *l)
 		if (snapshot_set_vma(s, i, &l->v[i], tracked, false) == -1)
 			fuzz_fail("snapshot_set_vma failed");
 		if (tracked)
-			bitmap_set(s->vmas[i].written, (size_t)(l->v[i].inode %
+			pageset_add(s->vmas[i].written, (size_t)(l->v[i].inode %
 			    s->vmas[i].npages));
 	}
 	snapshot_count(s);

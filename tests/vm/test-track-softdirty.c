@@ -27,7 +27,7 @@
 
 #include <cmocka.h>
 
-#include "bitmap.h"
+#include "pageset.h"
 #include "page.h"
 #include "proc-maps.h"
 #include "proc-pagemap.h"
@@ -234,9 +234,9 @@ collect__fixture__soft_dirty_and_present_only(void **state)
 	assert_int_equal(track_softdirty.collect(&f->tr, s, &cause), 0);
 
 	for (i = 0; i < 8; i++) {
-		assert_int_equal(bitmap_test(s->vmas[0].written, i),
+		assert_int_equal(pageset_has(s->vmas[0].written, i),
 		    i == 1 || i == 3 || i == 6);
-		assert_int_equal(bitmap_test(s->vmas[0].present, i),
+		assert_int_equal(pageset_has(s->vmas[0].present, i),
 		    i != 2 && i != 5);
 	}
 	assert_int_equal(s->vmas[0].error, 0);
@@ -244,7 +244,7 @@ collect__fixture__soft_dirty_and_present_only(void **state)
 	/* The new VMA is not judged: nothing filled in. */
 	assert_null(s->vmas[1].written);
 	/* Past the end of pagemap: read short, all clean, not an error. */
-	assert_int_equal(bitmap_count(s->vmas[2].written, 4), 0);
+	assert_int_equal(pageset_count(s->vmas[2].written), 0);
 	assert_int_equal(s->vmas[2].error, 0);
 
 	snapshot_free(s);
