@@ -12,6 +12,7 @@
 
 #include "bench-lib.h"
 
+/* Seconds on the monotonic clock. */
 double
 bench_now(void)
 {
@@ -21,6 +22,7 @@ bench_now(void)
 	return (ts.tv_sec + ts.tv_nsec / 1e9);
 }
 
+/* qsort() order of two doubles. */
 static int
 bench_cmp(const void *a, const void *b)
 {
@@ -29,6 +31,7 @@ bench_cmp(const void *a, const void *b)
 	return ((x > y) - (x < y));
 }
 
+/* The median of v[0..n), sorted in place. */
 double
 bench_median(double *v, size_t n)
 {
@@ -40,6 +43,7 @@ bench_median(double *v, size_t n)
 	return ((v[n / 2 - 1] + v[n / 2]) / 2);
 }
 
+/* The smallest and largest of v[0..n). */
 void
 bench_range(const double *v, size_t n, double *lo, double *hi)
 {
@@ -54,6 +58,7 @@ bench_range(const double *v, size_t n, double *lo, double *hi)
 	}
 }
 
+/* The heading of the table. */
 void
 bench_heading(void)
 {
@@ -61,6 +66,7 @@ bench_heading(void)
 	    "ns/page", "ratio (min-max)", "note");
 }
 
+/* One row of the table (see bench-lib.h). */
 void
 bench_row(const char *label, uint64_t pages, double *ms, double *ratio,
     size_t n, const char *note)
@@ -85,6 +91,7 @@ bench_row(const char *label, uint64_t pages, double *ms, double *ratio,
 	fflush(stdout);
 }
 
+/* One verdict line: PASS or MISS, the figure and the goal. */
 void
 bench_verdict(const char *goal, double figure, double limit, int at_least,
     const char *unit)
@@ -97,6 +104,7 @@ bench_verdict(const char *goal, double figure, double limit, int at_least,
 	fflush(stdout);
 }
 
+/* A case that could not run, and why. */
 void
 bench_skip(const char *label, const char *why)
 {
@@ -104,6 +112,7 @@ bench_skip(const char *label, const char *why)
 	fflush(stdout);
 }
 
+/* VmHWM of this process, KiB, or -1. */
 long
 bench_self_hwm_kib(void)
 {

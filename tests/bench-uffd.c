@@ -283,8 +283,8 @@ main(int argc, char **argv)
 	struct tracker		 tr = { 0 };
 	struct kid		 w, ref;
 	size_t			 mib, len, npages;
-	char			*cause = NULL;
-	double			 worst[2] = { 0, 0 };
+	char			*cause = NULL, note[64];
+	double			 worst[2] = { 0, 0 }, t0, t1;
 	int			 reps;
 
 	mib = argc > 1 ? strtoul(argv[1], NULL, 10) : 1024;
@@ -305,15 +305,21 @@ main(int argc, char **argv)
 	}
 	tr.method = &track_uffd;
 	tr.target = &t;
+	t0 = bench_now();
 	if (track_uffd.attach(&tr, &cause) == -1)
 		fail(cause);
+	t0 = bench_now() - t0;
 	sdtop_cycle(&tr, &w, 0, &worst[0], &worst[1]);	/* registers */
 	worst[0] = worst[1] = 0;
 	fraction(&tr, &w, &ref, 0, "0%", npages, reps, worst);
 	fraction(&tr, &w, &ref, 100, "1%", npages, reps, worst);
 	fraction(&tr, &w, &ref, 10, "10%", npages, reps, worst);
 	fraction(&tr, &w, &ref, 1, "100%", npages, reps, worst);
+	t1 = bench_now();
 	track_uffd.detach(&tr);
+	snprintf(note, sizeof note, "attach %.2f ms, detach %.2f ms",
+	    t0 * 1e3, (bench_now() - t1) * 1e3);
+	bench_row("uffd attach and detach", npages, NULL, NULL, 0, note);
 	proc_close(&t);
 	kid_stop(&w);
 	kid_stop(&ref);
