@@ -1,17 +1,15 @@
 /*
- * bench-hash.c - what the hash method costs, on a child holding MIB MiB of
- * resident anonymous memory (default 1024).
+ * bench-hash.c - the hash method's cycle against a bare process_vm_readv
+ * pass over the same bytes (make bench, case 3).
  *
- *	tests/bench-hash [MIB] [ROUNDS]
+ *	tests/bench-hash [MIB] [REPS]	(default 512 MiB, 5 repetitions)
  *
- * Prints, per page of 4 KiB (page_size()), the cost of the method's clear
- * (read and hash every present page), of its collect with 0 %, 10 % and
- * 100 % of the pages changed, and the parts: XXH3 alone on memory of this
- * process, process_vm_readv alone with 1 page and with 1024 pages per call.
- * A cycle (clear and collect; the first cycle, which reads its baseline at
- * the clear, is timed apart) is compared with one bare process_vm_readv
- * pass over the same bytes, 1 MiB per call, timed in the same rounds.
- * Figures only: nothing is asserted. Units: ns per page, GB/s (10^9 B/s).
+ * A child holds MIB MiB of resident anonymous memory and rewrites 0 %,
+ * 10 % or 100 % of its pages on command. Each repetition times one bare
+ * pass (process_vm_readv of the whole buffer, 1 MiB a call) and one cycle
+ * of the method (start_cycle, the child's writes, collect). Units:
+ * milliseconds per cycle, nanoseconds per page of page_size() bytes,
+ * ratios; asserts nothing.
  */
 #include "config.h"
 
@@ -28,22 +26,13 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <xxhash.h>
 
+#include "bench-lib.h"
 #include "page.h"
 #include "proc-maps.h"
 #include "proc.h"
 #include "snapshot.h"
 #include "track.h"
-
-static double
-now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (ts.tv_sec + ts.tv_nsec / 1e9);
-}
 
 /* The child: map and touch npages, then rewrite every k-th page per command. */
 static void __attribute__((noreturn))
@@ -87,6 +76,7 @@ child_change(int every)
 	}
 }
 
+/* A snapshot of the target's maps now, its VMAs set up for a collect. */
 static struct snapshot *
 snap_now(struct proc_target *t, struct vma_list *vl)
 {
@@ -115,7 +105,7 @@ readv_cost(pid_t pid, uint64_t addr, size_t npages, size_t per)
 	double		 t0;
 
 	buf = malloc(per * ps);
-	t0 = now();
+	t0 = bench_now();
 	for (i = 0; i + per <= npages; i += per) {
 		local.iov_base = buf;
 		local.iov_len = per * ps;
@@ -126,96 +116,89 @@ readv_cost(pid_t pid, uint64_t addr, size_t npages, size_t per)
 			exit(1);
 		}
 	}
-	t0 = now() - t0;
+	t0 = bench_now() - t0;
 	free(buf);
 	return (t0);
 }
 
-/* The parts: XXH3 alone, and process_vm_readv alone. */
-static void
-print_parts(pid_t pid, uint64_t addr, size_t npages)
+/* Fail with the cause of a method's error. */
+static void __attribute__((noreturn))
+fail(const char *cause)
 {
-	size_t		 ps = page_size(), i;
-	uint64_t	 sum = 0;
-	char		*buf;
-	double		 t0;
-
-	buf = malloc(64 * ps);
-	memset(buf, 7, 64 * ps);
-	t0 = now();
-	for (i = 0; i < npages; i++)
-		sum += XXH3_64bits(buf + (i % 64) * ps, ps);
-	t0 = now() - t0;
-	printf("XXH3_64bits alone (cached):    %7.1f ns/page  %6.2f GB/s"
-	    "  (%llx)\n", t0 * 1e9 / npages, npages * ps / t0 / 1e9,
-	    (unsigned long long)(sum & 0xf));
-	free(buf);
-	t0 = readv_cost(pid, addr, npages, 1);
-	printf("process_vm_readv, 1 page/call: %7.1f ns/page  %6.2f GB/s\n",
-	    t0 * 1e9 / npages, npages * ps / t0 / 1e9);
-	t0 = readv_cost(pid, addr, npages, 1024);
-	printf("process_vm_readv, 1024 pages:  %7.1f ns/page  %6.2f GB/s\n",
-	    t0 * 1e9 / npages, npages * ps / t0 / 1e9);
+	fprintf(stderr, "bench-hash: %s\n", cause ? cause : "failed");
+	exit(1);
 }
 
-/* Print a cycle's time against one bare pass over the same bytes. */
-static void
-print_ratio(int every, double cycle_s, double pass_s)
-{
-	printf("changed %3d%%: cycle %7.1f ms = %5.2f x one bare "
-	    "process_vm_readv pass (%7.1f ms, 1 MiB per call)\n",
-	    every == 0 ? 0 : 100 / every, cycle_s * 1e3, cycle_s / pass_s,
-	    pass_s * 1e3);
-}
-
-/* Time the first cycle, whose clear reads the baseline; -1 on failure. */
-static int
-first_cycle(struct tracker *tr, struct proc_target *t, struct vma_list *vl,
-    size_t npages)
+/* One cycle of the method while the child changes every k-th page. */
+static double
+hash_cycle(struct tracker *tr, struct vma_list *vl, int every)
 {
 	struct snapshot	*s;
 	char		*cause = NULL;
-	double		 t0;
+	double		 t0, t;
 
-	if (maps_read(t, vl, &cause) == -1)
-		return (-1);
-	t0 = now();
-	if (track_hash.start_cycle(tr, vl, &cause) == -1 ||
-	    (s = snap_now(t, vl)) == NULL ||
-	    track_hash.collect(tr, s, &cause) == -1) {
-		fprintf(stderr, "bench-hash: %s\n", cause);
-		return (-1);
-	}
-	t0 = now() - t0;
+	vma_list_clear(vl);
+	if (maps_read(tr->target, vl, &cause) == -1)
+		fail(cause);
+	t0 = bench_now();
+	if (track_hash.start_cycle(tr, vl, &cause) == -1)
+		fail(cause);
+	t = bench_now() - t0;
+	child_change(every);
+	if ((s = snap_now(tr->target, vl)) == NULL)
+		fail("out of memory");
+	t0 = bench_now();
+	if (track_hash.collect(tr, s, &cause) == -1)
+		fail(cause);
+	t += bench_now() - t0;
 	snapshot_free(s);
-	printf("first cycle (clear reads):     %7.1f ms %6.1f ns/page\n",
-	    t0 * 1e3, t0 * 1e9 / npages);
-	return (0);
+	return (t);
+}
+
+/* Repeat a bare pass and a cycle with every k-th page changed; one row. */
+static double
+fraction(struct tracker *tr, struct vma_list *vl, uint64_t addr,
+    size_t npages, int every, int reps)
+{
+	double	cyc[16], ratio[16], bare[16], c;
+	char	label[64], note[64];
+	int	i;
+
+	for (i = 0; i < reps; i++) {
+		bare[i] = readv_cost(tr->target->pid, addr, npages,
+		    (1 << 20) / page_size());
+		c = hash_cycle(tr, vl, every);
+		cyc[i] = c * 1e3;
+		ratio[i] = c / bare[i];
+	}
+	snprintf(label, sizeof label, "hash cycle %d%% / readv pass",
+	    every == 0 ? 0 : 100 / every);
+	snprintf(note, sizeof note, "readv pass %.3f ms",
+	    bench_median(bare, (size_t)reps) * 1e3);
+	bench_row(label, npages, cyc, ratio, (size_t)reps, note);
+	return (bench_median(ratio, (size_t)reps));
 }
 
 int
 main(int argc, char **argv)
 {
 	struct proc_target	 t;
-	struct tracker		 tr;
-	struct vma_list		 vl;
-	struct snapshot		*s;
-	size_t			 mib, npages, ps = page_size(), r, rounds;
-	uint64_t		 addr, dirty;
-	int			 cp[2], ap[2], status, k;
-	const int		 everys[] = { 0, 10, 1 };
+	struct tracker		 tr = { 0 };
+	struct vma_list		 vl = { 0 };
+	size_t			 mib, npages;
+	uint64_t		 addr;
+	int			 cp[2], ap[2], status, reps;
 	char			*cause = NULL;
-	double			 t0, clear_s, coll_s, total, pass_s;
+	double			 r, worst = 0;
 	pid_t			 pid;
 
-	mib = argc > 1 ? strtoul(argv[1], NULL, 10) : 1024;
-	rounds = argc > 2 ? strtoul(argv[2], NULL, 10) : 3;
-	if (mib == 0 || rounds == 0) {
-		fprintf(stderr, "usage: bench-hash [MIB] [ROUNDS]\n");
+	mib = argc > 1 ? strtoul(argv[1], NULL, 10) : 512;
+	reps = argc > 2 ? atoi(argv[2]) : 5;
+	if (mib == 0 || reps < 1 || reps > 16) {
+		fprintf(stderr, "usage: bench-hash [MIB] [REPS]\n");
 		return (2);
 	}
-	npages = mib * 1024 * 1024 / ps;
-
+	npages = mib * 1024 * 1024 / page_size();
 	if (pipe(cp) == -1 || pipe(ap) == -1)
 		return (1);
 	if ((pid = fork()) == 0) {
@@ -229,69 +212,24 @@ main(int argc, char **argv)
 	ack_fd = ap[0];
 	if (read(ack_fd, &addr, sizeof addr) != sizeof addr)
 		return (1);
-	printf("target: %zu MiB resident (%zu pages of %zu bytes), "
-	    "%zu rounds each\n", mib, npages, ps, rounds);
-
-	print_parts(pid, addr, npages);
-
-	if (proc_open(&t, "/proc", pid, &cause) == -1) {
-		fprintf(stderr, "bench-hash: %s\n", cause);
-		return (1);
-	}
-	memset(&tr, 0, sizeof tr);
-	memset(&vl, 0, sizeof vl);
+	if (proc_open(&t, "/proc", pid, &cause) == -1)
+		fail(cause);
 	tr.method = &track_hash;
 	tr.target = &t;
-	if (track_hash.attach(&tr, &cause) == -1) {
-		fprintf(stderr, "bench-hash: %s\n", cause);
-		return (1);
-	}
-	if (first_cycle(&tr, &t, &vl, npages) == -1)
-		return (1);
-	for (k = 0; k < 3; k++) {
-		clear_s = coll_s = pass_s = 0;
-		dirty = 0;
-		for (r = 0; r < rounds; r++) {
-			vma_list_clear(&vl);
-			if (maps_read(&t, &vl, &cause) == -1)
-				return (1);
-			t0 = now();
-			if (track_hash.start_cycle(&tr, &vl, &cause) == -1) {
-				fprintf(stderr, "bench-hash: %s\n", cause);
-				return (1);
-			}
-			clear_s += now() - t0;
-			child_change(everys[k]);
-			if ((s = snap_now(&t, &vl)) == NULL)
-				return (1);
-			t0 = now();
-			if (track_hash.collect(&tr, s, &cause) == -1) {
-				fprintf(stderr, "bench-hash: %s\n", cause);
-				return (1);
-			}
-			coll_s += now() - t0;
-			snapshot_count(s);
-			total = (double)s->tracked_pages;
-			dirty = s->dirty_pages;
-			snapshot_free(s);
-			pass_s += readv_cost(pid, addr, npages, (1u << 20) / ps);
-		}
-		clear_s /= rounds;
-		coll_s /= rounds;
-		pass_s /= rounds;
-		printf("changed %3d%%: clear %7.1f ms %6.1f ns/page %5.2f GB/s;"
-		    " collect %7.1f ms %6.1f ns/page; %llu of %.0f pages "
-		    "reported\n", everys[k] == 0 ? 0 : 100 / everys[k],
-		    clear_s * 1e3, clear_s * 1e9 / npages,
-		    npages * ps / clear_s / 1e9, coll_s * 1e3,
-		    coll_s * 1e9 / npages, (unsigned long long)dirty, total);
-		print_ratio(everys[k], clear_s + coll_s, pass_s);
-	}
+	if (track_hash.attach(&tr, &cause) == -1)
+		fail(cause);
+	worst = fraction(&tr, &vl, addr, npages, 0, reps);
+	if ((r = fraction(&tr, &vl, addr, npages, 10, reps)) > worst)
+		worst = r;
+	if ((r = fraction(&tr, &vl, addr, npages, 1, reps)) > worst)
+		worst = r;
 	track_hash.detach(&tr);
 	proc_close(&t);
 	vma_list_free(&vl);
 	close(cmd_fd);
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
+	bench_verdict("3 hash cycle vs one bare readv pass, worst of "
+	    "0/10/100 %", worst, 1.1, 0, " x");
 	return (0);
 }

@@ -1,51 +1,129 @@
 /*
- * bench-uffd.c - what the uffd-wp method costs: one injected system call,
- * attach and detach, and a cycle (the clear and the collecting scan) over
- * a large buffer with 0 %, 10 % and 100 % of its pages written.
+ * bench-uffd.c - the uffd-wp method's cycle against the bare kernel walk
+ * on the same range (make bench, case 1).
  *
- * Usage: bench-uffd [MIB]   (default 1024: a 1 GiB buffer in a child)
+ *	tests/bench-uffd [MIB] [REPS]	(default 1024 MiB, 5 repetitions)
  *
- * Prints figures; asserts nothing. Times are wall-clock, in microseconds
- * or milliseconds as labelled; per-page costs are in nanoseconds.
+ * Two children each hold MIB MiB of resident anonymous memory and write
+ * 0 %, 1 %, 10 % or 100 % of its pages on command. sdtop's method watches
+ * one of them (attach, start_cycle, collect, as the program does). The
+ * other registers its own buffer with its own userfaultfd (WP_ASYNC) and
+ * times, itself, the limits: (a) one PAGEMAP_SCAN walk that returns the
+ * written and the present pages and write-protects again, and (b) the
+ * written-only walk (category and return mask PAGE_IS_WRITTEN). Rows:
+ * the collect against (a), the whole cycle (clear and collect) against
+ * (b). Units: milliseconds per cycle, nanoseconds per page of the buffer,
+ * ratios; asserts nothing.
  */
 #include "config.h"
 
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#include <errno.h>
+#include <fcntl.h>
+#include <linux/userfaultfd.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "inject.h"
+#include "bench-lib.h"
+#include "kernel-compat.h"
 #include "proc-maps.h"
 #include "proc.h"
 #include "snapshot.h"
 #include "track.h"
 
-static double
-now(void)
-{
-	struct timespec	ts;
+#define REF_VEC		4096	/* regions per PAGEMAP_SCAN of the limit */
+#define MAX_REPS	15
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (ts.tv_sec + ts.tv_nsec / 1e9);
+enum { WALK_NONE, WALK_BOTH, WALK_WRITTEN };
+
+/* A command to a child: write every k-th page (0: none), then walk. */
+struct cmd {
+	int	every;
+	int	walk;
+};
+
+/* One child and the pipes that drive it. */
+struct kid {
+	pid_t	pid;
+	int	to;
+	int	from;
+};
+
+static size_t	 psz;
+
+/* Register b[0..len) for asynchronous write-protect; the pagemap fd. */
+static int
+self_uffd(char *b, size_t len)
+{
+	struct uffdio_api	 api = { .api = UFFD_API };
+	struct uffdio_register	 reg = { 0 };
+	int			 fd, pm;
+
+	fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | UFFD_USER_MODE_ONLY);
+	api.features = UFFD_FEATURE_WP_ASYNC | UFFD_FEATURE_WP_UNPOPULATED;
+	if (fd == -1 || ioctl(fd, UFFDIO_API, &api) == -1)
+		_exit(77);
+	reg.range.start = (uint64_t)(uintptr_t)b;
+	reg.range.len = len;
+	reg.mode = UFFDIO_REGISTER_MODE_WP;
+	if (ioctl(fd, UFFDIO_REGISTER, &reg) == -1)
+		_exit(77);
+	if ((pm = open("/proc/self/pagemap", O_RDONLY)) == -1)
+		_exit(77);
+	return (pm);
 }
 
-/* The child: map and touch the buffer, then write every k-th page on
- * command (k = 0: none), answering each command with a byte. */
-static void
-child(size_t len, int in, int out)
+/*
+ * One bare walk of b[0..len) that write-protects what it returns: the
+ * written and present pages (WALK_BOTH) or the written ones only.
+ * Returns its time in seconds.
+ */
+static double
+self_walk(int pm, char *b, size_t len, int walk)
 {
-	volatile char	*b;
-	size_t		 psz = (size_t)sysconf(_SC_PAGESIZE), i;
-	int		 k;
+	static struct pmscan_region	 vec[REF_VEC];
+	struct pmscan_arg		 a;
+	double				 t0 = bench_now();
+
+	memset(&a, 0, sizeof a);
+	a.size = sizeof a;
+	a.flags = PMSCAN_WP_MATCHING | PMSCAN_CHECK_WPASYNC;
+	a.start = (uint64_t)(uintptr_t)b;
+	a.end = a.start + len;
+	a.vec = (uint64_t)(uintptr_t)vec;
+	a.vec_len = REF_VEC;
+	if (walk == WALK_BOTH) {
+		a.category_anyof_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED;
+		a.return_mask = PAGE_IS_WRITTEN | PAGE_IS_PRESENT |
+		    PAGE_IS_SWAPPED;
+	} else {
+		a.category_mask = PAGE_IS_WRITTEN;
+		a.return_mask = PAGE_IS_WRITTEN;
+	}
+	while (a.start < a.end) {
+		if (ioctl(pm, PMSCAN_IOCTL, &a) == -1)
+			_exit(3);
+		a.start = a.walk_end;
+	}
+	return (bench_now() - t0);
+}
+
+/* A child: map, touch, maybe register, then obey commands. */
+static void __attribute__((noreturn))
+child(size_t len, int self, int in, int out)
+{
+	struct cmd	 c;
+	char		*b;
+	double		 t;
+	size_t		 i;
+	int		 pm = -1;
 
 	b = mmap(NULL, len, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -53,59 +131,149 @@ child(size_t len, int in, int out)
 		_exit(1);
 	for (i = 0; i < len; i += psz)
 		b[i] = 1;
-	write(out, "r", 1);
-	while (read(in, &k, sizeof k) == sizeof k) {
-		if (k > 0)
-			for (i = 0; i < len; i += psz * (size_t)k)
+	if (self) {
+		pm = self_uffd(b, len);
+		self_walk(pm, b, len, WALK_BOTH);
+	}
+	t = 0;
+	if (write(out, &t, sizeof t) != sizeof t)
+		_exit(1);
+	while (read(in, &c, sizeof c) == sizeof c) {
+		if (c.every > 0)
+			for (i = 0; i < len; i += psz * (size_t)c.every)
 				b[i]++;
-		write(out, "w", 1);
+		t = c.walk != WALK_NONE ? self_walk(pm, b, len, c.walk) : 0;
+		if (write(out, &t, sizeof t) != sizeof t)
+			_exit(1);
 	}
 	_exit(0);
 }
 
-/* One cycle: clear, let the child write, collect. */
+/* Start a child; it has touched its buffer when this returns. */
 static void
-cycle(struct tracker *tr, int to, int from, int k, const char *label,
-    size_t npages)
+kid_start(struct kid *k, size_t len, int self)
 {
-	struct vma_list		 vl = { 0 };
-	struct snapshot		*s;
-	char			*cause = NULL, c;
-	double			 t0, t1, t2, t3;
-	uint64_t		 dirty = 0;
-	size_t			 i;
+	int	down[2], up[2];
+	double	t;
 
-	if (maps_read(tr->target, &vl, &cause) == -1) {
-		fprintf(stderr, "bench-uffd: %s\n", cause);
+	if (pipe(down) == -1 || pipe(up) == -1)
 		exit(1);
+	if ((k->pid = fork()) == 0) {
+		close(down[1]);
+		close(up[0]);
+		child(len, self, down[0], up[1]);
 	}
-	t0 = now();
-	if (tr->method->start_cycle(tr, &vl, &cause) == -1) {
-		fprintf(stderr, "bench-uffd: %s\n", cause);
+	close(down[0]);
+	close(up[1]);
+	k->to = down[1];
+	k->from = up[0];
+	if (read(k->from, &t, sizeof t) != sizeof t) {
+		fprintf(stderr, "bench-uffd: the child failed\n");
+		exit(77);
+	}
+}
+
+/* Have the child write every k-th page, then walk; the walk's seconds. */
+static double
+kid_do(struct kid *k, int every, int walk)
+{
+	struct cmd	c = { every, walk };
+	double		t;
+
+	if (write(k->to, &c, sizeof c) != sizeof c ||
+	    read(k->from, &t, sizeof t) != sizeof t)
 		exit(1);
-	}
-	t1 = now();
-	write(to, &k, sizeof k);
-	read(from, &c, 1);
+	return (t);
+}
+
+/* Stop a child and reap it. */
+static void
+kid_stop(struct kid *k)
+{
+	int	status;
+
+	close(k->to);
+	close(k->from);
+	waitpid(k->pid, &status, 0);
+}
+
+/* Fail with the cause of a method's error. */
+static void __attribute__((noreturn))
+fail(char *cause)
+{
+	fprintf(stderr, "bench-uffd: %s\n", cause ? cause : "failed");
+	exit(1);
+}
+
+/*
+ * One cycle of the method on the watched child, who writes every k-th
+ * page in it: the seconds of the clear and of the collect.
+ */
+static void
+sdtop_cycle(struct tracker *tr, struct kid *k, int every, double *clear,
+    double *collect)
+{
+	struct vma_list	 vl = { 0 };
+	struct snapshot	*s;
+	char		*cause = NULL;
+	double		 t0;
+	size_t		 i;
+
+	if (maps_read(tr->target, &vl, &cause) == -1)
+		fail(cause);
+	t0 = bench_now();
+	if (tr->method->start_cycle(tr, &vl, &cause) == -1)
+		fail(cause);
+	*clear = bench_now() - t0;
+	kid_do(k, every, WALK_NONE);
 	if ((s = snapshot_new(vl.n)) == NULL)
 		exit(1);
 	for (i = 0; i < vl.n; i++)
-		snapshot_set_vma(s, i, &vl.v[i], vma_trackable(&vl.v[i]),
-		    false);
-	t2 = now();
-	if (tr->method->collect(tr, s, &cause) == -1) {
-		fprintf(stderr, "bench-uffd: %s\n", cause);
-		exit(1);
-	}
-	t3 = now();
+		if (snapshot_set_vma(s, i, &vl.v[i], vma_trackable(&vl.v[i]),
+		    false) == -1)
+			exit(1);
+	t0 = bench_now();
+	if (tr->method->collect(tr, s, &cause) == -1)
+		fail(cause);
+	*collect = bench_now() - t0;
 	snapshot_count(s);
-	dirty = s->dirty_pages;
-	printf("%-14s clear %8.3f ms (%5.1f ns/page)  collect %8.3f ms "
-	    "(%5.1f ns/page)  dirty %llu\n", label, (t1 - t0) * 1e3,
-	    (t1 - t0) * 1e9 / (double)npages, (t3 - t2) * 1e3,
-	    (t3 - t2) * 1e9 / (double)npages, (unsigned long long)dirty);
 	snapshot_free(s);
 	vma_list_free(&vl);
+}
+
+/* Measure one fraction (every k-th page) reps times and print two rows. */
+static void
+fraction(struct tracker *tr, struct kid *w, struct kid *ref, int every,
+    const char *pct, size_t npages, int reps, double *worst)
+{
+	double	col[MAX_REPS], cyc[MAX_REPS], ra[MAX_REPS], rb[MAX_REPS];
+	double	wa[MAX_REPS], wb[MAX_REPS], clear, collect;
+	char	label[64], note[64];
+	int	i;
+
+	for (i = 0; i < reps; i++) {
+		sdtop_cycle(tr, w, every, &clear, &collect);
+		wa[i] = kid_do(ref, every, WALK_BOTH);
+		wb[i] = kid_do(ref, every, WALK_WRITTEN);
+		col[i] = collect * 1e3;
+		cyc[i] = (clear + collect) * 1e3;
+		ra[i] = collect / wa[i];
+		rb[i] = (clear + collect) / wb[i];
+	}
+	snprintf(note, sizeof note, "walk (a) %.3f ms",
+	    bench_median(wa, (size_t)reps) * 1e3);
+	snprintf(label, sizeof label, "uffd collect %s / walk (a)", pct);
+	bench_row(label, npages, col, ra, (size_t)reps, note);
+	snprintf(note, sizeof note, "walk (b) %.3f ms",
+	    bench_median(wb, (size_t)reps) * 1e3);
+	snprintf(label, sizeof label, "uffd cycle %s / walk (b)", pct);
+	bench_row(label, npages, cyc, rb, (size_t)reps, note);
+	if (every != 1) {
+		if (bench_median(ra, (size_t)reps) > worst[0])
+			worst[0] = bench_median(ra, (size_t)reps);
+		if (bench_median(rb, (size_t)reps) > worst[1])
+			worst[1] = bench_median(rb, (size_t)reps);
+	}
 }
 
 int
@@ -113,67 +281,51 @@ main(int argc, char **argv)
 {
 	struct proc_target	 t;
 	struct tracker		 tr = { 0 };
-	struct inject_call	 call = { .nr = SYS_getpid };
-	size_t			 mib = argc > 1 ? strtoul(argv[1], NULL, 10) : 1024;
-	size_t			 len = mib << 20, npages;
-	int			 down[2], up[2], i, n = 200, status;
-	char			*cause = NULL, c;
-	double			 t0, t1;
-	pid_t			 pid;
+	struct kid		 w, ref;
+	size_t			 mib, len, npages;
+	char			*cause = NULL, note[64];
+	double			 worst[2] = { 0, 0 }, t0, t1;
+	int			 reps;
 
-	if (mib == 0 || pipe(down) || pipe(up))
+	mib = argc > 1 ? strtoul(argv[1], NULL, 10) : 1024;
+	reps = argc > 2 ? atoi(argv[2]) : 5;
+	if (mib == 0 || reps < 1 || reps > MAX_REPS)
 		return (2);
-	npages = len / (size_t)sysconf(_SC_PAGESIZE);
-	if ((pid = fork()) == 0) {
-		/* Keep only our ends, so closing down[1] ends the child. */
-		close(down[1]);
-		close(up[0]);
-		child(len, down[0], up[1]);
-	}
-	if (read(up[0], &c, 1) != 1)
-		return (1);
-
-	if (proc_open(&t, "/proc", pid, &cause) == -1) {
-		fprintf(stderr, "bench-uffd: %s\n", cause);
-		return (1);
-	}
-	t0 = now();
-	for (i = 0; i < n; i++)
-		if (inject_calls(&t, &call, 1, &cause) == -1) {
-			fprintf(stderr, "bench-uffd: %s\n", cause);
-			return (1);
-		}
-	t1 = now();
-	proc_close(&t);
-	printf("inject getpid (attach, call, detach): %.1f us each over %d\n",
-	    (t1 - t0) * 1e6 / n, n);
-
-	if (proc_open(&t, "/proc", pid, &cause) == -1 ||
+	psz = (size_t)sysconf(_SC_PAGESIZE);
+	len = mib << 20;
+	npages = len / psz;
+	kid_start(&ref, len, 1);
+	kid_start(&w, len, 0);
+	if (proc_open(&t, "/proc", w.pid, &cause) == -1 ||
 	    track_uffd.probe(&t, &cause) == -1) {
-		fprintf(stderr, "bench-uffd: %s\n", cause);
-		kill(pid, SIGKILL);
-		return (77);
+		bench_skip("uffd-wp", cause);
+		kill(w.pid, SIGKILL);
+		kill(ref.pid, SIGKILL);
+		return (0);
 	}
 	tr.method = &track_uffd;
 	tr.target = &t;
-	t0 = now();
-	if (track_uffd.attach(&tr, &cause) == -1) {
-		fprintf(stderr, "bench-uffd: %s\n", cause);
-		return (1);
-	}
-	printf("attach (inject userfaultfd, pidfd_getfd, UFFDIO_API): "
-	    "%.1f us\n", (now() - t0) * 1e6);
-	printf("buffer: %zu MiB, %zu pages\n", mib, npages);
-	cycle(&tr, down[1], up[0], 0, "first (regist)", npages);
-	cycle(&tr, down[1], up[0], 0, "0 % written", npages);
-	cycle(&tr, down[1], up[0], 10, "10 % written", npages);
-	cycle(&tr, down[1], up[0], 1, "100 % written", npages);
-	cycle(&tr, down[1], up[0], 0, "0 % again", npages);
-	t0 = now();
+	t0 = bench_now();
+	if (track_uffd.attach(&tr, &cause) == -1)
+		fail(cause);
+	t0 = bench_now() - t0;
+	sdtop_cycle(&tr, &w, 0, &worst[0], &worst[1]);	/* registers */
+	worst[0] = worst[1] = 0;
+	fraction(&tr, &w, &ref, 0, "0%", npages, reps, worst);
+	fraction(&tr, &w, &ref, 100, "1%", npages, reps, worst);
+	fraction(&tr, &w, &ref, 10, "10%", npages, reps, worst);
+	fraction(&tr, &w, &ref, 1, "100%", npages, reps, worst);
+	t1 = bench_now();
 	track_uffd.detach(&tr);
-	printf("detach (inject close): %.1f us\n", (now() - t0) * 1e6);
+	snprintf(note, sizeof note, "attach %.2f ms, detach %.2f ms",
+	    t0 * 1e3, (bench_now() - t1) * 1e3);
+	bench_row("uffd attach and detach", npages, NULL, NULL, 0, note);
 	proc_close(&t);
-	close(down[1]);
-	waitpid(pid, &status, 0);
+	kid_stop(&w);
+	kid_stop(&ref);
+	bench_verdict("1a uffd collect vs walk (a), worst of 0/1/10 %",
+	    worst[0], 1.2, 0, " x");
+	bench_verdict("1b uffd cycle vs written-only walk (b), worst of "
+	    "0/1/10 %", worst[1], 1.5, 0, " x");
 	return (0);
 }

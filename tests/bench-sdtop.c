@@ -1,0 +1,335 @@
+/*
+ * bench-sdtop.c - the sdtop program watching tests/bench-target (make
+ * bench, cases 4 to 6).
+ *
+ *	tests/bench-sdtop SDTOP BENCH-TARGET [CASE...]	(cases: 4 5 6)
+ *
+ * 4: an idle target with 64 MiB resident, alone and inside a 1 TiB and a
+ *    16 TiB MAP_NORESERVE reservation: sdtop's cycle (clear_ms + scan_ms
+ *    of its JSON lines, the median of the cycles after the first) and its
+ *    peak RSS (ru_maxrss of wait4), against the target alone.
+ * 5: sdtop's peak RSS on a 4 GiB resident target, in bits per page.
+ * 6: a target's own writes per second (hotset, and all pages in turn),
+ *    unwatched, then watched at -i 1 and -i 5 by each method here.
+ * Units: milliseconds per cycle, nanoseconds per page, MiB, writes/s.
+ */
+#include "config.h"
+
+#include <sys/resource.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench-lib.h"
+
+#define MAXS	256		/* samples kept per measurement */
+
+static const char	*sdtop, *target_path;
+static size_t		 psz;
+
+/* A running program and the read end of its stdout. */
+struct run {
+	pid_t	 pid;
+	FILE	*out;
+};
+
+/* Start argv with stdout on a pipe (or /dev/null when quiet). */
+static void
+run_start(struct run *r, char *const argv[], int quiet)
+{
+	int	p[2];
+
+	if (pipe(p) == -1)
+		exit(1);
+	if ((r->pid = fork()) == 0) {
+		close(p[0]);
+		if (quiet && (p[1] = open("/dev/null", O_WRONLY)) == -1)
+			_exit(127);
+		dup2(p[1], 1);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(p[1]);
+	if ((r->out = fdopen(p[0], "r")) == NULL)
+		exit(1);
+}
+
+/* Wait for r to end; its peak RSS in KiB. */
+static long
+run_wait(struct run *r)
+{
+	struct rusage	ru;
+	int		status;
+
+	fclose(r->out);
+	if (wait4(r->pid, &status, 0, &ru) == -1)
+		return (-1);
+	return (ru.ru_maxrss);
+}
+
+/* Start the target with args a1..a3 and wait for its "ready". */
+static void
+target_start(struct run *r, const char *a1, const char *a2, const char *a3)
+{
+	char	*argv[] = { (char *)target_path, (char *)a1, (char *)a2,
+		    (char *)a3, NULL };
+	char	 line[64];
+
+	run_start(r, argv, 0);
+	if (fgets(line, sizeof line, r->out) == NULL ||
+	    strcmp(line, "ready\n") != 0) {
+		fprintf(stderr, "bench-sdtop: the target failed\n");
+		exit(1);
+	}
+}
+
+/* Kill the target and reap it. */
+static void
+target_stop(struct run *r)
+{
+	kill(r->pid, SIGKILL);
+	run_wait(r);
+}
+
+/* One number after "key": in a JSON line, or -1. */
+static double
+json_num(const char *line, const char *key)
+{
+	const char	*p;
+
+	if ((p = strstr(line, key)) == NULL)
+		return (-1);
+	return (strtod(p + strlen(key), NULL));
+}
+
+/*
+ * Watch pid for n cycles of 0.05 s with sdtop --json: the median cycle
+ * (clear and scan, the first cycle left out) in ms; *rss its peak in KiB.
+ */
+static double
+sdtop_cycles(pid_t pid, int n, long *rss)
+{
+	char		 spid[32], sn[16], line[65536];
+	char		*argv[] = { (char *)sdtop, "-b", "--json", "-m",
+			    "uffd-wp", "-i", "0.05", "-n", sn, spid, NULL };
+	double		 ms[MAXS], c, s;
+	size_t		 k = 0;
+	struct run	 r;
+
+	snprintf(spid, sizeof spid, "%ld", (long)pid);
+	snprintf(sn, sizeof sn, "%d", n);
+	run_start(&r, argv, 0);
+	while (fgets(line, sizeof line, r.out) != NULL) {
+		c = json_num(line, "\"clear_ms\":");
+		s = json_num(line, "\"scan_ms\":");
+		if (c >= 0 && s >= 0 && k < MAXS)
+			ms[k++] = c + s;
+	}
+	*rss = run_wait(&r);
+	if (k < 2)
+		return (-1);
+	return (bench_median(ms + 1, k - 1));
+}
+
+/* The target's resident pages, from /proc/PID/status VmRSS. */
+static long
+target_pages(pid_t pid)
+{
+	char	 path[64], line[256];
+	FILE	*f;
+	long	 kib = 0;
+
+	snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return (0);
+	while (fgets(line, sizeof line, f) != NULL)
+		if (strncmp(line, "VmRSS:", 6) == 0)
+			kib = strtol(line + 6, NULL, 10);
+	fclose(f);
+	return (kib * 1024 / (long)psz);
+}
+
+/* The memory goal for pages resident: 2 bits a page and 8 MiB, in KiB. */
+static double
+rss_goal_kib(long pages)
+{
+	return (pages * 2.0 / 8 / 1024 + 8192);
+}
+
+/* Case 4: 64 MiB resident, alone or in a 1 TiB or 16 TiB reservation. */
+static void
+case_sparse(int reps)
+{
+	static const char *const gib[] = { NULL, "1024", "16384" };
+	static const char *const name[] = { "sparse: no reservation",
+	    "sparse: 1 TiB reserved", "sparse: 16 TiB reserved" };
+	struct run	 t[3];
+	double		 ms[3][8], ratio[3][8], hwm[3][8], rss;
+	long		 kib, pages;
+	char		 note[96];
+	int		 i, k;
+
+	for (i = 0; i < 3; i++)
+		target_start(&t[i], "idle", "64", gib[i]);
+	pages = target_pages(t[0].pid);
+	for (k = 0; k < reps; k++)
+		for (i = 0; i < 3; i++) {
+			ms[i][k] = sdtop_cycles(t[i].pid, 8, &kib);
+			hwm[i][k] = kib;
+			ratio[i][k] = ms[i][k] / ms[0][k];
+		}
+	for (i = 0; i < 3; i++) {
+		rss = bench_median(hwm[i], (size_t)reps);
+		snprintf(note, sizeof note, "sdtop peak RSS %.1f MiB",
+		    rss / 1024);
+		bench_row(name[i], (uint64_t)pages, ms[i], ratio[i],
+		    (size_t)reps, note);
+		if (i == 0)
+			continue;
+		snprintf(note, sizeof note, "4 cycle with %s TiB reserved vs "
+		    "none", i == 1 ? "1" : "16");
+		bench_verdict(note, bench_median(ratio[i], (size_t)reps), 1.5,
+		    0, " x");
+		snprintf(note, sizeof note, "4 sdtop peak RSS with %s TiB "
+		    "reserved", i == 1 ? "1" : "16");
+		bench_verdict(note, rss / 1024, rss_goal_kib(pages) / 1024, 0,
+		    " MiB");
+	}
+	for (i = 0; i < 3; i++)
+		target_stop(&t[i]);
+}
+
+/* Case 5: sdtop's peak RSS on a target of mib MiB resident. */
+static void
+case_rss(const char *mib, int reps)
+{
+	struct run	 t;
+	double		 ms[8], hwm[8], rss;
+	long		 kib, pages;
+	char		 label[64], note[96];
+	int		 k;
+
+	target_start(&t, "idle", mib, NULL);
+	pages = target_pages(t.pid);
+	for (k = 0; k < reps; k++) {
+		ms[k] = sdtop_cycles(t.pid, 4, &kib);
+		hwm[k] = kib;
+	}
+	target_stop(&t);
+	rss = bench_median(hwm, (size_t)reps);
+	snprintf(label, sizeof label, "peak RSS: %s MiB resident", mib);
+	snprintf(note, sizeof note, "sdtop peak RSS %.1f MiB = %.2f bit/page",
+	    rss / 1024, rss * 1024 * 8 / (double)pages);
+	bench_row(label, (uint64_t)pages, ms, NULL, (size_t)reps, note);
+	snprintf(note, sizeof note, "5 sdtop peak RSS on %s MiB resident",
+	    mib);
+	bench_verdict(note, rss / 1024, rss_goal_kib(pages) / 1024, 0,
+	    " MiB");
+}
+
+/*
+ * Read the target's writes per second into v, at most max: n of them, or
+ * (when watcher is not 0) until the watcher has ended. Returns how many.
+ */
+static size_t
+samples(FILE *f, double *v, size_t max, pid_t watcher, size_t n)
+{
+	siginfo_t	 si;
+	char		 line[64];
+	size_t		 k = 0;
+
+	while (k < max && fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, "ops ", 4) == 0)
+			v[k++] = strtod(line + 4, NULL);
+		if (watcher == 0 && k == n)
+			break;
+		memset(&si, 0, sizeof si);
+		if (watcher != 0 && waitid(P_PID, (id_t)watcher, &si,
+		    WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid != 0)
+			break;
+	}
+	return (k);
+}
+
+/* Watch the target t with method at interval for cycles; one row. */
+static void
+watched(struct run *t, const char *method, const char *work,
+    const char *interval, int cycles, double base)
+{
+	char		 spid[32], sn[16], label[64], note[64];
+	char		*argv[] = { (char *)sdtop, "-b", "-m", (char *)method,
+			    "-i", (char *)interval, "-n", sn, spid, NULL };
+	double		 v[MAXS], ratio[MAXS];
+	size_t		 k, i;
+	struct run	 r;
+
+	snprintf(spid, sizeof spid, "%ld", (long)t->pid);
+	snprintf(sn, sizeof sn, "%d", cycles);
+	run_start(&r, argv, 1);
+	k = samples(t->out, v, MAXS, r.pid, 0);
+	run_wait(&r);
+	snprintf(label, sizeof label, "watch %s %s -i %s", method, work,
+	    interval);
+	if (k < 3) {
+		bench_skip(label, "sdtop did not run");
+		return;
+	}
+	/* The first half second holds the attach: left out. */
+	for (i = 1; i < k; i++)
+		ratio[i - 1] = v[i] / base;
+	snprintf(note, sizeof note, "%.1f M writes/s, unwatched %.1f",
+	    bench_median(v + 1, k - 1) / 1e6, base / 1e6);
+	bench_row(label, (256 << 20) / psz, NULL, ratio, k - 1, note);
+}
+
+/* Case 6: a workload's own throughput, unwatched, then watched. */
+static void
+case_watch(const char *method, const char *work)
+{
+	struct run	 t;
+	double		 base[8];
+	size_t		 k;
+
+	/* Unwatched just before each run: the machine's load changes. */
+	target_start(&t, work, "256", NULL);
+	k = samples(t.out, base, 8, 0, 4);
+	watched(&t, method, work, "1", 4, bench_median(base + 1, k - 1));
+	k = samples(t.out, base, 8, 0, 3);
+	watched(&t, method, work, "5", 2, bench_median(base + 1, k - 1));
+	target_stop(&t);
+}
+
+int
+main(int argc, char **argv)
+{
+	int	i;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: bench-sdtop SDTOP BENCH-TARGET "
+		    "[CASE...]\n");
+		return (2);
+	}
+	sdtop = argv[1];
+	target_path = argv[2];
+	psz = (size_t)sysconf(_SC_PAGESIZE);
+	signal(SIGPIPE, SIG_IGN);
+	for (i = 3; i < argc; i++) {
+		if (strcmp(argv[i], "4") == 0)
+			case_sparse(3);
+		else if (strcmp(argv[i], "5") == 0)
+			case_rss("4096", 3);
+		else if (strcmp(argv[i], "6") == 0) {
+			case_watch("uffd-wp", "hotset");
+			case_watch("uffd-wp", "all");
+			case_watch("hash", "hotset");
+			case_watch("hash", "all");
+		}
+	}
+	return (0);
+}
