@@ -63,21 +63,20 @@ out_json_precopy(FILE *f, const struct precopy *p)
 }
 
 /*
- * What watching cost: "target_cost" (null when unknown) and, under
- * --max-cost, "max_cost".
+ * What watching cost: "target_cost" (absent when unknown, as in a
+ * recording made before it was measured) and, under --max-cost,
+ * "max_cost".
  */
 static void
 out_json_cost(FILE *f, const struct snapshot *s)
 {
-	fputs(",\"target_cost\":", f);
 	if (s->cost_kind == SNAP_COST_FAULTS)
-		fprintf(f, "{\"kind\":\"faults\",\"percent\":%.6g,"
-		    "\"fault_ns\":%.1f}", s->cost_percent, s->fault_ns);
+		fprintf(f, ",\"target_cost\":{\"kind\":\"faults\","
+		    "\"percent\":%.6g,\"fault_ns\":%.1f}", s->cost_percent,
+		    s->fault_ns);
 	else if (s->cost_kind == SNAP_COST_SDTOP_CPU)
-		fprintf(f, "{\"kind\":\"sdtop_cpu\",\"percent\":%.6g,"
-		    "\"fault_ns\":null}", s->cost_percent);
-	else
-		fputs("null", f);
+		fprintf(f, ",\"target_cost\":{\"kind\":\"sdtop_cpu\","
+		    "\"percent\":%.6g,\"fault_ns\":null}", s->cost_percent);
 	if (s->max_cost > 0)
 		fprintf(f, ",\"max_cost\":{\"percent\":%g,\"user_interval\":"
 		    "%g,\"lengthened\":%s}", s->max_cost, s->user_interval,

@@ -456,7 +456,7 @@ static void
 replay_parse_line__good_record__parsed(void **state)
 {
 	struct snapshot	*s = NULL;
-	char		*cause = NULL;
+	char		*cause = NULL, *line;
 
 	(void)state;
 	assert_int_equal(replay_parse_line(good, &s, &cause), 0);
@@ -472,6 +472,12 @@ replay_parse_line__good_record__parsed(void **state)
 	assert_int_equal(s->cost_kind, SNAP_COST_UNKNOWN);
 	assert_true(s->max_cost == 0);
 	snapshot_free(s);
+	/* A null cost is unknown too. */
+	line = variant("\"vmas\":[", "\"target_cost\":null,\"vmas\":[");
+	assert_int_equal(replay_parse_line(line, &s, &cause), 0);
+	assert_int_equal(s->cost_kind, SNAP_COST_UNKNOWN);
+	snapshot_free(s);
+	free(line);
 }
 
 static void
