@@ -32,6 +32,12 @@ struct session {
 	bool			 mm_gone;	/* the clear found a new image */
 	bool			 all_vmas;	/* track read-only VMAs too */
 	double			 interval;	/* seconds, for the snapshot */
+	double			 user_interval;	/* the one asked for */
+	double			 max_cost;	/* percent of a CPU; 0 = off */
+	const struct track_method *cost_method;	/* fault_ns measured for */
+	double			 fault_ns;	/* a fault's cost; -1 unknown */
+	double			 cpu_clear;	/* CPU seconds of the clear */
+	double			 cpu_scan;	/* and of the collection */
 	double			 bandwidth_bps;	/* pre-copy model; 0 = off */
 	struct vma_list		 at_clear;	/* maps as read at the last clear */
 	double			 clear_time;	/* monotonic seconds of the clear */
@@ -52,6 +58,7 @@ struct session_options {
 	unsigned	 window;
 	double		 tolerance;
 	double		 bandwidth_bps;
+	double		 max_cost;	/* --max-cost percent; 0: none */
 	bool		 all_vmas;
 };
 
@@ -95,7 +102,11 @@ int	 session_restart(struct session *s, char **cause);
 int	 session_rescan(struct session *s, struct snapshot **out,
 	     char **cause);
 
-/* Seconds between a clear and its collect from the next cycle on. */
+/*
+ * Seconds between a clear and its collect from the next cycle on: the
+ * user's interval, which --max-cost lengthens from (s->interval is the
+ * one in use).
+ */
 void	 session_set_interval(struct session *s, double seconds);
 
 /*
@@ -113,5 +124,8 @@ extern volatile sig_atomic_t session_stop;
 /* Seconds on the monotonic clock, and on the real-time clock. */
 double	 now_mono(void);
 double	 now_real(void);
+
+/* CPU seconds this process has used, all its threads. */
+double	 now_cpu(void);
 
 #endif

@@ -50,6 +50,13 @@ struct snap_vma {
 	uint64_t	 dirty;		/* set bits of written */
 };
 
+/* What the cost of watching this cycle is made of (cost.h). */
+enum snap_cost {
+	SNAP_COST_UNKNOWN,		/* no figure */
+	SNAP_COST_FAULTS,		/* the target's write-protect faults */
+	SNAP_COST_SDTOP_CPU		/* sdtop's own CPU time (hash) */
+};
+
 struct snapshot {
 	unsigned long	 cycle;		/* 1-based */
 	pid_t		 pid;
@@ -68,6 +75,12 @@ struct snapshot {
 	bool		 exec;		/* it ran a new program this cycle */
 	bool		 has_precopy;
 	struct precopy	 precopy;	/* when a bandwidth was given */
+	enum snap_cost	 cost_kind;
+	double		 cost_percent;	/* of one CPU, unless UNKNOWN */
+	double		 fault_ns;	/* a fault's cost used, when FAULTS */
+	double		 max_cost;	/* --max-cost percent; 0: not given */
+	double		 user_interval;	/* the -i asked for, with max_cost */
+	bool		 lengthened;	/* max_cost made interval longer */
 	size_t		 nvma;
 	struct snap_vma	*vmas;
 };

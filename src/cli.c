@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cost.h"
 #include "history.h"
 #include "num.h"
 #include "precopy.h"
@@ -48,6 +49,9 @@ cli_usage(FILE *f)
 "      --replay FILE      show a recording instead of a live process\n"
 "      --bandwidth RATE   model pre-copy migration over a link of RATE\n"
 "                         (1Gbit, 100Mbit, 50MB, 2GiB: per second)\n"
+"      --max-cost PCT     keep the cost of watching under PCT %% of a CPU\n"
+"                         (%g..%g) by lengthening the interval, up to %g\n"
+"                         times -i\n"
 "      --probe            print what this kernel and user can do, and exit\n"
 "  -h, --help             this help\n"
 "  -V, --version          the version\n"
@@ -66,9 +70,14 @@ cli_usage(FILE *f)
 "hash (compares page contents: it sees pages that CHANGED, not a write of\n"
 "the same value). auto picks the first that works, in that order.\n"
 "\n"
+"Cost: each cycle estimates what watching costs the target: the pages it\n"
+"wrote times the cost of one write-protect fault (measured at start) over\n"
+"the interval, in %% of one CPU; for hash, sdtop's own CPU time instead.\n"
+"\n"
 "Exit status: 0 done (also when the process exits), 1 runtime error,\n"
 "2 usage error, 3 --until-converged ran out of cycles.\n",
-	    HISTORY_WINDOW, HISTORY_TOLERANCE * 100);
+	    HISTORY_WINDOW, HISTORY_TOLERANCE * 100, COST_MIN_PERCENT,
+	    COST_MAX_PERCENT, COST_INTERVAL_CAP);
 }
 
 /*
@@ -151,7 +160,7 @@ cli_error_arg(char **cause, const char *before, const char *arg,
 
 enum {
 	OPT_JSON = 256, OPT_UNTIL, OPT_WINDOW, OPT_TOLERANCE, OPT_RECORD,
-	OPT_REPLAY, OPT_BANDWIDTH, OPT_PROBE, OPT_ROOT
+	OPT_REPLAY, OPT_BANDWIDTH, OPT_PROBE, OPT_ROOT, OPT_MAX_COST
 };
 
 static const struct option cli_longopts[] = {
@@ -169,6 +178,7 @@ static const struct option cli_longopts[] = {
 	{ "record",		required_argument,	NULL, OPT_RECORD },
 	{ "replay",		required_argument,	NULL, OPT_REPLAY },
 	{ "bandwidth",		required_argument,	NULL, OPT_BANDWIDTH },
+	{ "max-cost",		required_argument,	NULL, OPT_MAX_COST },
 	{ "probe",		no_argument,		NULL, OPT_PROBE },
 	{ "proc-root",		required_argument,	NULL, OPT_ROOT },
 	{ "help",		no_argument,		NULL, 'h' },
@@ -241,6 +251,9 @@ cli_option(int c, const char *arg, struct options *o, char **cause)
 			return (-1);
 		}
 		return (0);
+	case OPT_MAX_COST:
+		return (parse_number("--max-cost", arg, COST_MIN_PERCENT,
+		    COST_MAX_PERCENT, &o->s.max_cost, cause));
 	case OPT_PROBE:
 		o->probe = true;
 		return (0);
@@ -320,6 +333,9 @@ cli_parse(int argc, char **argv, struct options *o, char **cause)
 	if (o->replay != NULL && o->record != NULL)
 		return (cli_error(cause, "--record saves a live run; --replay "
 		    "shows one already saved: not both"));
+	if (o->replay != NULL && o->s.max_cost > 0)
+		return (cli_error(cause, "--max-cost sets the interval of a "
+		    "live run: not with --replay"));
 	if (o->list && o->s.pid == 0)
 		return (cli_error(cause, "--list needs a PID"));
 	return (CLI_RUN);

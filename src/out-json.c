@@ -62,6 +62,27 @@ out_json_precopy(FILE *f, const struct precopy *p)
 	fprintf(f, ",\"sent_bytes\":%" PRIu64 "}", p->sent_bytes);
 }
 
+/*
+ * What watching cost: "target_cost" (absent when unknown, as in a
+ * recording made before it was measured) and, under --max-cost,
+ * "max_cost".
+ */
+static void
+out_json_cost(FILE *f, const struct snapshot *s)
+{
+	if (s->cost_kind == SNAP_COST_FAULTS)
+		fprintf(f, ",\"target_cost\":{\"kind\":\"faults\","
+		    "\"percent\":%.6g,\"fault_ns\":%.1f}", s->cost_percent,
+		    s->fault_ns);
+	else if (s->cost_kind == SNAP_COST_SDTOP_CPU)
+		fprintf(f, ",\"target_cost\":{\"kind\":\"sdtop_cpu\","
+		    "\"percent\":%.6g,\"fault_ns\":null}", s->cost_percent);
+	if (s->max_cost > 0)
+		fprintf(f, ",\"max_cost\":{\"percent\":%g,\"user_interval\":"
+		    "%g,\"lengthened\":%s}", s->max_cost, s->user_interval,
+		    s->lengthened ? "true" : "false");
+}
+
 int
 out_json(FILE *f, const struct snapshot *s)
 {
@@ -85,6 +106,7 @@ out_json(FILE *f, const struct snapshot *s)
 	    s->exec ? "true" : "false");
 	if (s->has_precopy)
 		out_json_precopy(f, &s->precopy);
+	out_json_cost(f, s);
 	fputs(",\"vmas\":[", f);
 	for (i = 0; i < s->nvma; i++) {
 		sv = &s->vmas[i];

@@ -41,6 +41,23 @@ out_text_cells(FILE *f, const struct snap_vma *sv, uint64_t width)
 		fprintf(f, " (%" PRIu64 " pages/cell)", zoom);
 }
 
+/*
+ * The end of the cycle's header: what watching cost, when known (in the
+ * target's faults, or in sdtop's CPU), and what --max-cost did.
+ */
+static void
+out_text_cost(FILE *f, const struct snapshot *s)
+{
+	if (s->cost_kind == SNAP_COST_FAULTS)
+		fprintf(f, "  cost %.2f%% (%.1f us/fault)", s->cost_percent,
+		    s->fault_ns / 1e3);
+	else if (s->cost_kind == SNAP_COST_SDTOP_CPU)
+		fprintf(f, "  cost %.2f%% (sdtop's CPU)", s->cost_percent);
+	if (s->max_cost > 0)
+		fprintf(f, "  max-cost %g%%: interval %s", s->max_cost,
+		    s->lengthened ? "lengthened" : "as asked");
+}
+
 int
 out_text(FILE *f, const struct snapshot *s, const struct text_options *o)
 {
@@ -63,9 +80,11 @@ out_text(FILE *f, const struct snapshot *s, const struct text_options *o)
 	fputs(")  method ", f);
 	str_escape_put(f, s->method);
 	fprintf(f, "  interval %gs  dirty %" PRIu64 "/%" PRIu64 " pages (%s)"
-	    "  %s\n", s->interval, s->dirty_pages, s->tracked_pages,
+	    "  %s", s->interval, s->dirty_pages, s->tracked_pages,
 	    render_bytes(s->dirty_pages * s->page_size, size, sizeof size),
 	    s->converged ? "converged" : "not converged");
+	out_text_cost(f, s);
+	fputc('\n', f);
 	if (s->has_precopy) {
 		fprintf(f, "pre-copy at %s/s: dirty rate ",
 		    render_bytes((uint64_t)s->precopy.bandwidth_bps, size,

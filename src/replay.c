@@ -339,6 +339,54 @@ replay_precopy(struct rline *l, json_t *o)
 	return (0);
 }
 
+/*
+ * Fill what watching cost from "target_cost" (absent or null: unknown, as
+ * in a recording made before it was measured) and "max_cost".
+ */
+static int
+replay_cost(struct rline *l, json_t *o)
+{
+	struct snapshot	*s = l->s;
+	json_t		*j;
+	const char	*kind;
+	int		 rc;
+
+	j = json_object_get(o, "target_cost");
+	if (j != NULL && !json_is_null(j)) {
+		if (!json_is_object(j))
+			return (bad(l, "target_cost: not an object or null"));
+		kind = json_string_value(json_object_get(j, "kind"));
+		if (kind != NULL && strcmp(kind, "faults") == 0)
+			s->cost_kind = SNAP_COST_FAULTS;
+		else if (kind != NULL && strcmp(kind, "sdtop_cpu") == 0)
+			s->cost_kind = SNAP_COST_SDTOP_CPU;
+		else
+			return (bad(l, "target_cost.kind: not \"faults\" or "
+			    "\"sdtop_cpu\""));
+		if ((rc = get_num(l, j, "target_cost.", "percent", 0, 1e9,
+		    &s->cost_percent)) != 0)
+			return (rc == 1 ? bad(l, "target_cost.percent: "
+			    "missing") : -1);
+		if (s->cost_kind == SNAP_COST_FAULTS && ((rc = get_num(l, j,
+		    "target_cost.", "fault_ns", 1e-3, 1e9, &s->fault_ns)) != 0))
+			return (rc == 1 ? bad(l, "target_cost.fault_ns: "
+			    "missing") : -1);
+	}
+	if ((j = json_object_get(o, "max_cost")) == NULL)
+		return (0);
+	if (!json_is_object(j))
+		return (bad(l, "max_cost: not an object"));
+	if ((rc = get_num(l, j, "max_cost.", "percent", 1e-6, 100,
+	    &s->max_cost)) != 0)
+		return (rc == 1 ? bad(l, "max_cost.percent: missing") : -1);
+	if ((rc = get_num(l, j, "max_cost.", "user_interval",
+	    SNAPSHOT_MIN_INTERVAL, SNAPSHOT_MAX_INTERVAL,
+	    &s->user_interval)) != 0)
+		return (rc == 1 ? bad(l, "max_cost.user_interval: missing") :
+		    -1);
+	return (get_bool(l, j, "max_cost.", "lengthened", &s->lengthened));
+}
+
 /* A method name as sdtop writes them: [a-z0-9-], shorter than 16. */
 static bool
 method_ok(const char *m)
@@ -413,7 +461,7 @@ replay_head(struct rline *l, json_t *o)
 	if (json_object_get(o, "precopy") != NULL &&
 	    replay_precopy(l, json_object_get(o, "precopy")) == -1)
 		return (-1);
-	return (0);
+	return (replay_cost(l, o));
 }
 
 /* The totals the record gives must be the ones its VMAs make. */

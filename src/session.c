@@ -13,6 +13,8 @@
 #include <time.h>
 
 #include "cause.h"
+#include "cost.h"
+#include "faultcost.h"
 #include "session.h"
 #include "snapshot.h"
 
@@ -34,6 +36,38 @@ now_real(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
+}
+
+double
+now_cpu(void)
+{
+	struct timespec	 ts;
+
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) == -1)
+		return (0);
+	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
+}
+
+/*
+ * Measure what one write-protect fault costs, once for each method that
+ * makes the target take them; unknown (-1) when it cannot be measured,
+ * which never fails the run.
+ */
+static void
+session_fault_cost(struct session *s)
+{
+	const struct track_method	*m = s->tracker.method;
+	char				*why = NULL;
+
+	if (m == s->cost_method)
+		return;
+	s->cost_method = m;
+	s->fault_ns = -1;
+	if (m == &track_uffd)
+		faultcost_uffd_wp(&s->fault_ns, &why);
+	else if (m == &track_softdirty)
+		faultcost_softdirty(&s->fault_ns, &why);
+	free(why);
 }
 
 /*
@@ -84,7 +118,9 @@ session_open(struct session *s, const struct session_options *o,
 
 	memset(s, 0, sizeof *s);
 	s->all_vmas = o->all_vmas;
-	s->interval = o->interval;
+	s->interval = s->user_interval = o->interval;
+	s->max_cost = o->max_cost;
+	s->fault_ns = -1;
 	s->bandwidth_bps = o->bandwidth_bps;
 	history_init(&s->history, o->window, o->tolerance);
 	if (why_method != NULL)
@@ -160,6 +196,7 @@ session_open(struct session *s, const struct session_options *o,
 			goto fail;
 	}
 	s->attached = true;
+	session_fault_cost(s);
 	return (0);
 
 fail:
@@ -181,7 +218,7 @@ static int
 session_clear_how(struct session *s, bool fresh, char **cause)
 {
 	const struct track_method	*m = s->tracker.method;
-	double				 t0;
+	double				 t0, cpu0 = now_cpu();
 
 	/* A new image: the next collect says so and attaches to it. */
 	s->clear_real = now_real();
@@ -208,6 +245,7 @@ session_clear_how(struct session *s, bool fresh, char **cause)
 		s->clear_time = s->read_end;
 		s->clear_real = s->read_real;
 	}
+	s->cpu_clear = now_cpu() - cpu0;
 	return (0);
 }
 
@@ -228,6 +266,11 @@ session_stamp(struct session *s, struct snapshot *snap)
 	    s->tracker.method != NULL ? s->tracker.method->name : "none");
 	snap->interval = s->interval;
 	snap->time = now_real();
+	if (s->max_cost > 0) {
+		snap->max_cost = s->max_cost;
+		snap->user_interval = s->user_interval;
+		snap->lengthened = s->interval > s->user_interval;
+	}
 }
 
 /* A snapshot that only says the target has gone. */
@@ -288,6 +331,7 @@ session_exec(struct session *s, struct snapshot **out, char **cause)
 		return (proc_gone(errno) ? 1 : -1);
 	}
 	s->attached = true;
+	session_fault_cost(s);
 	if ((snap = snapshot_new(now.n)) == NULL)
 		goto nomem;
 	for (i = 0; i < now.n; i++) {
@@ -360,7 +404,7 @@ session_scan(struct session *s, struct snapshot **out, char **cause)
 	struct vma_list		 now = { 0 };
 	struct snapshot		*snap;
 	const struct vma	*v;
-	double			 t0, real0;
+	double			 t0, real0, cpu0 = now_cpu();
 	bool			 is_new;
 	size_t			 i;
 
@@ -401,6 +445,7 @@ session_scan(struct session *s, struct snapshot **out, char **cause)
 		s->read_real = real0;
 	}
 	snapshot_count(snap);
+	s->cpu_scan = now_cpu() - cpu0;
 	*out = snap;
 	return (0);
 
@@ -412,8 +457,43 @@ nomem:
 	return (-1);
 }
 
-int
-session_collect(struct session *s, struct snapshot **out, char **cause)
+/*
+ * What watching cost in the cycle of snap: the target's faults, or for
+ * hash sdtop's own CPU time. After a whole cycle, --max-cost sets the
+ * interval of the next one by it.
+ */
+static void
+session_cost(struct session *s, struct snapshot *snap, bool whole)
+{
+	const struct track_method	*m = s->tracker.method;
+	double				 pct = -1;
+
+	if (m == &track_hash) {
+		pct = cost_cpu_percent(s->cpu_clear + s->cpu_scan,
+		    snap->interval);
+		snap->cost_kind = SNAP_COST_SDTOP_CPU;
+	} else if (m == s->cost_method && s->fault_ns > 0) {
+		pct = cost_faults_percent(snap->dirty_pages, s->fault_ns,
+		    snap->interval);
+		snap->cost_kind = SNAP_COST_FAULTS;
+		snap->fault_ns = s->fault_ns;
+	}
+	if (pct < 0)
+		snap->cost_kind = SNAP_COST_UNKNOWN;
+	else
+		snap->cost_percent = pct;
+	if (whole && s->max_cost > 0)
+		s->interval = cost_next_interval(s->interval, s->user_interval,
+		    pct, s->max_cost);
+}
+
+/*
+ * End the cycle (whole) or only look at it: the snapshot of what was
+ * written since the clear. As session_collect().
+ */
+static int
+session_collect_cycle(struct session *s, struct snapshot **out, bool whole,
+    char **cause)
 {
 	struct snapshot	*snap = NULL;
 	double		 elapsed, rate;
@@ -451,8 +531,15 @@ session_collect(struct session *s, struct snapshot **out, char **cause)
 		    snap->tracked_pages * snap->page_size);
 		snap->has_precopy = true;
 	}
+	session_cost(s, snap, whole);
 	*out = snap;
 	return (0);
+}
+
+int
+session_collect(struct session *s, struct snapshot **out, char **cause)
+{
+	return (session_collect_cycle(s, out, true, cause));
 }
 
 int
@@ -470,7 +557,7 @@ session_rescan(struct session *s, struct snapshot **out, char **cause)
 
 	/* The cycle goes on: the method keeps its start. */
 	s->tracker.peek = true;
-	rc = session_collect(s, out, cause);
+	rc = session_collect_cycle(s, out, false, cause);
 	s->tracker.peek = false;
 	/* Pushed by the collect (an exec may have reset it instead). */
 	if (s->history.n > n)
@@ -481,7 +568,7 @@ session_rescan(struct session *s, struct snapshot **out, char **cause)
 void
 session_set_interval(struct session *s, double seconds)
 {
-	s->interval = seconds;
+	s->interval = s->user_interval = seconds;
 }
 
 char *

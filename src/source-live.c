@@ -44,6 +44,8 @@ live_next(struct source *src, struct snapshot **out, char **cause)
 		return (0);
 	if (session_collect(src->data, out, cause) == -1)
 		return (-1);
+	/* --max-cost may have set another interval for the next cycle. */
+	src->interval = ((struct session *)src->data)->interval;
 	return (live_given(src, *out));
 }
 

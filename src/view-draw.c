@@ -188,6 +188,37 @@ view_seconds(double s, char *buf, size_t size)
 	return (buf);
 }
 
+/*
+ * What watching cost this cycle ("cost 3.2% (13.1 us/fault)", "cost 0.4%
+ * (sdtop's CPU)", "cost unknown"), and what --max-cost did to the
+ * interval (" (max-cost 1%: from 0.05s)"), into two buffers.
+ */
+static void
+view_cost(const struct view *v, char *cost, size_t csize, char *max,
+    size_t msize)
+{
+	const struct snapshot	*s = v->snap;
+	char			 iv[32];
+
+	*cost = *max = '\0';
+	if (s == NULL)
+		return;
+	if (s->cost_kind == SNAP_COST_FAULTS)
+		snprintf(cost, csize, "   cost %.1f%% (%.1f %s/fault)",
+		    s->cost_percent, s->fault_ns / 1e3, v->unicode ? "\xc2\xb5s" :
+		    "us");
+	else if (s->cost_kind == SNAP_COST_SDTOP_CPU)
+		snprintf(cost, csize, "   cost %.1f%% (sdtop's CPU)",
+		    s->cost_percent);
+	else
+		snprintf(cost, csize, "   cost unknown");
+	if (s->max_cost > 0 && s->lengthened)
+		snprintf(max, msize, " (max-cost %g%%: from %s)", s->max_cost,
+		    view_seconds(s->user_interval, iv, sizeof iv));
+	else if (s->max_cost > 0)
+		snprintf(max, msize, " (max-cost %g%%)", s->max_cost);
+}
+
 /* The header: who, how, which cycle, what state, and the totals. */
 static int
 view_draw_header(const struct view *v)
@@ -195,25 +226,27 @@ view_draw_header(const struct view *v)
 	const struct snapshot	*s = v->snap;
 	char			 line[512], b1[32], b2[32], iv[32];
 	char			 comm[128], method[64], src[256];
+	char			 cost[64], max[64];
 	int			 y = 0;
 
-	snprintf(line, sizeof line, " sdtop  pid %ld %s  method %s  %s %s"
+	view_cost(v, cost, sizeof cost, max, sizeof max);
+	snprintf(line, sizeof line, " sdtop  pid %ld %s  method %s  %s %s%s"
 	    "  cycle %lu  [%s]", (long)v->pid,
 	    view_safe(v, v->comm, comm, sizeof comm),
 	    view_safe(v, v->method, method, sizeof method),
 	    v->replay ? "played every" : "interval",
-	    view_seconds(v->interval, iv, sizeof iv),
+	    view_seconds(v->interval, iv, sizeof iv), max,
 	    s != NULL ? s->cycle : 0, view_state_name(v));
 	view_bar(y++, view_bar_attr, line);
 
 	if (s != NULL) {
 		snprintf(line, sizeof line, " dirty %llu pages (%s) this cycle"
-		    "   tracked %llu pages (%s)   scan %.1f ms  clear %.1f ms",
+		    "   tracked %llu pages (%s)%s   scan %.1f ms  clear %.1f ms",
 		    (unsigned long long)s->dirty_pages,
 		    render_bytes(s->dirty_pages * s->page_size, b1, sizeof b1),
 		    (unsigned long long)s->tracked_pages,
 		    render_bytes(s->tracked_pages * s->page_size, b2,
-		    sizeof b2), s->scan_ms, s->clear_ms);
+		    sizeof b2), cost, s->scan_ms, s->clear_ms);
 	} else
 		snprintf(line, sizeof line, " waiting for the first cycle...");
 	view_put(y++, 0, A_BOLD, line);

@@ -387,6 +387,9 @@ view_loop_tick(struct view_loop *l)
 		return (true);
 	rc = source_next(l->src, &snap, &err);
 	view_loop_take(l, rc, snap, err);
+	/* Live, --max-cost may have chosen another interval. */
+	if (!l->v.replay)
+		l->v.interval = l->src->interval;
 	if (!l->v.replay && l->v.state != VIEW_EXITED)
 		view_loop_clear(l);
 	l->deadline = now_mono() + l->v.interval;

@@ -50,6 +50,13 @@ expect 2 "interval: not a number" -b -i soon 1
 expect 2 "cycles: 0 is out of range" -b -n 0 1
 expect 2 "unknown method 'magic'" -b -m magic 1
 expect 2 "bandwidth" -b --bandwidth fast 1
+expect 2 "max-cost: 0 is out of range (0.01..100)" -b --max-cost 0 1
+expect 2 "max-cost: -1 is out of range (0.01..100)" -b --max-cost -1 1
+expect 2 "max-cost: 101 is out of range (0.01..100)" -b --max-cost 101 1
+expect 2 "max-cost: not a number: 'lots'" -b --max-cost lots 1
+expect 2 "max-cost: not a number: '5%'" -b --max-cost 5% 1
+expect 2 "option '--max-cost' needs an argument" -b --max-cost
+expect 2 "max-cost sets the interval of a live run" --replay x --max-cost 5
 expect 2 "json goes with --batch" --json 1
 expect 2 "list needs a PID" -l
 expect 2 "replay shows a recording" --replay x 1

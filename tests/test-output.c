@@ -555,6 +555,39 @@ line_of(const char *text, size_t n, char *buf, size_t size)
 	buf[nl - text] = '\0';
 }
 
+/* The cycle's header ends with the cost and what --max-cost did. */
+static void
+out_text__cost__ends_the_cycle_header(void **state)
+{
+	struct snapshot	*s;
+	char		*text, line[512];
+	const char	*want;
+
+	(void)state;
+	s = snap_build();
+	s->cost_kind = SNAP_COST_FAULTS;
+	s->cost_percent = 3.2;
+	s->fault_ns = 13125;
+	s->max_cost = 1;
+	s->user_interval = 0.05;
+	s->lengthened = true;
+	text = capture_text(s, 0);
+	line_of(text, 0, line, sizeof line);
+	want = "  cost 3.20% (13.1 us/fault)  max-cost 1%: interval lengthened";
+	assert_true(strlen(line) > strlen(want));
+	assert_string_equal(line + strlen(line) - strlen(want), want);
+	free(text);
+	s->cost_kind = SNAP_COST_SDTOP_CPU;
+	s->cost_percent = 0.5;
+	s->max_cost = 0;
+	text = capture_text(s, 0);
+	line_of(text, 0, line, sizeof line);
+	want = "not converged  cost 0.50% (sdtop's CPU)";
+	assert_string_equal(line + strlen(line) - strlen(want), want);
+	free(text);
+	snapshot_free(s);
+}
+
 static void
 out_text__course_rows__from_the_written_pages(void **state)
 {
@@ -758,6 +791,7 @@ main(void)
 		    out_json__precopy_not_converging__null_downtime),
 		cmocka_unit_test(out_json__exited__flag_and_no_vmas),
 		cmocka_unit_test(out_text__course_rows__from_the_written_pages),
+		cmocka_unit_test(out_text__cost__ends_the_cycle_header),
 		cmocka_unit_test(out_text__untracked_and_failed_rows__say_so),
 		cmocka_unit_test(out_text__width__zoomed_rows),
 		cmocka_unit_test(out_text__precopy__one_line_after_the_header),

@@ -154,6 +154,14 @@ snap_check_equal(const struct snapshot *a, const struct snapshot *b)
 		assert_int_equal(a->precopy.rounds, b->precopy.rounds);
 		assert_int_equal(a->precopy.sent_bytes, b->precopy.sent_bytes);
 	}
+	assert_int_equal(a->cost_kind, b->cost_kind);
+	if (a->cost_kind != SNAP_COST_UNKNOWN)
+		assert_true(a->cost_percent == b->cost_percent);
+	if (a->cost_kind == SNAP_COST_FAULTS)
+		assert_true(a->fault_ns == b->fault_ns);
+	assert_true(a->max_cost == b->max_cost);
+	assert_true(a->user_interval == b->user_interval);
+	assert_int_equal(a->lengthened, b->lengthened);
 	assert_int_equal(a->nvma, b->nvma);
 	for (i = 0; i < a->nvma; i++) {
 		x = &a->vmas[i];
@@ -208,6 +216,27 @@ replay_parse_line__precopy__round_trip_both_ways(void **state)
 	round_trip(snap_build(true, true));
 	/* Not converging: the downtime is null in JSON, -1 in the model. */
 	round_trip(snap_build(true, false));
+}
+
+static void
+replay_parse_line__target_cost__round_trip_each_kind(void **state)
+{
+	struct snapshot	*s;
+
+	(void)state;
+	s = snap_build(false, false);
+	s->cost_kind = SNAP_COST_FAULTS;
+	s->cost_percent = 3.25;
+	s->fault_ns = 13125.5;
+	s->max_cost = 1.5;
+	s->user_interval = 0.05;
+	s->interval = 0.2;
+	s->lengthened = true;
+	round_trip(s);
+	s = snap_build(true, true);
+	s->cost_kind = SNAP_COST_SDTOP_CPU;
+	s->cost_percent = 0.5;
+	round_trip(s);
 }
 
 static void
@@ -383,6 +412,30 @@ static const struct bad bad_records[] = {
 	{ "}]}", "},{\"start\":\"0x4000\",\"end\":\"0x6000\",\"perms\":"
 	  "\"rw-p\",\"name\":\"b\",\"pages\":2}]}",
 	  "vmas[1].start: 0x4000 is below the end of vmas[0]" },
+	{ "\"vmas\":[", "\"target_cost\":3,\"vmas\":[",
+	  "target_cost: not an object or null" },
+	{ "\"vmas\":[", "\"target_cost\":{\"kind\":\"x\",\"percent\":1},"
+	  "\"vmas\":[", "target_cost.kind: not \"faults\" or \"sdtop_cpu\"" },
+	{ "\"vmas\":[", "\"target_cost\":{\"kind\":\"faults\","
+	  "\"fault_ns\":10},\"vmas\":[", "target_cost.percent: missing" },
+	{ "\"vmas\":[", "\"target_cost\":{\"kind\":\"faults\","
+	  "\"percent\":-1,\"fault_ns\":10},\"vmas\":[",
+	  "target_cost.percent: -1 is out of range (0..1e+09)" },
+	{ "\"vmas\":[", "\"target_cost\":{\"kind\":\"faults\","
+	  "\"percent\":1},\"vmas\":[", "target_cost.fault_ns: missing" },
+	{ "\"vmas\":[", "\"target_cost\":{\"kind\":\"faults\","
+	  "\"percent\":1,\"fault_ns\":\"13\"},\"vmas\":[",
+	  "target_cost.fault_ns: not a number" },
+	{ "\"vmas\":[", "\"max_cost\":[],\"vmas\":[",
+	  "max_cost: not an object" },
+	{ "\"vmas\":[", "\"max_cost\":{\"percent\":101,\"user_interval\""
+	  ":1},\"vmas\":[", "max_cost.percent: 101 is out of range "
+	  "(1e-06..100)" },
+	{ "\"vmas\":[", "\"max_cost\":{\"percent\":1},\"vmas\":[",
+	  "max_cost.user_interval: missing" },
+	{ "\"vmas\":[", "\"max_cost\":{\"percent\":1,\"user_interval\":1,"
+	  "\"lengthened\":1},\"vmas\":[",
+	  "max_cost.lengthened: not true or false" },
 };
 
 /* good with the first occurrence of from replaced by to (malloc'd). */
@@ -406,7 +459,7 @@ static void
 replay_parse_line__good_record__parsed(void **state)
 {
 	struct snapshot	*s = NULL;
-	char		*cause = NULL;
+	char		*cause = NULL, *line;
 
 	(void)state;
 	assert_int_equal(replay_parse_line(good, &s, &cause), 0);
@@ -418,7 +471,16 @@ replay_parse_line__good_record__parsed(void **state)
 	assert_int_equal(pageset_word(s->vmas[0].written, 0), UINT64_C(0x2));
 	assert_int_equal(s->dirty_pages, 1);
 	assert_int_equal(s->tracked_pages, 4);
+	/* Recorded before the cost was measured: unknown, no --max-cost. */
+	assert_int_equal(s->cost_kind, SNAP_COST_UNKNOWN);
+	assert_true(s->max_cost == 0);
 	snapshot_free(s);
+	/* A null cost is unknown too. */
+	line = variant("\"vmas\":[", "\"target_cost\":null,\"vmas\":[");
+	assert_int_equal(replay_parse_line(line, &s, &cause), 0);
+	assert_int_equal(s->cost_kind, SNAP_COST_UNKNOWN);
+	snapshot_free(s);
+	free(line);
 }
 
 static void
@@ -677,6 +739,8 @@ main(void)
 		    replay_parse_line__out_json_record__equals_original),
 		cmocka_unit_test(
 		    replay_parse_line__precopy__round_trip_both_ways),
+		cmocka_unit_test(
+		    replay_parse_line__target_cost__round_trip_each_kind),
 		cmocka_unit_test(replay_parse_line__exited__round_trip),
 		cmocka_unit_test(replay_parse_line__good_record__parsed),
 		cmocka_unit_test(

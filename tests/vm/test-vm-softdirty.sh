@@ -161,6 +161,13 @@ for k in 0 1 2 3 4; do
 	m=$(grep -c '"method": *"soft-dirty"' "$run")
 	[ "$n" -gt 0 ] && [ "$n" = "$m" ] ||
 	    bad "phase $k: $m of $n cycles say method soft-dirty"
+	# The cost of a soft-dirty fault was measured in the guest, and each
+	# cycle that judged pages gives it.
+	c=$(grep '"exited":false,"exec":false' "$run" | grep -c \
+	    '"target_cost":{"kind":"faults","percent":[0-9.e+-]*,"fault_ns":[1-9]')
+	j=$(grep -c '"exited":false,"exec":false' "$run")
+	[ "$c" = "$j" ] ||
+	    bad "phase $k: $c of $j cycles give a soft-dirty fault cost"
 	[ "$k" = 4 ] && allow=--allow-new || allow=
 	if "$gtcheck" "$phase" "$run" $allow; then
 		echo "phase $k: matches over $n cycles ($phase)"
