@@ -4,10 +4,13 @@
  *
  *	tests/bench-sdtop SDTOP BENCH-TARGET [CASE...]	(cases: 4 5 6)
  *
- * 4: an idle target with 64 MiB resident, alone and inside a 1 TiB and a
- *    16 TiB MAP_NORESERVE reservation: sdtop's cycle (clear_ms + scan_ms
- *    of its JSON lines, the median of the cycles after the first) and its
- *    peak RSS (ru_maxrss of wait4), against the target alone.
+ * 4: an idle target with 64 MiB resident, alone and in one piece inside
+ *    a 1 TiB and a 16 TiB MAP_NORESERVE reservation: sdtop's cycle
+ *    (clear_ms + scan_ms of its JSON lines, the median of the cycles after
+ *    the first) and its peak RSS (ru_maxrss of wait4), against the target
+ *    alone; then in 64 pieces spread over such a reservation, against one
+ *    bare PAGEMAP_SCAN walk of the same page tables (the kernel visits
+ *    every 2 MiB entry of each 1 GiB table that holds a page).
  * 5: sdtop's peak RSS on a 4 GiB resident target, in bits per page.
  * 6: a target's own writes per second (hotset, and all pages in turn),
  *    unwatched, then watched at -i 1 and -i 5 by each method here.
@@ -15,6 +18,7 @@
  */
 #include "config.h"
 
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -27,6 +31,7 @@
 #include <unistd.h>
 
 #include "bench-lib.h"
+#include "kernel-compat.h"
 
 #define MAXS	256		/* samples kept per measurement */
 
@@ -162,46 +167,112 @@ rss_goal_kib(long pages)
 	return (pages * 2.0 / 8 / 1024 + 8192);
 }
 
-/* Case 4: 64 MiB resident, alone or in a 1 TiB or 16 TiB reservation. */
+/*
+ * The milliseconds of one bare PAGEMAP_SCAN walk, by this process, of the
+ * present pages of pid's largest mapping (its reservation): what the
+ * kernel's page-table walk of that address space costs, with nothing of
+ * sdtop around it. The median of reps walks; -1 if it fails.
+ */
+static double
+bare_walk(pid_t pid, int reps)
+{
+	static struct pmscan_region	 vec[1024];
+	struct pmscan_arg		 a;
+	unsigned long long		 lo, hi, blo = 0, bhi = 0;
+	double				 ms[MAXS], t0;
+	char				 path[64], line[512];
+	FILE				*f;
+	int				 fd, k;
+
+	snprintf(path, sizeof path, "/proc/%ld/maps", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return (-1);
+	while (fgets(line, sizeof line, f) != NULL)
+		if (sscanf(line, "%llx-%llx", &lo, &hi) == 2 &&
+		    hi - lo > bhi - blo) {
+			blo = lo;
+			bhi = hi;
+		}
+	fclose(f);
+	snprintf(path, sizeof path, "/proc/%ld/pagemap", (long)pid);
+	if ((fd = open(path, O_RDONLY)) == -1)
+		return (-1);
+	for (k = 0; k < reps && k < MAXS; k++) {
+		memset(&a, 0, sizeof a);
+		a.size = sizeof a;
+		a.start = blo;
+		a.end = bhi;
+		a.vec = (uint64_t)(uintptr_t)vec;
+		a.vec_len = 1024;
+		a.category_anyof_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED;
+		a.return_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED;
+		t0 = bench_now();
+		while (a.start < a.end)
+			if (ioctl(fd, PMSCAN_IOCTL, &a) == -1) {
+				close(fd);
+				return (-1);
+			} else
+				a.start = a.walk_end;
+		ms[k] = (bench_now() - t0) * 1e3;
+	}
+	close(fd);
+	return (bench_median(ms, (size_t)k));
+}
+
+/*
+ * Case 4: 64 MiB resident, alone, in one piece inside a 1 TiB or 16 TiB
+ * reservation (against the target alone), and spread in 64 pieces over
+ * such a reservation (against one bare walk of its page tables).
+ */
 static void
 case_sparse(int reps)
 {
-	static const char *const gib[] = { NULL, "1024", "16384" };
+	static const char *const mode[] = { "idle", "idle", "idle", "spread",
+	    "spread" };
+	static const char *const gib[] = { NULL, "1024", "16384", "1024",
+	    "16384" };
 	static const char *const name[] = { "sparse: no reservation",
-	    "sparse: 1 TiB reserved", "sparse: 16 TiB reserved" };
-	struct run	 t[3];
-	double		 ms[3][8], ratio[3][8], hwm[3][8], rss;
+	    "sparse: 1 TiB reserved", "sparse: 16 TiB reserved",
+	    "sparse: 1 TiB, 64 pieces / bare walk",
+	    "sparse: 16 TiB, 64 pieces / bare walk" };
+	struct run	 t[5];
+	double		 ms[5][8], ratio[5][8], hwm[5][8], bare[5][8], rss;
 	long		 kib, pages;
 	char		 note[96];
 	int		 i, k;
 
-	for (i = 0; i < 3; i++)
-		target_start(&t[i], "idle", "64", gib[i]);
+	for (i = 0; i < 5; i++)
+		target_start(&t[i], mode[i], "64", gib[i]);
 	pages = target_pages(t[0].pid);
 	for (k = 0; k < reps; k++)
-		for (i = 0; i < 3; i++) {
+		for (i = 0; i < 5; i++) {
 			ms[i][k] = sdtop_cycles(t[i].pid, 8, &kib);
 			hwm[i][k] = kib;
-			ratio[i][k] = ms[i][k] / ms[0][k];
+			bare[i][k] = bare_walk(t[i].pid, 8);
+			ratio[i][k] = ms[i][k] / (i < 3 ? ms[0][k] :
+			    bare[i][k]);
 		}
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 5; i++) {
 		rss = bench_median(hwm[i], (size_t)reps);
-		snprintf(note, sizeof note, "sdtop peak RSS %.1f MiB",
-		    rss / 1024);
+		snprintf(note, sizeof note, "sdtop peak RSS %.1f MiB, bare "
+		    "walk %.3f ms", rss / 1024, bench_median(bare[i],
+		    (size_t)reps));
 		bench_row(name[i], (uint64_t)pages, ms[i], ratio[i],
 		    (size_t)reps, note);
 		if (i == 0)
 			continue;
-		snprintf(note, sizeof note, "4 cycle with %s TiB reserved vs "
-		    "none", i == 1 ? "1" : "16");
+		snprintf(note, sizeof note, i < 3 ? "4 cycle with %s TiB "
+		    "reserved vs none" : "4 cycle with 64 pieces over %s TiB "
+		    "vs one bare walk", i % 2 == 1 ? "1" : "16");
 		bench_verdict(note, bench_median(ratio[i], (size_t)reps), 1.5,
 		    0, " x");
 		snprintf(note, sizeof note, "4 sdtop peak RSS with %s TiB "
-		    "reserved", i == 1 ? "1" : "16");
+		    "reserved%s", i % 2 == 1 ? "1" : "16",
+		    i < 3 ? "" : ", 64 pieces");
 		bench_verdict(note, rss / 1024, rss_goal_kib(pages) / 1024, 0,
 		    " MiB");
 	}
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 5; i++)
 		target_stop(&t[i]);
 }
 

@@ -2,12 +2,13 @@
  * bench-target.c - the watched process of tests/bench-sdtop (make bench,
  * cases 4 to 6).
  *
- *	bench-target idle MIB [RESERVE_GIB]
+ *	bench-target idle|spread MIB [RESERVE_GIB]
  *	bench-target hotset|all MIB
  *
- * idle: MIB MiB made resident (spread in 64 pieces over a RESERVE_GIB GiB
- * MAP_NORESERVE reservation when given), "ready" on stdout, then nothing
- * until killed. hotset: flat out, 63 of 64 writes go to a hot eighth of a
+ * idle: MIB MiB made resident (in one piece in the middle of a RESERVE_GIB
+ * GiB MAP_NORESERVE reservation when given), "ready" on stdout, then
+ * nothing until killed. spread: the same, in 64 pieces evenly spread over
+ * the reservation. hotset: flat out, 63 of 64 writes go to a hot eighth of a
  * MIB MiB buffer and one to a random cold page (the shape of sdtop-demo's
  * hotset, without its pauses). all: every page of the buffer written in
  * turn, round and round. Both print "ready", then every half second the
@@ -55,11 +56,14 @@ map(size_t len, int noreserve)
 	return (b);
 }
 
-/* Make len bytes resident, in a reservation of gib GiB when gib > 0. */
+/*
+ * Make len bytes resident, in a reservation of gib GiB when gib > 0: in
+ * one piece in its middle, or in pieces spread evenly over it.
+ */
 static void __attribute__((noreturn))
-idle(size_t len, size_t gib)
+idle(size_t len, size_t gib, size_t pieces)
 {
-	size_t	 piece = len / PIECES, stride, i, j;
+	size_t	 piece = len / pieces, stride, i, j;
 	char	*b;
 
 	if (gib == 0) {
@@ -67,8 +71,10 @@ idle(size_t len, size_t gib)
 		memset(b, 1, len);
 	} else {
 		b = map(gib << 30, 1);
-		stride = (gib << 30) / PIECES;
-		for (i = 0; i < PIECES; i++)
+		stride = (gib << 30) / pieces;
+		if (pieces == 1)
+			b += (gib << 30) / 2;
+		for (i = 0; i < pieces; i++)
 			for (j = 0; j < piece; j += psz)
 				b[i * stride + j] = 1;
 	}
@@ -118,12 +124,13 @@ main(int argc, char **argv)
 
 	psz = (size_t)sysconf(_SC_PAGESIZE);
 	if (argc < 3 || (mib = strtoul(argv[2], NULL, 10)) == 0) {
-		fprintf(stderr, "usage: bench-target idle|hotset|all MIB "
+		fprintf(stderr, "usage: bench-target idle|spread|hotset|all MIB "
 		    "[RESERVE_GIB]\n");
 		return (2);
 	}
-	if (strcmp(argv[1], "idle") == 0)
-		idle(mib << 20, argc > 3 ? strtoul(argv[3], NULL, 10) : 0);
+	if (strcmp(argv[1], "idle") == 0 || strcmp(argv[1], "spread") == 0)
+		idle(mib << 20, argc > 3 ? strtoul(argv[3], NULL, 10) : 0,
+		    strcmp(argv[1], "idle") == 0 ? 1 : PIECES);
 	if (strcmp(argv[1], "hotset") == 0)
 		writer(mib << 20, 1);
 	if (strcmp(argv[1], "all") == 0)
