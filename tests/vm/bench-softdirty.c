@@ -15,7 +15,9 @@
  * PAGEMAP_SCAN (6.1) a loop of large preads of pagemap that counts the
  * present or swapped entries with bit 55; with it (6.8+) one PAGEMAP_SCAN
  * for the present or swapped pages of category PAGE_IS_SOFT_DIRTY. The
- * two must count the same pages. Units: milliseconds per collect,
+ * two must count the same pages. On the scan path a second row compares
+ * the collect with a bare scan of the method's own question (every
+ * present or swapped page, in runs of one soft-dirty state). Units: milliseconds per collect,
  * nanoseconds per page of those ranges, ratios; asserts nothing.
  */
 #include "config.h"
