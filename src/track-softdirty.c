@@ -47,14 +47,17 @@
 #include "track.h"
 #include "track-softdirty.h"
 
-/* Pages decoded per batch of plain reads; a multiple of 64 (whole words). */
+/*
+ * Pages per batch of plain reads: one pread of 512 KiB of entries (the
+ * cheapest per page, KERNEL-NOTES.md); a multiple of 64 (whole words).
+ */
 #define SD_CHUNK	65536
 
 #define SD_UNAVAILABLE	"soft-dirty is not available on this kernel"
 
 struct sd_state {
 	enum softdirty_path	 path;
-	struct page_states	 st;	/* SD_CHUNK pages, for plain reads */
+	uint64_t		*raw;	/* SD_CHUNK entries, for plain reads */
 };
 
 /* Where the regions of one VMA's scan go. */
@@ -64,6 +67,8 @@ struct sd_scan_ctx {
 	unsigned	 shift;
 	struct pageset	*written;
 	struct pageset	*present;
+	uint64_t	 run_from;	/* present pages not yet added */
+	uint64_t	 run_to;
 	bool		 nomem;		/* a set could not hold it all */
 };
 
@@ -314,7 +319,7 @@ sd_attach(struct tracker *tr, char **cause)
 	free(scan_why);
 	scan_why = NULL;
 	if (sd->path == SOFTDIRTY_PATH_READ &&
-	    page_states_alloc(&sd->st, SD_CHUNK) == -1) {
+	    (sd->raw = calloc(SD_CHUNK, sizeof *sd->raw)) == NULL) {
 		free(sd);
 		goto nomem;
 	}
@@ -322,7 +327,7 @@ sd_attach(struct tracker *tr, char **cause)
 		err = errno;
 		*cause = cause_errno(err, "cannot open the pagemap of "
 		    "process %ld", (long)tr->target->pid);
-		page_states_free(&sd->st);
+		free(sd->raw);
 		free(sd);
 		errno = err;
 		return (-1);
@@ -357,7 +362,21 @@ sd_start_cycle(struct tracker *tr, const struct vma_list *vl, char **cause)
 	return (0);
 }
 
-/* Mark the pages of one scanned region as present, and written if dirty. */
+/* Add the run of present pages gathered so far. */
+static void
+sd_scan_flush(struct sd_scan_ctx *c)
+{
+	if (c->run_from < c->run_to &&
+	    pageset_add_range(c->present, c->run_from, c->run_to) == -1)
+		c->nomem = true;
+	c->run_from = c->run_to = 0;
+}
+
+/*
+ * Mark the pages of one scanned region as written if dirty, and as
+ * present: regions that touch (a clean run, then a dirty one) are added
+ * as one run.
+ */
 static int
 sd_scan_region(const struct pmscan_region *r, void *arg)
 {
@@ -372,9 +391,13 @@ sd_scan_region(const struct pmscan_region *r, void *arg)
 		to = c->npages;
 	if (from >= to)
 		return (0);
-	if (pageset_add_range(c->present, from, to) == -1 ||
-	    ((r->categories & PAGE_IS_SOFT_DIRTY) &&
-	    pageset_add_range(c->written, from, to) == -1))
+	if (from != c->run_to)
+		sd_scan_flush(c);
+	if (c->run_from == c->run_to)
+		c->run_from = from;
+	c->run_to = to;
+	if ((r->categories & PAGE_IS_SOFT_DIRTY) &&
+	    pageset_add_range(c->written, from, to) == -1)
 		c->nomem = true;
 	return (0);
 }
@@ -398,10 +421,12 @@ sd_collect_scan(int fd, struct snap_vma *sv)
 	c.shift = page_shift();
 	c.written = sv->written;
 	c.present = sv->present;
+	c.run_from = c.run_to = 0;
 	c.nomem = false;
 	if (pagemap_scan(fd, sv->vma.start, sv->vma.end, &tmpl,
 	    sd_scan_region, &c) == -1)
 		return (-1);
+	sd_scan_flush(&c);
 	if (c.nomem) {
 		errno = ENOMEM;
 		return (-1);
@@ -424,35 +449,40 @@ sd_states_zero(struct page_states *st, size_t npages)
 }
 
 /*
- * The plain path: decode SD_CHUNK entries at a time; written is
- * soft-dirty and (present or swapped). A short read leaves the rest clean.
- * This reads the 8-byte pagemap entry of every page of the VMA, holes
- * too (the kernel has no other way before PAGEMAP_SCAN): a reservation
- * of terabytes costs the kernel's walk of it every cycle, though only its
- * present pages cost memory here.
+ * The plain path: read SD_CHUNK raw entries at a time and fold each 64 of
+ * them into a word of present-or-swapped pages and one of those that are
+ * soft-dirty, added to the sets a word at a time. A short read leaves
+ * the rest clean. This reads the 8-byte pagemap entry of every page of
+ * the VMA, holes too (the kernel has no other way before PAGEMAP_SCAN): a
+ * reservation of terabytes costs the kernel's walk of it every cycle,
+ * though only its present pages cost memory here.
  */
 static int
-sd_collect_read(int fd, struct page_states *st, struct snap_vma *sv)
+sd_collect_read(int fd, uint64_t *raw, struct snap_vma *sv)
 {
-	uint64_t	 in, dirty;
-	size_t		 done, want, w, base;
+	uint64_t	 in, sd, e;
+	size_t		 done, want, w, j, n;
 	ssize_t		 got;
 
 	for (done = 0; done < sv->npages; done += want) {
 		want = sv->npages - done < SD_CHUNK ? sv->npages - done :
 		    SD_CHUNK;
-		sd_states_zero(st, want);
-		got = pagemap_read_states(fd, sv->vma.start +
-		    ((uint64_t)done << page_shift()), want, st);
+		got = pagemap_read_raw(fd, sv->vma.start +
+		    ((uint64_t)done << page_shift()), want, raw);
 		if (got == -1)
 			return (-1);
-		base = done / 64;
-		for (w = 0; w < BITMAP_WORDS((size_t)got); w++) {
-			in = st->present[w] | st->swapped[w];
-			dirty = st->soft_dirty[w] & in;
-			if (pageset_add_word(sv->present, base + w, in) == -1 ||
-			    pageset_add_word(sv->written, base + w, dirty) ==
-			    -1)
+		for (w = 0; w * 64 < (size_t)got; w++) {
+			n = (size_t)got - w * 64 < 64 ? (size_t)got - w * 64 :
+			    64;
+			in = sd = 0;
+			for (j = 0; j < n; j++) {
+				e = raw[w * 64 + j];
+				in |= (((e >> 63) | (e >> 62)) & 1) << j;
+				sd |= ((e >> 55) & 1) << j;
+			}
+			if (pageset_add_word(sv->present, done / 64 + w,
+			    in) == -1 || pageset_add_word(sv->written,
+			    done / 64 + w, sd & in) == -1)
 				return (-1);
 		}
 		if ((size_t)got < want)
@@ -487,7 +517,7 @@ sd_collect(struct tracker *tr, struct snapshot *s, char **cause)
 		if (sd->path == SOFTDIRTY_PATH_SCAN)
 			r = sd_collect_scan(fd, sv);
 		else
-			r = sd_collect_read(fd, &sd->st, sv);
+			r = sd_collect_read(fd, sd->raw, sv);
 		if (r == 0)
 			continue;
 		if (proc_gone(errno)) {
@@ -507,7 +537,7 @@ sd_detach(struct tracker *tr)
 
 	if (sd == NULL)
 		return;
-	page_states_free(&sd->st);
+	free(sd->raw);
 	free(sd);
 	tr->priv = NULL;
 }

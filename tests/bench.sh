@@ -9,6 +9,7 @@
 set -u
 
 cases=${*:-1 2 3 4 5 6 7}
+here=$(dirname "$0")
 out=$(mktemp "${TMPDIR:-/tmp}/sdtop-bench.XXXXXX") || exit 1
 trap 'rm -f "$out"' EXIT INT TERM
 start=$(date +%s)
@@ -26,9 +27,7 @@ printf '%-38s %9s %9s %8s %18s  %s\n' case pages ms/cycle ns/page \
 for c in $cases; do
 	case $c in
 	1)	run ./tests/bench-uffd 1024 7 ;;
-	2)	printf '%-38s skipped: %s\n' "soft-dirty collect" \
-		    "no soft-dirty here; its qemu run is not written yet" |
-		    tee -a "$out" ;;
+	2)	run sh "$here/vm/bench-vm-softdirty.sh" 64 7 ;;
 	3)	run ./tests/bench-hash 512 5 ;;
 	4|5|6)	run ./tests/bench-sdtop ./sdtop ./tests/bench-target "$c" ;;
 	7)	run ./tests/bench-view 4096 20 ;;

@@ -13,6 +13,9 @@
  * SDTOP_SOFTDIRTY_PATH); one more run, "alt", uses the other path. PID 1 must
  * never exit (the kernel would panic), so every path ends in power_off().
  *
+ * With "sdtop.bench=MIB,REPS" on the command line it runs the benchmark
+ * /bench (tests/vm/bench-softdirty.c) instead of the scenario.
+ *
  * Times are in milliseconds unless a name says otherwise.
  */
 #include <sys/mount.h>
@@ -36,6 +39,7 @@
 #define MARK		"@@sdtop-vm"
 #define SDTOP		"/sdtop"
 #define WORKLOAD	"/workload"
+#define BENCH		"/bench"
 #define LINE_WAIT_MS	30000	/* longest wait for a workload line */
 #define RUN_WAIT_MS	60000	/* longest run of sdtop */
 #define PATH_ENV	"SDTOP_SOFTDIRTY_PATH"
@@ -298,9 +302,9 @@ workload_start(struct line_reader *lr)
 	return pid;
 }
 
-/* The value of "sdtop.path=" on the kernel command line, or "auto". */
+/* The value of "KEY=" on the kernel command line, or dflt. */
 static const char *
-cmdline_path(void)
+cmdline_value(const char *key, const char *dflt)
 {
 	static char	 buf[4096];
 	char		*p, *e;
@@ -308,18 +312,36 @@ cmdline_path(void)
 	int		 fd;
 
 	if ((fd = open("/proc/cmdline", O_RDONLY)) == -1)
-		return ("auto");
+		return (dflt);
 	n = read(fd, buf, sizeof buf - 1);
 	close(fd);
 	if (n <= 0)
-		return ("auto");
+		return (dflt);
 	buf[n] = '\0';
-	if ((p = strstr(buf, "sdtop.path=")) == NULL)
-		return ("auto");
-	p += strlen("sdtop.path=");
+	if ((p = strstr(buf, key)) == NULL || p[strlen(key)] != '=')
+		return (dflt);
+	p += strlen(key) + 1;
 	e = p + strcspn(p, " \n");
 	*e = '\0';
 	return (p);
+}
+
+/*
+ * The benchmark instead of the scenario ("sdtop.bench=MIB,REPS"): its
+ * rows between "begin bench" and "end bench" markers.
+ */
+static void
+bench(const char *arg)
+{
+	char	 mib[32], *reps;
+	char	*argv[] = { BENCH, mib, NULL, NULL };
+
+	snprintf(mib, sizeof mib, "%s", arg);
+	if ((reps = strchr(mib, ',')) != NULL) {
+		*reps++ = '\0';
+		argv[2] = reps;
+	}
+	run_capture("bench", argv);
 }
 
 /* The whole scenario; see the comment at the top. */
@@ -334,7 +356,7 @@ scenario(void)
 	char			*exec_argv[] = { SDTOP, "--batch", "--json",
 	    "-m", "soft-dirty", "-n", "6", "-i", "0.2", "--", WORKLOAD,
 	    "--exec-self", "--phase", "1", NULL };
-	const char		*path = cmdline_path();
+	const char		*path = cmdline_value("sdtop.path", "auto");
 	pid_t			 pid;
 	int			 k, status;
 
@@ -415,7 +437,10 @@ main(void)
 		fail("mount /proc: %s", strerror(errno));
 	mkdir("/tmp", 01777);
 	mark("start");
-	scenario();
+	if (strcmp(cmdline_value("sdtop.bench", ""), "") != 0)
+		bench(cmdline_value("sdtop.bench", ""));
+	else
+		scenario();
 	mark("done");
 	power_off();
 }
