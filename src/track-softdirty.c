@@ -14,7 +14,10 @@
  * pages by category, which is cheap when little was written; otherwise the
  * pagemap entries are read in batches of SD_CHUNK pages. Either way only
  * present or swapped pages count: a VMA created or grown since the clear
- * carries VM_SOFTDIRTY, and then even its holes read soft-dirty.
+ * carries VM_SOFTDIRTY, and then even its holes read soft-dirty. A read
+ * yields the present pages with the soft-dirty ones; a scan asks for them
+ * apart, and only when its map of them is SD_PRESENT_AGE seconds old (in
+ * between the map gains the pages written), as track-uffd.c does.
  *
  * Clearing is process-wide and cannot be undone: the only trace left on
  * the target is that its soft-dirty bits were cleared (which matters to
@@ -34,6 +37,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bitmap.h"
@@ -43,6 +47,7 @@
 #include "proc-maps.h"
 #include "proc-pagemap.h"
 #include "proc.h"
+#include "runs.h"
 #include "snapshot.h"
 #include "track.h"
 #include "track-softdirty.h"
@@ -55,9 +60,26 @@
 
 #define SD_UNAVAILABLE	"soft-dirty is not available on this kernel"
 
+/*
+ * How old the present map of a VMA may grow on the scan path, seconds of
+ * CLOCK_MONOTONIC (as under uffd-wp): asking the kernel for the present
+ * pages costs about 2.5 times asking for the soft-dirty ones alone.
+ */
+#define SD_PRESENT_AGE	5.0
+
+/* The present pages of one VMA as of its last walk (the scan path). */
+struct sd_present {
+	uint64_t	 start;
+	uint64_t	 end;
+	struct runs	 runs;		/* bytes */
+	double		 walked;	/* when; 0: never */
+};
+
 struct sd_state {
 	enum softdirty_path	 path;
 	uint64_t		*raw;	/* SD_CHUNK entries, for plain reads */
+	struct sd_present	*pm;	/* by ascending start */
+	size_t			 npm;
 };
 
 /* Where the regions of one VMA's scan go. */
@@ -65,10 +87,8 @@ struct sd_scan_ctx {
 	uint64_t	 start;		/* the VMA's first byte */
 	size_t		 npages;
 	unsigned	 shift;
-	struct pageset	*written;
-	struct pageset	*present;
-	uint64_t	 run_from;	/* present pages not yet added */
-	uint64_t	 run_to;
+	struct pageset	*set;		/* the written or the present pages */
+	struct runs	*runs;		/* the same, in bytes */
 	bool		 nomem;		/* a set could not hold it all */
 };
 
@@ -362,21 +382,7 @@ sd_start_cycle(struct tracker *tr, const struct vma_list *vl, char **cause)
 	return (0);
 }
 
-/* Add the run of present pages gathered so far. */
-static void
-sd_scan_flush(struct sd_scan_ctx *c)
-{
-	if (c->run_from < c->run_to &&
-	    pageset_add_range(c->present, c->run_from, c->run_to) == -1)
-		c->nomem = true;
-	c->run_from = c->run_to = 0;
-}
-
-/*
- * Mark the pages of one scanned region as written if dirty, and as
- * present: regions that touch (a clean run, then a dirty one) are added
- * as one run.
- */
+/* Keep one region of a scan, clipped to the VMA: its pages and its run. */
 static int
 sd_scan_region(const struct pmscan_region *r, void *arg)
 {
@@ -391,45 +397,87 @@ sd_scan_region(const struct pmscan_region *r, void *arg)
 		to = c->npages;
 	if (from >= to)
 		return (0);
-	if (from != c->run_to)
-		sd_scan_flush(c);
-	if (c->run_from == c->run_to)
-		c->run_from = from;
-	c->run_to = to;
-	if ((r->categories & PAGE_IS_SOFT_DIRTY) &&
-	    pageset_add_range(c->written, from, to) == -1)
+	if (c->set != NULL && pageset_add_range(c->set, from, to) == -1)
+		c->nomem = true;
+	if (runs_append(c->runs, c->start + (from << c->shift),
+	    c->start + (to << c->shift)) == -1)
 		c->nomem = true;
 	return (0);
 }
 
 /*
- * The fast path: one walk returns every present or swapped page, in runs
- * split by their soft-dirty state (return_mask keeps that category only,
- * so runs of the same state come back merged).
+ * One scan of sv for the pages of the categories in anyof (and mask, when
+ * not 0) into set and runs. -1 with errno.
  */
 static int
-sd_collect_scan(int fd, struct snap_vma *sv)
+sd_scan(int fd, const struct snap_vma *sv, uint64_t mask, uint64_t anyof,
+    struct pageset *set, struct runs *runs)
 {
 	struct sd_scan_ctx	 c;
 	struct pmscan_arg	 tmpl;
 
 	memset(&tmpl, 0, sizeof tmpl);
-	tmpl.category_anyof_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED;
-	tmpl.return_mask = PAGE_IS_SOFT_DIRTY;
+	tmpl.category_mask = mask;
+	tmpl.category_anyof_mask = anyof;
+	tmpl.return_mask = mask | anyof;
 	c.start = sv->vma.start;
 	c.npages = sv->npages;
 	c.shift = page_shift();
-	c.written = sv->written;
-	c.present = sv->present;
-	c.run_from = c.run_to = 0;
+	c.set = set;
+	c.runs = runs;
 	c.nomem = false;
+	runs_clear(runs);
 	if (pagemap_scan(fd, sv->vma.start, sv->vma.end, &tmpl,
 	    sd_scan_region, &c) == -1)
 		return (-1);
-	sd_scan_flush(&c);
 	if (c.nomem) {
 		errno = ENOMEM;
 		return (-1);
+	}
+	return (0);
+}
+
+static double
+sd_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((double)ts.tv_sec + ts.tv_nsec / 1e9);
+}
+
+/*
+ * The scan path for one VMA: the soft-dirty pages that exist (a hole of a
+ * VM_SOFTDIRTY VMA reads soft-dirty), then the present pages, walked
+ * again only when p's map of them is SD_PRESENT_AGE old, else the map of
+ * the last walk with the pages written since. -1 with errno.
+ */
+static int
+sd_collect_scan(int fd, struct snap_vma *sv, struct sd_present *p,
+    struct runs *written)
+{
+	const struct run	*run;
+	double			 now = sd_now();
+	unsigned int		 shift = page_shift();
+	size_t			 i;
+
+	if (sd_scan(fd, sv, PAGE_IS_SOFT_DIRTY, PAGE_IS_PRESENT |
+	    PAGE_IS_SWAPPED, sv->written, written) == -1)
+		return (-1);
+	if (p->walked == 0 || now - p->walked >= SD_PRESENT_AGE) {
+		p->walked = 0;
+		if (sd_scan(fd, sv, 0, PAGE_IS_PRESENT | PAGE_IS_SWAPPED,
+		    NULL, &p->runs) == -1)
+			return (-1);
+		p->walked = now;
+	} else if (runs_merge(&p->runs, written) == -1)
+		return (-1);
+	for (i = 0; i < p->runs.n; i++) {
+		run = &p->runs.r[i];
+		if (pageset_add_range(sv->present, (run->start -
+		    sv->vma.start) >> shift, (run->end - sv->vma.start) >>
+		    shift) == -1)
+			return (-1);
 	}
 	return (0);
 }
@@ -491,20 +539,49 @@ sd_collect_read(int fd, uint64_t *raw, struct snap_vma *sv)
 	return (0);
 }
 
-static int
-sd_collect(struct tracker *tr, struct snapshot *s, char **cause)
+/* Free n present maps. */
+static void
+sd_present_free(struct sd_present *pm, size_t n)
 {
-	struct sd_state	*sd = tr->priv;
-	struct snap_vma	*sv;
-	size_t		 i;
-	int		 fd, r;
+	size_t	 i;
 
-	if ((fd = proc_pagemap_fd(tr->target)) == -1) {
-		*cause = cause_errno(errno, "cannot open the pagemap of "
-		    "process %ld", (long)tr->target->pid);
-		return (-1);
+	for (i = 0; i < n; i++)
+		runs_free(&pm[i].runs);
+	free(pm);
+}
+
+/*
+ * Set up into as the present map of sv: the one of the same range in old
+ * (moved out of it), else an empty one. The calls come in ascending order
+ * of start, as old is: *cursor walks it once.
+ */
+static void
+sd_present_take(struct sd_present *old, size_t nold, size_t *cursor,
+    const struct snap_vma *sv, struct sd_present *into)
+{
+	memset(into, 0, sizeof *into);
+	into->start = sv->vma.start;
+	into->end = sv->vma.end;
+	while (*cursor < nold && old[*cursor].start < sv->vma.start)
+		(*cursor)++;
+	if (*cursor < nold && old[*cursor].start == sv->vma.start &&
+	    old[*cursor].end == sv->vma.end) {
+		*into = old[*cursor];
+		memset(&old[*cursor].runs, 0, sizeof old[*cursor].runs);
 	}
-	for (i = 0; i < s->nvma; i++) {
+}
+
+/* Collect every tracked VMA of s by sd's path; -1 when the process has gone. */
+static int
+sd_collect_all(struct sd_state *sd, int fd, struct snapshot *s,
+    struct sd_present *next, size_t *nnext)
+{
+	struct runs	 written = { NULL, 0, 0 };
+	struct snap_vma	*sv;
+	size_t		 i, cursor = 0;
+	int		 r, rc = 0;
+
+	for (i = 0; i < s->nvma && rc == 0; i++) {
 		sv = &s->vmas[i];
 		/* A new VMA reads all soft-dirty (VM_SOFTDIRTY): not judged. */
 		if (!sv->tracked || sv->is_new || sv->written == NULL)
@@ -514,20 +591,53 @@ sd_collect(struct tracker *tr, struct snapshot *s, char **cause)
 			track_vma_failed(sv, ENOMEM);
 			continue;
 		}
-		if (sd->path == SOFTDIRTY_PATH_SCAN)
-			r = sd_collect_scan(fd, sv);
-		else
+		if (next != NULL) {
+			sd_present_take(sd->pm, sd->npm, &cursor, sv,
+			    &next[*nnext]);
+			r = sd_collect_scan(fd, sv, &next[(*nnext)++],
+			    &written);
+		} else
 			r = sd_collect_read(fd, sd->raw, sv);
 		if (r == 0)
 			continue;
-		if (proc_gone(errno)) {
-			*cause = cause_fmt("process %ld has gone",
-			    (long)tr->target->pid);
-			return (-1);
-		}
-		track_vma_failed(sv, errno);
+		if (proc_gone(errno))
+			rc = -1;
+		else
+			track_vma_failed(sv, errno);
 	}
-	return (0);
+	runs_free(&written);
+	return (rc);
+}
+
+static int
+sd_collect(struct tracker *tr, struct snapshot *s, char **cause)
+{
+	struct sd_state		*sd = tr->priv;
+	struct sd_present	*next = NULL;
+	size_t			 nnext = 0;
+	int			 fd, rc;
+
+	if ((fd = proc_pagemap_fd(tr->target)) == -1) {
+		*cause = cause_errno(errno, "cannot open the pagemap of "
+		    "process %ld", (long)tr->target->pid);
+		return (-1);
+	}
+	if (sd->path == SOFTDIRTY_PATH_SCAN &&
+	    (next = calloc(s->nvma + 1, sizeof *next)) == NULL) {
+		*cause = cause_errno(errno, "soft-dirty");
+		return (-1);
+	}
+	rc = sd_collect_all(sd, fd, s, next, &nnext);
+	/* The maps of VMAs gone or changed go with the old table. */
+	sd_present_free(sd->pm, sd->npm);
+	sd->pm = next;
+	sd->npm = nnext;
+	if (rc == -1) {
+		*cause = cause_fmt("process %ld has gone",
+		    (long)tr->target->pid);
+		errno = ESRCH;
+	}
+	return (rc);
 }
 
 static void
@@ -538,6 +648,7 @@ sd_detach(struct tracker *tr)
 	if (sd == NULL)
 		return;
 	free(sd->raw);
+	sd_present_free(sd->pm, sd->npm);
 	free(sd);
 	tr->priv = NULL;
 }

@@ -2,9 +2,11 @@
  * guest-init.c - PID 1 of the qemu guest that tests soft-dirty tracking on
  * a real kernel.
  *
- * The initramfs holds this program as /init, a static sdtop as /sdtop and
- * the static ground-truth workload as /workload. This program mounts /proc,
- * starts the workload, runs sdtop over each of its phases, and prints
+ * The initramfs holds this program as /init, a static sdtop as /sdtop,
+ * the static ground-truth workload as /workload and the present-page check
+ * as /check-present (tests/vm/check-present.c). This program mounts /proc,
+ * runs the check, starts the workload, runs sdtop over each of its
+ * phases, and prints
  * everything on the console between marker lines ("@@sdtop-vm ...") that
  * the host script splits on. Then it powers the machine off.
  *
@@ -40,6 +42,7 @@
 #define SDTOP		"/sdtop"
 #define WORKLOAD	"/workload"
 #define BENCH		"/bench"
+#define CHECK_PRESENT	"/check-present"
 #define LINE_WAIT_MS	30000	/* longest wait for a workload line */
 #define RUN_WAIT_MS	60000	/* longest run of sdtop */
 #define PATH_ENV	"SDTOP_SOFTDIRTY_PATH"
@@ -353,6 +356,7 @@ scenario(void)
 	char			 line[4096], name[32], pidstr[32];
 	char			*probe_argv[] = { SDTOP, "--probe", NULL };
 	char			*list_argv[] = { SDTOP, "-l", pidstr, NULL };
+	char			*present_argv[] = { CHECK_PRESENT, NULL };
 	char			*exec_argv[] = { SDTOP, "--batch", "--json",
 	    "-m", "soft-dirty", "-n", "6", "-i", "0.2", "--", WORKLOAD,
 	    "--exec-self", "--phase", "1", NULL };
@@ -365,6 +369,7 @@ scenario(void)
 	mark("path %s", path);
 	setenv(PATH_ENV, path, 1);
 	run_capture("probe", probe_argv);
+	run_capture("present", present_argv);
 
 	pid = workload_start(&lr);
 	line_wait(&lr, "ready ", line, sizeof line);

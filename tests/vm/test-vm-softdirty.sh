@@ -45,7 +45,8 @@ command -v cpio >/dev/null 2>&1 || skip "cpio not found"
 command -v gzip >/dev/null 2>&1 || skip "gzip not found"
 command -v timeout >/dev/null 2>&1 || skip "timeout not found"
 
-for f in "$guest/guest-init" "$guest/sdtop-static" "$guest/workload-static" "$gtcheck"; do
+for f in "$guest/guest-init" "$guest/sdtop-static" "$guest/workload-static" \
+    "$guest/check-present-static" "$gtcheck"; do
 	[ -x "$f" ] || fail "$f is missing (make check builds it)"
 done
 
@@ -78,7 +79,8 @@ esac
 mkdir "$work/root" || exit 1
 cp "$guest/guest-init" "$work/root/init" &&
     cp "$guest/sdtop-static" "$work/root/sdtop" &&
-    cp "$guest/workload-static" "$work/root/workload" || exit 1
+    cp "$guest/workload-static" "$work/root/workload" &&
+    cp "$guest/check-present-static" "$work/root/check-present" || exit 1
 (cd "$work/root" && find . | cpio -o -H newc -R 0:0 --quiet) |
     gzip -1 >"$work/initrd.gz" || fail "cannot build the initramfs"
 
@@ -175,6 +177,14 @@ for k in 0 1 2 3 4; do
 		bad "phase $k: sdtop does not match the workload"
 	fi
 done
+
+# The present pages the method reports, on this kernel's path: exact in
+# two cycles, the second within the age of the first one's present map.
+if [ "$(status_of present)" = 0 ] && grep -q '^present ok$' "$work/present.out"; then
+	echo "present pages: exact ($path)"
+else
+	bad "present pages: $(cat "$work/present.out" 2>/dev/null) (status $(status_of present))"
+fi
 
 # Phase 3 (every page written) again with the other path: on 6.12 the
 # plain reads must agree; on 6.1 asking for PAGEMAP_SCAN must fail, saying so.
