@@ -2,7 +2,7 @@
  * bench-sdtop.c - the sdtop program watching tests/bench-target (make
  * bench, cases 4 to 6).
  *
- *	tests/bench-sdtop SDTOP BENCH-TARGET [CASE...]	(cases: 4 5 6)
+ *	tests/bench-sdtop SDTOP BENCH-TARGET [CASE...]	(cases: 4 5 6 6e)
  *
  * 4: an idle target with 64 MiB resident, alone and in one piece inside
  *    a 1 TiB and a 16 TiB MAP_NORESERVE reservation: sdtop's cycle
@@ -13,7 +13,9 @@
  *    every 2 MiB entry of each 1 GiB table that holds a page).
  * 5: sdtop's peak RSS on a 4 GiB resident target, in bits per page.
  * 6: a target's own writes per second (hotset, and all pages in turn),
- *    unwatched, then watched at -i 1 and -i 5 by each method here.
+ *    unwatched, then watched at -i 1 and -i 5 by each method here; then
+ *    for all pages under uffd-wp, sdtop's target_cost against the time
+ *    the target measurably lost (see case_estimate()); 6e: that alone.
  * Units: milliseconds per cycle, nanoseconds per page, MiB, writes/s.
  */
 #include "config.h"
@@ -34,6 +36,7 @@
 #include "kernel-compat.h"
 
 #define MAXS	256		/* samples kept per measurement */
+#define SAMPLE	0.5		/* seconds of one sample of the target */
 
 static const char	*sdtop, *target_path;
 static size_t		 psz;
@@ -305,19 +308,26 @@ case_rss(const char *mib, int reps)
 }
 
 /*
- * Read the target's writes per second into v, at most max: n of them, or
- * (when watcher is not 0) until the watcher has ended. Returns how many.
+ * Read the target's writes per second into v, at most max, and when share
+ * is not NULL the share of a CPU it ran in each: n of them, or (when
+ * watcher is not 0) until the watcher has ended. Returns how many.
  */
 static size_t
-samples(FILE *f, double *v, size_t max, pid_t watcher, size_t n)
+samples_cpu(FILE *f, double *v, double *share, size_t max, pid_t watcher,
+    size_t n)
 {
 	siginfo_t	 si;
-	char		 line[64];
+	char		 line[64], *end;
 	size_t		 k = 0;
 
 	while (k < max && fgets(line, sizeof line, f) != NULL) {
-		if (strncmp(line, "ops ", 4) == 0)
-			v[k++] = strtod(line + 4, NULL);
+		if (strncmp(line, "ops ", 4) == 0) {
+			v[k] = strtod(line + 4, &end);
+			if (share != NULL)
+				share[k] = strncmp(end, " cpu ", 5) == 0 ?
+				    strtod(end + 5, NULL) : 1;
+			k++;
+		}
 		if (watcher == 0 && k == n)
 			break;
 		memset(&si, 0, sizeof si);
@@ -326,6 +336,13 @@ samples(FILE *f, double *v, size_t max, pid_t watcher, size_t n)
 			break;
 	}
 	return (k);
+}
+
+/* samples_cpu() without the shares. */
+static size_t
+samples(FILE *f, double *v, size_t max, pid_t watcher, size_t n)
+{
+	return (samples_cpu(f, v, NULL, max, watcher, n));
 }
 
 /* Watch the target t with method at interval for cycles; one row. */
@@ -376,6 +393,130 @@ case_watch(const char *method, const char *work)
 	target_stop(&t);
 }
 
+/*
+ * The target's writes per CPU-second over samples from..k of v and share:
+ * all its writes over all its CPU time, so that faults that come in bursts
+ * count wholly; *cpu the CPU seconds in them (a sample is SAMPLE s).
+ */
+static double
+cpu_rate(const double *v, const double *share, size_t from, size_t k,
+    double *cpu)
+{
+	double	 n = 0, c = 0;
+	size_t	 i;
+
+	for (i = from; i < k; i++) {
+		n += v[i] * SAMPLE;
+		c += share[i] * SAMPLE;
+	}
+	*cpu = c;
+	return (c > 0 ? n / c : 0);
+}
+
+/*
+ * Watch t with uffd-wp at interval for cycles, sdtop's JSON to a file:
+ * the mean target_cost.percent of its cycles (-1: none), *fault_ns its
+ * fault cost; the target's samples meanwhile in v and share, *k of them.
+ */
+static double
+watch_json(struct run *t, const char *interval, int cycles, double *v,
+    double *share, size_t *k, double *fault_ns)
+{
+	char	 spid[32], sn[16], line[65536];
+	char	*argv[] = { (char *)sdtop, "-b", "--json", "-m", "uffd-wp",
+		    "-i", (char *)interval, "-n", sn, spid, NULL };
+	double	 sum = 0, p;
+	FILE	*tmp;
+	pid_t	 pid;
+	int	 n = 0;
+
+	snprintf(spid, sizeof spid, "%ld", (long)t->pid);
+	snprintf(sn, sizeof sn, "%d", cycles);
+	if ((tmp = tmpfile()) == NULL)
+		exit(1);
+	if ((pid = fork()) == 0) {
+		dup2(fileno(tmp), 1);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	*k = samples_cpu(t->out, v, share, MAXS, pid, 0);
+	waitpid(pid, NULL, 0);
+	rewind(tmp);
+	while (fgets(line, sizeof line, tmp) != NULL) {
+		p = json_num(line, "\"target_cost\":{\"kind\":\"faults\","
+		    "\"percent\":");
+		if (p < 0)
+			continue;
+		sum += p;
+		n++;
+		*fault_ns = json_num(line, "\"fault_ns\":");
+	}
+	fclose(tmp);
+	return (n > 0 ? sum / n : -1);
+}
+
+/*
+ * Case 6, the estimate: on the write-everything target of mib MiB, the
+ * mean target_cost.percent of sdtop's cycles at interval against the time
+ * the target lost, in percent of one CPU over the cycles: its CPU seconds
+ * watched times (1 - watched / unwatched writes per CPU-second). CPU time
+ * leaves out what other processes take; all the writes of a run over all
+ * its CPU time count the bursts of faults after each protection wholly.
+ * Unwatched and watched runs alternate; each watched run is compared with
+ * the mean of the unwatched runs on either side, and the medians of the
+ * reps comparisons are kept.
+ */
+static void
+case_estimate(const char *mib, const char *interval, int cycles, int reps)
+{
+	struct run	 t;
+	double		 v[MAXS + 1], sh[MAXS + 1], est[16], meas[16], q[16];
+	double		 w[16], u[17], cw[16], cu, fns = -1, span, r;
+	uint64_t	 pages = (strtoull(mib, NULL, 10) << 20) / psz;
+	size_t		 k, ku;
+	char		 label[64], note[160];
+	int		 i;
+
+	snprintf(label, sizeof label, "cost uffd-wp all -i %s: measured",
+	    interval);
+	span = cycles * strtod(interval, NULL);
+	target_start(&t, "all", mib, NULL);
+	ku = samples_cpu(t.out, v, sh, MAXS, 0, (size_t)(span / SAMPLE) + 1);
+	u[0] = cpu_rate(v, sh, 1, ku, &cu);
+	for (i = 0; i < reps; i++) {
+		est[i] = watch_json(&t, interval, cycles, v, sh, &k, &fns);
+		if (est[i] < 0 || k < 3) {
+			bench_skip(label, "sdtop gave no target_cost");
+			target_stop(&t);
+			return;
+		}
+		/* The sample under way when sdtop ended is the watched run's. */
+		ku = samples_cpu(t.out, v + k, sh + k, MAXS + 1 - k, 0, k + 1);
+		w[i] = cpu_rate(v, sh, 0, k + 1, &cw[i]);
+		u[i + 1] = cpu_rate(v + k, sh + k, 1, ku, &cu);
+		meas[i] = cw[i] * (1 - 2 * w[i] / (u[i] + u[i + 1])) / span *
+		    100;
+		q[i] = est[i] / meas[i];
+	}
+	target_stop(&t);
+	snprintf(note, sizeof note, "%.1f %% of a CPU: 1 - %.1f/%.1f M "
+	    "writes/CPU-s, x %.1f CPU-s / %.0f s",
+	    bench_median(meas, (size_t)reps),
+	    bench_median(w, (size_t)reps) / 1e6,
+	    bench_median(u, (size_t)reps + 1) / 1e6,
+	    bench_median(cw, (size_t)reps), span);
+	bench_row(label, pages, NULL, NULL, (size_t)reps, note);
+	snprintf(label, sizeof label, "cost uffd-wp all -i %s: target_cost",
+	    interval);
+	snprintf(note, sizeof note, "%.1f %% of a CPU (fault_ns %.0f); "
+	    "ratio: to measured", bench_median(est, (size_t)reps), fns);
+	bench_row(label, pages, NULL, q, (size_t)reps, note);
+	r = bench_median(q, (size_t)reps);
+	snprintf(note, sizeof note, "6 target_cost / measured slowdown, "
+	    "uffd-wp -i %s (%.2f), off by", interval, r);
+	bench_verdict(note, r >= 1 ? r : 1 / r, 1.5, 0, " x");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -400,6 +541,11 @@ main(int argc, char **argv)
 			case_watch("uffd-wp", "all");
 			case_watch("hash", "hotset");
 			case_watch("hash", "all");
+			case_estimate("1024", "1", 6, 5);
+			case_estimate("4096", "5", 2, 3);
+		} else if (strcmp(argv[i], "6e") == 0) {
+			case_estimate("1024", "1", 6, 5);
+			case_estimate("4096", "5", 2, 3);
 		}
 	}
 	return (0);

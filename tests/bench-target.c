@@ -12,8 +12,9 @@
  * MIB MiB buffer and one to a random cold page (the shape of sdtop-demo's
  * hotset, without its pauses). all: every page of the buffer written in
  * turn, round and round. Both print "ready", then every half second the
- * writes per second of that half second ("ops N"). One write is one byte
- * stored into a page.
+ * writes per second of that half second and the share of it this thread
+ * ran on a CPU ("ops N cpu SHARE": SHARE is 1 when nothing preempted it).
+ * One write is one byte stored into a page.
  */
 #include "config.h"
 
@@ -38,6 +39,16 @@ now(void)
 	struct timespec	ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (ts.tv_sec + ts.tv_nsec / 1e9);
+}
+
+/* CPU seconds this thread has run, in the user and the kernel. */
+static double
+cpu(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (ts.tv_sec + ts.tv_nsec / 1e9);
 }
 
@@ -90,7 +101,7 @@ writer(size_t len, int hot)
 {
 	size_t		 npages = len / psz, nhot = npages / 8, first, pg = 0;
 	uint64_t	 ops = 0, x = 88172645463325252ULL;
-	double		 t0, t;
+	double		 t0, t, c0, c;
 	char		*b = map(len, 0);
 
 	memset(b, 1, len);
@@ -98,6 +109,7 @@ writer(size_t len, int hot)
 	printf("ready\n");
 	fflush(stdout);
 	t0 = now();
+	c0 = cpu();
 	for (;;) {
 		if (!hot)
 			pg = (pg + 1) % npages;
@@ -109,10 +121,13 @@ writer(size_t len, int hot)
 		}
 		b[pg * psz + ops % 64]++;
 		if (++ops % 4096 == 0 && (t = now()) - t0 >= SAMPLE) {
-			printf("ops %.0f\n", (double)ops / (t - t0));
+			c = cpu();
+			printf("ops %.0f cpu %.4f\n", (double)ops / (t - t0),
+			    (c - c0) / (t - t0));
 			fflush(stdout);
 			ops = 0;
 			t0 = t;
+			c0 = c;
 		}
 	}
 }
