@@ -140,8 +140,13 @@ start_workload 0 && {
 	wait_line '"cycle":2' "$T/k.jsonl" || fail "injector SIGKILL: no cycle"
 	inj=$(pgrep -P "$SPID" -x sdt-injector)
 	[ -n "$inj" ] || fail "no injector under sdtop $SPID"
-	kill -9 "$SPID" $inj
+	# Stopped first, so that it cannot see sdtop go and clean up before
+	# its own SIGKILL lands (on another CPU, it may).
+	kill -STOP $inj
+	kill -9 "$SPID"
+	kill -9 $inj
 	wait "$SPID" 2>/dev/null
+	wait_for pid_dead "$inj" || fail "injector SIGKILL: $inj still there"
 	SPID=
 	[ "$(uffd_count "$WPID")" -eq 1 ] ||
 	    fail "injector SIGKILL: $(uffd_count "$WPID") userfaultfds, not 1"
@@ -209,7 +214,11 @@ start_workload 0 --own-uffd-mark 63 && {
 	bg_sdtop "$T/m.jsonl" -n 100 -i 0.2 "$WPID"
 	wait_line '"cycle":2' "$T/m.jsonl" || fail "marked own userfaultfd: no cycle"
 	inj=$(pgrep -P "$SPID" -x sdt-injector)
-	kill -9 "$SPID" $inj
+	# Stopped first, so that it cannot see sdtop go and clean up before
+	# its own SIGKILL lands (on another CPU, it may).
+	kill -STOP $inj
+	kill -9 "$SPID"
+	kill -9 $inj
 	wait "$SPID" 2>/dev/null
 	SPID=
 	for p in $inj; do
