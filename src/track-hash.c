@@ -195,8 +195,9 @@ hash_mark(struct snap_vma *sv, uint64_t i)
 
 /*
  * Read the queued pages of pass p with as few process_vm_readv calls as
- * the buffer allows and hash them: store each hash in p->out (when the
- * page has a place there) and, at the collect, mark in sv->written the
+ * the buffer allows, an iovec per run of adjacent pages (one per page
+ * costs a quarter more), and hash them: store each hash in p->out (when
+ * the page has a place there) and, at the collect, mark in sv->written the
  * pages whose hash differs from the baseline. A short read resumes at the
  * first page not read; a page that cannot be read at all fails with errno
  * (EFAULT: a page that vanished or cannot be read).
@@ -318,10 +319,10 @@ hash_gone(const struct hash_state *hs, uint64_t addr)
 
 /*
  * Page i of the VMA holds content now (the caller marks it present). At
- * the clear, queue it for the baseline. At the collect, the baseline pages before it have gone
- * (changed), and it is either in the baseline (queued, to compare hashes)
- * or new (changed: absent -> present needs no read, but it is read for
- * the next baseline when one is kept). -1 with errno.
+ * the clear, queue it for the baseline. At the collect, the baseline pages
+ * before it have gone (changed), and it is either in the baseline (queued,
+ * to compare hashes) or new (changed: absent -> present needs no read, but
+ * it is read for the next baseline when one is kept). -1 with errno.
  */
 static int
 hash_page(struct hash_pass *p, uint64_t i)
@@ -539,8 +540,8 @@ hash_attach(struct tracker *tr, char **cause)
 	hs->qpage = calloc(hs->bufpages, sizeof *hs->qpage);
 	hs->qbase = calloc(hs->bufpages, sizeof *hs->qbase);
 	hs->qout = calloc(hs->bufpages, sizeof *hs->qout);
-	if (hs->buf == NULL || hs->hbuf == NULL || hs->riov == NULL || hs->qpage == NULL ||
-	    hs->qbase == NULL || hs->qout == NULL)
+	if (hs->buf == NULL || hs->hbuf == NULL || hs->riov == NULL ||
+	    hs->qpage == NULL || hs->qbase == NULL || hs->qout == NULL)
 		goto nomem;
 	tr->priv = hs;
 	return (0);
