@@ -54,13 +54,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <xxhash.h>
 
 #include "array.h"
 #include "bitmap.h"
 #include "pageset.h"
 #include "cause.h"
 #include "page.h"
+#include "page-hash.h"
 #include "proc-maps.h"
 #include "proc-pagemap.h"
 #include "proc.h"
@@ -68,8 +68,12 @@
 #include "track.h"
 #include "track-hash-probe.h"
 
-/* Bytes read by one process_vm_readv: 1024 pages of 4 KiB, IOV_MAX iovecs. */
-#define HASH_BUF_BYTES	(4u << 20)
+/*
+ * Bytes read by one process_vm_readv: 128 pages of 4 KiB. The hash then
+ * reads them from the L2 cache the read left them in; a buffer larger than
+ * L2 (1 MiB and up) makes both the copy and the hash go to L3.
+ */
+#define HASH_BUF_BYTES	(512u << 10)
 /* Pages of pagemap entries read at once without PAGEMAP_SCAN. */
 #define HASH_CHUNK	65536
 
@@ -128,6 +132,7 @@ struct hash_state {
 
 	struct page_states st;		/* HASH_CHUNK pages */
 	uint8_t		*buf;		/* bufpages pages */
+	uint64_t	*hbuf;		/* their hashes */
 	size_t		 bufpages;
 	struct iovec	*riov;		/* bufpages remote iovecs */
 	size_t		*qpage;		/* queued page: index in its VMA */
@@ -168,6 +173,7 @@ hash_state_free(struct hash_state *hs)
 	hash_list_free(&hs->scratch);
 	page_states_free(&hs->st);
 	free(hs->buf);
+	free(hs->hbuf);
 	free(hs->riov);
 	free(hs->qpage);
 	free(hs->qbase);
@@ -189,8 +195,9 @@ hash_mark(struct snap_vma *sv, uint64_t i)
 
 /*
  * Read the queued pages of pass p with as few process_vm_readv calls as
- * the buffer allows and hash them: store each hash in p->out (when the
- * page has a place there) and, at the collect, mark in sv->written the
+ * the buffer allows, an iovec per run of adjacent pages (one per page
+ * costs a quarter more), and hash them: store each hash in p->out (when
+ * the page has a place there) and, at the collect, mark in sv->written the
  * pages whose hash differs from the baseline. A short read resumes at the
  * first page not read; a page that cannot be read at all fails with errno
  * (EFAULT: a page that vanished or cannot be read).
@@ -230,9 +237,10 @@ hash_flush(struct hash_pass *p)
 			errno = EFAULT;
 			return (-1);
 		}
+		page_hash_many(hs->buf, full, hs->psize, hs->hbuf);
 		for (i = 0; i < full; i++) {
 			q = done + i;
-			h = XXH3_64bits(hs->buf + i * hs->psize, hs->psize);
+			h = hs->hbuf[i];
 			if (hs->qout[q] != HASH_NONE)
 				p->out->hashes[hs->qout[q]] = h;
 			if (hs->qbase[q] != HASH_NONE &&
@@ -310,11 +318,11 @@ hash_gone(const struct hash_state *hs, uint64_t addr)
 }
 
 /*
- * Page i of the VMA holds content now. At the clear, queue it for the
- * baseline. At the collect, the baseline pages before it have gone
- * (changed), and it is either in the baseline (queued, to compare hashes)
- * or new (changed: absent -> present needs no read, but it is read for
- * the next baseline when one is kept). -1 with errno.
+ * Page i of the VMA holds content now (the caller marks it present). At
+ * the clear, queue it for the baseline. At the collect, the baseline pages
+ * before it have gone (changed), and it is either in the baseline (queued,
+ * to compare hashes) or new (changed: absent -> present needs no read, but
+ * it is read for the next baseline when one is kept). -1 with errno.
  */
 static int
 hash_page(struct hash_pass *p, uint64_t i)
@@ -326,8 +334,6 @@ hash_page(struct hash_pass *p, uint64_t i)
 	p->seen++;
 	if (sv == NULL)
 		return (hash_queue(p, i, HASH_NONE));
-	if (sv->present != NULL && pageset_add(sv->present, i) == -1)
-		sv->error = ENOMEM;
 	while (p->next < hv->base.n && hv->base.pages[p->next] < i)
 		hash_mark(sv, hv->base.pages[p->next++]);
 	if (p->next < hv->base.n && hv->base.pages[p->next] == i)
@@ -339,6 +345,17 @@ hash_page(struct hash_pass *p, uint64_t i)
 	return (hash_queue(p, i, k));
 }
 
+/* At the collect, mark pages [first, last) of the VMA present. */
+static void
+hash_present(struct hash_pass *p, uint64_t first, uint64_t last)
+{
+	struct snap_vma	*sv = p->sv;
+
+	if (sv != NULL && sv->present != NULL && first < last &&
+	    pageset_add_range(sv->present, first, last) == -1)
+		sv->error = ENOMEM;
+}
+
 /* Feed the pages of one PAGEMAP_SCAN region to hash_page(). */
 static int
 hash_scan_region(const struct pmscan_region *r, void *arg)
@@ -348,7 +365,10 @@ hash_scan_region(const struct pmscan_region *r, void *arg)
 
 	first = (r->start - p->hv->start) / p->hs->psize;
 	last = (r->end - p->hv->start) / p->hs->psize;
-	for (i = first; i < last && i < p->hv->npages; i++) {
+	if (last > p->hv->npages)
+		last = p->hv->npages;
+	hash_present(p, first, last);
+	for (i = first; i < last; i++) {
 		if (hash_page(p, i) == -1) {
 			p->error = errno;
 			return (1);
@@ -415,6 +435,10 @@ hash_read(struct hash_pass *p)
 		}
 		for (w = 0; w < nw; w++) {
 			bits = st->present[w] | st->swapped[w];
+			if (p->sv != NULL && p->sv->present != NULL &&
+			    pageset_add_word(p->sv->present, from / 64 + w,
+			    bits) == -1)
+				p->sv->error = ENOMEM;
 			for (; bits != 0; bits &= bits - 1) {
 				if (hash_page(p, from + w * 64 +
 				    (uint64_t)__builtin_ctzll(bits)) == -1)
@@ -511,12 +535,13 @@ hash_attach(struct tracker *tr, char **cause)
 	if (page_states_alloc(&hs->st, HASH_CHUNK) == -1)
 		goto nomem;
 	hs->buf = malloc(hs->bufpages * hs->psize);
+	hs->hbuf = calloc(hs->bufpages, sizeof *hs->hbuf);
 	hs->riov = calloc(hs->bufpages, sizeof *hs->riov);
 	hs->qpage = calloc(hs->bufpages, sizeof *hs->qpage);
 	hs->qbase = calloc(hs->bufpages, sizeof *hs->qbase);
 	hs->qout = calloc(hs->bufpages, sizeof *hs->qout);
-	if (hs->buf == NULL || hs->riov == NULL || hs->qpage == NULL ||
-	    hs->qbase == NULL || hs->qout == NULL)
+	if (hs->buf == NULL || hs->hbuf == NULL || hs->riov == NULL ||
+	    hs->qpage == NULL || hs->qbase == NULL || hs->qout == NULL)
 		goto nomem;
 	tr->priv = hs;
 	return (0);
