@@ -389,7 +389,7 @@ case_watch(const char *method, const char *work)
 	k = samples(t.out, base, 8, 0, 4);
 	watched(&t, method, work, "1", 4, bench_median(base + 1, k - 1));
 	k = samples(t.out, base, 8, 0, 3);
-	watched(&t, method, work, "5", 2, bench_median(base + 1, k - 1));
+	watched(&t, method, work, "5", 1, bench_median(base + 1, k - 1));
 	target_stop(&t);
 }
 
@@ -541,11 +541,11 @@ main(int argc, char **argv)
 			case_watch("uffd-wp", "all");
 			case_watch("hash", "hotset");
 			case_watch("hash", "all");
-			case_estimate("1024", "1", 6, 5);
-			case_estimate("4096", "5", 2, 3);
+			case_estimate("1024", "1", 6, 3);
+			case_estimate("2048", "5", 2, 2);
 		} else if (strcmp(argv[i], "6e") == 0) {
-			case_estimate("1024", "1", 6, 5);
-			case_estimate("4096", "5", 2, 3);
+			case_estimate("1024", "1", 6, 3);
+			case_estimate("2048", "5", 2, 2);
 		}
 	}
 	return (0);
