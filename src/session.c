@@ -231,11 +231,11 @@ session_clear_how(struct session *s, bool fresh, char **cause)
 		return (-1);
 	t0 = now_mono();
 	/*
-	 * A cycle may run on from the last collect only when this clear
-	 * follows it (the time to print or draw it), not after a pause.
+	 * A cycle runs on from the last collect, however long printing or
+	 * drawing it took: no write is lost. session_restart() starts
+	 * afresh ("clear now", a new interval, the end of a pause).
 	 */
-	s->tracker.fresh = fresh || s->read_end == 0 ||
-	    t0 - s->read_end > s->interval;
+	s->tracker.fresh = fresh || s->read_end == 0;
 	s->tracker.kept = false;
 	if (m->start_cycle(&s->tracker, &s->at_clear, cause) == -1)
 		return (-1);
@@ -459,22 +459,26 @@ nomem:
 
 /*
  * What watching cost in the cycle of snap: the target's faults, or for
- * hash sdtop's own CPU time. After a whole cycle, --max-cost sets the
- * interval of the next one by it.
+ * hash sdtop's own CPU time, over the time the cycle lasted (from its
+ * clear, or the collect it ran on from, to the end of its scan: longer
+ * than the interval when printing or scanning takes long). After a whole
+ * cycle, --max-cost sets the interval of the next one by it.
  */
 static void
 session_cost(struct session *s, struct snapshot *snap, bool whole)
 {
 	const struct track_method	*m = s->tracker.method;
-	double				 pct = -1;
+	double				 pct = -1, span;
 
+	span = snap->time - snap->clear_time;
+	if (snap->clear_time <= 0 || !(span > 0))
+		span = snap->interval;
 	if (m == &track_hash) {
-		pct = cost_cpu_percent(s->cpu_clear + s->cpu_scan,
-		    snap->interval);
+		pct = cost_cpu_percent(s->cpu_clear + s->cpu_scan, span);
 		snap->cost_kind = SNAP_COST_SDTOP_CPU;
 	} else if (m == s->cost_method && s->fault_ns > 0) {
 		pct = cost_faults_percent(snap->dirty_pages, s->fault_ns,
-		    snap->interval);
+		    span);
 		snap->cost_kind = SNAP_COST_FAULTS;
 		snap->fault_ns = s->fault_ns;
 	}

@@ -4,7 +4,8 @@
 # of its PAGES pages every 2 ms (phase 3 of tests/workload), with uffd-wp.
 #
 # Every cycle of `sdtop --batch --json -m uffd-wp` must give a fault cost
-# above zero and a percent equal to dirty_pages * fault_ns / interval, as
+# above zero and a percent equal to dirty_pages * fault_ns / the time the
+# cycle lasted (time - clear_time), as
 # recomputed from the same line. Under a --max-cost lower than any cost of
 # these writes, each interval follows the rule of src/cost.c from the one
 # before (double over the limit, halve under half of it, within the
@@ -33,7 +34,8 @@ n=$(jq -s 'length' "$T/plain.jsonl")
 [ "$n" -eq 4 ] || fail "plain run: $n cycles, expected 4"
 jq -c 'select(.target_cost == null or .target_cost.kind != "faults"
     or (.target_cost.fault_ns > 0 | not) or .dirty_pages < '$PAGES'
-    or (((.dirty_pages * .target_cost.fault_ns / (.interval * 1e9) * 100)
+    or (((.dirty_pages * .target_cost.fault_ns /
+        ((.time - .clear_time) * 1e9) * 100)
     - .target_cost.percent) | fabs) > 1e-3 * (1 + .target_cost.percent))
     | {cycle, interval, dirty_pages, target_cost}' "$T/plain.jsonl" \
     > "$T/wrong"
