@@ -81,17 +81,24 @@ num_double(const char *s, double lo, double hi, double *out)
 	char		*end;
 	double		 v;
 
-	/* Digits, a point or "inf" after an optional minus: no blank, no +. */
+	/*
+	 * Decimal digits, a point or "inf" after an optional minus: no
+	 * blank, no +, no hexadecimal (strtod() would take "0x10" for 16).
+	 */
 	if (!((*p >= '0' && *p <= '9') || *p == '.' || *p == 'i' ||
-	    *p == 'I')) {
+	    *p == 'I') || (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))) {
 		errno = EINVAL;
 		return (-1);
 	}
 	errno = 0;
 	v = strtod(s, &end);
-	if (end == s || *end != '\0' || errno != 0 || v != v) {
-		/* Not a number, or one too large or too small for a double. */
+	if (end == s || *end != '\0' || v != v) {
 		errno = EINVAL;
+		return (-1);
+	}
+	/* Too large or too small for a double: out of any range. */
+	if (errno == ERANGE) {
+		errno = ERANGE;
 		return (-1);
 	}
 	if (!isfinite(v) || v < lo || v > hi) {

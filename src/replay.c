@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "cause.h"
+#include "cost.h"
 #include "num.h"
 #include "page.h"
 #include "pageset.h"
@@ -384,7 +385,16 @@ replay_cost(struct rline *l, json_t *o)
 	    &s->user_interval)) != 0)
 		return (rc == 1 ? bad(l, "max_cost.user_interval: missing") :
 		    -1);
-	return (get_bool(l, j, "max_cost.", "lengthened", &s->lengthened));
+	if (get_bool(l, j, "max_cost.", "lengthened", &s->lengthened) == -1)
+		return (-1);
+	/* What --max-cost can have made of the user's interval. */
+	if (s->interval < s->user_interval * (1 - 1e-9) || s->interval >
+	    s->user_interval * COST_INTERVAL_CAP * (1 + 1e-9) ||
+	    s->lengthened != (s->interval > s->user_interval))
+		return (bad(l, "max_cost: interval %g%s from user_interval %g",
+		    s->interval, s->lengthened ? ", lengthened," :
+		    ", not lengthened,", s->user_interval));
+	return (0);
 }
 
 /* A method name as sdtop writes them: [a-z0-9-], shorter than 16. */

@@ -436,6 +436,15 @@ static const struct bad bad_records[] = {
 	{ "\"vmas\":[", "\"max_cost\":{\"percent\":1,\"user_interval\":1,"
 	  "\"lengthened\":1},\"vmas\":[",
 	  "max_cost.lengthened: not true or false" },
+	{ "\"vmas\":[", "\"max_cost\":{\"percent\":1,\"user_interval\":1,"
+	  "\"lengthened\":true},\"vmas\":[",
+	  "max_cost: interval 1, lengthened, from user_interval 1" },
+	{ "\"vmas\":[", "\"max_cost\":{\"percent\":1,\"user_interval\":"
+	  "0.05,\"lengthened\":true},\"vmas\":[",
+	  "max_cost: interval 1, lengthened, from user_interval 0.05" },
+	{ "\"vmas\":[", "\"max_cost\":{\"percent\":1,\"user_interval\":2,"
+	  "\"lengthened\":false},\"vmas\":[",
+	  "max_cost: interval 1, not lengthened, from user_interval 2" },
 };
 
 /* good with the first occurrence of from replaced by to (malloc'd). */
