@@ -9,6 +9,7 @@
 #ifndef SDTOP_VIEW_LAYOUT_H
 #define SDTOP_VIEW_LAYOUT_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -18,6 +19,13 @@ struct view;
 
 /* Columns between a title and the cells that follow it on its row. */
 #define VIEW_TITLE_GAP	2
+
+/*
+ * The most rows a region, or the whole map, is counted to take: far more
+ * than any region has (2^52 pages at most), and small enough that rows,
+ * scroll positions and screen heights add up without overflow.
+ */
+#define VIEW_ROWS_MAX	(LONG_MAX / 4)
 
 /*
  * Lay out the map for a screen of cols columns and height map rows: the
@@ -37,7 +45,8 @@ int	 view_title(const struct snap_vma *sv, uint64_t page_size, bool ascii,
 /*
  * Rows one VMA takes at a zoom on cols columns, its title taking
  * title_cols: one when the cells fit on the title's row after
- * VIEW_TITLE_GAP columns, else the title's row and the rows of cells.
+ * VIEW_TITLE_GAP columns, else the title's row and the rows of cells;
+ * VIEW_ROWS_MAX at most.
  */
 long	 view_vma_rows(uint64_t npages, uint64_t zoom, int cols,
 	     int title_cols);

@@ -403,9 +403,9 @@ view_draw_map(const struct view *v, int y, int height)
 			row += rows;
 			continue;
 		}
-		for (r = 0; r < rows; r++, row++) {
-			if (row < v->top)
-				continue;
+		/* Skip the region's rows above the screen at once. */
+		r = row < v->top ? v->top - row : 0;
+		for (row += r; r < rows; r++, row++) {
 			if (row >= v->top + height)
 				break;
 			if (r == 0)

@@ -92,29 +92,40 @@ view_title(const struct snap_vma *sv, uint64_t page_size, bool ascii,
 long
 view_vma_rows(uint64_t npages, uint64_t zoom, int cols, int title_cols)
 {
-	uint64_t	ncells;
+	uint64_t	ncells, rows;
 
 	if (cols < 1)
 		cols = 1;
 	ncells = render_ncells(npages, zoom);
 	if (ncells == 0)
 		ncells = 1;
-	if (title_cols >= 0 && (uint64_t)title_cols + VIEW_TITLE_GAP +
-	    ncells <= (uint64_t)cols)
+	if (title_cols >= 0 && title_cols + VIEW_TITLE_GAP <= cols &&
+	    ncells <= (uint64_t)(cols - title_cols - VIEW_TITLE_GAP))
 		return (1);
-	return (1 + (long)((ncells + (uint64_t)cols - 1) / (uint64_t)cols));
+	/* Not ncells + cols - 1: that could wrap. */
+	rows = ncells / (uint64_t)cols + (ncells % (uint64_t)cols != 0);
+	if (rows >= (uint64_t)VIEW_ROWS_MAX)
+		return (VIEW_ROWS_MAX);
+	return (1 + (long)rows);
 }
 
-/* Map rows of all the shown VMAs at a zoom, stopping past limit. */
+/*
+ * Map rows of all the shown VMAs at a zoom, stopping past limit; no more
+ * than VIEW_ROWS_MAX.
+ */
 static long
 view_map_rows(const struct view *v, uint64_t zoom, int cols, long limit)
 {
-	long	rows = 0;
+	long	rows = 0, n;
 	size_t	i;
 
-	for (i = 0; i < v->norder && rows <= limit; i++)
-		rows += view_vma_rows(v->snap->vmas[v->order[i]].npages, zoom,
+	for (i = 0; i < v->norder && rows <= limit; i++) {
+		n = view_vma_rows(v->snap->vmas[v->order[i]].npages, zoom,
 		    cols, v->title_cols[i]);
+		if (n >= VIEW_ROWS_MAX - rows)
+			return (VIEW_ROWS_MAX);
+		rows += n;
+	}
 	return (rows);
 }
 
@@ -221,7 +232,7 @@ view_layout(struct view *v, int cols, int height)
 		v->zoom = biggest;
 	if (v->zoom < 1)
 		v->zoom = 1;
-	v->map_rows = view_map_rows(v, v->zoom, cols, LONG_MAX - 1);
+	v->map_rows = view_map_rows(v, v->zoom, cols, VIEW_ROWS_MAX);
 	maxtop = v->map_rows - height;
 	if (v->top > maxtop)
 		v->top = maxtop;

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -275,6 +276,94 @@ view_layout__autozoom__smallest_zoom_that_fits(void **state)
 	snapshot_free(s);
 }
 
+/* The pages of a region from 0x4000 to 0xfffffffffffff000. */
+#define HUGE_PAGES	((1ULL << 52) - 5)
+
+static void
+view_vma_rows__huge_regions__counted_without_wrapping(void **state)
+{
+	(void)state;
+	/* 2^52 - 5 cells on 120 columns: 11 on the last row. */
+	assert_int_equal(view_vma_rows(HUGE_PAGES, 1, 120, 86),
+	    1 + (long)(HUGE_PAGES / 120) + 1);
+	assert_int_equal(view_vma_rows(HUGE_PAGES, 2, 120, 86),
+	    1 + (long)(((HUGE_PAGES + 1) / 2 + 119) / 120));
+	/* Cells that fill a column each, as many as a uint64_t holds. */
+	assert_int_equal(view_vma_rows(UINT64_MAX, 1, 1, 86), VIEW_ROWS_MAX);
+	assert_int_equal(view_vma_rows(UINT64_MAX, 1, 120, 86),
+	    1 + (long)(UINT64_MAX / 120) + 1);
+	assert_int_equal(view_vma_rows(UINT64_MAX, 1, 120, 0),
+	    1 + (long)(UINT64_MAX / 120) + 1);
+}
+
+static void
+view_layout__huge_region__end_is_its_last_screen(void **state)
+{
+	const struct region	 r[] = {
+		{ 0, 4, "rw-p", "small", true },		/* 1 row */
+		{ 0x4000, HUGE_PAGES, "rw-p", "huge", true },
+	};
+	struct snapshot		*s;
+	struct view		 v;
+	long			 rows;
+
+	(void)state;
+	s = snap_make(r, 2);
+	view_init(&v);
+	v.snap = s;
+	v.autozoom = false;
+	v.zoom = 1;
+	rows = 1 + 1 + (long)(HUGE_PAGES / 120) + 1;
+	v.top = LONG_MAX;
+	view_layout(&v, 120, 30);
+	assert_int_equal(v.map_rows, rows);
+	assert_int_equal(v.top, rows - 30);
+	/* Zooming out keeps the scroll position within the shorter map. */
+	v.zoom = 2;
+	view_layout(&v, 120, 30);
+	rows = 1 + 1 + (long)(((HUGE_PAGES + 1) / 2 + 119) / 120);
+	assert_int_equal(v.map_rows, rows);
+	assert_int_equal(v.top, rows - 30);
+	/* Auto-zoom fits it all. */
+	v.autozoom = true;
+	view_layout(&v, 120, 30);
+	assert_true(v.map_rows <= 30);
+	assert_int_equal(v.top, 0);
+	view_free(&v);
+	snapshot_free(s);
+}
+
+/* Overlapping huge regions, as a crafted recording may hold. */
+#define NHUGE	600
+
+static void
+view_layout__map_rows_stop_at_the_most(void **state)
+{
+	struct region	*r;
+	struct snapshot	*s;
+	struct view	 v;
+	size_t		 i;
+
+	(void)state;
+	r = calloc(NHUGE, sizeof *r);
+	assert_non_null(r);
+	for (i = 0; i < NHUGE; i++)
+		r[i] = (struct region){ 0x4000, HUGE_PAGES, "rw-p", "", true };
+	s = snap_make(r, NHUGE);
+	view_init(&v);
+	v.snap = s;
+	v.autozoom = false;
+	v.zoom = 1;
+	v.top = LONG_MAX;
+	/* 600 regions of 2^52 rows and more: past LONG_MAX / 4. */
+	view_layout(&v, 1, 30);
+	assert_int_equal(v.map_rows, VIEW_ROWS_MAX);
+	assert_int_equal(v.top, VIEW_ROWS_MAX - 30);
+	view_free(&v);
+	snapshot_free(s);
+	free(r);
+}
+
 int
 main(void)
 {
@@ -293,6 +382,11 @@ main(void)
 		    view_layout__top_stays_within_the_last_screen),
 		cmocka_unit_test(
 		    view_layout__autozoom__smallest_zoom_that_fits),
+		cmocka_unit_test(
+		    view_vma_rows__huge_regions__counted_without_wrapping),
+		cmocka_unit_test(
+		    view_layout__huge_region__end_is_its_last_screen),
+		cmocka_unit_test(view_layout__map_rows_stop_at_the_most),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
