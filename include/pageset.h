@@ -4,10 +4,12 @@
  * than the range it covers.
  *
  * Indexes are pages counted from the start of the VMA, in [0, size). The
- * set is a sorted array of chunks of PAGESET_CHUNK_BITS pages each, a bit
- * a page, and only the chunks that hold a member are allocated: a dense
- * set costs about one bit per member, an empty 128 TiB VMA nothing.
- * Adding in ascending order (what every scan does) is O(1); any other
+ * set is a sorted array of chunks of PAGESET_CHUNK_BITS pages each, and
+ * only the chunks that hold a member exist: a chunk with few members keeps
+ * them as 16-bit offsets (a lone member costs a 16-byte head), a fuller
+ * one as a bitmap, a bit a page. A dense set costs about one bit per
+ * member, an empty 128 TiB VMA a few dozen bytes. Adding in ascending
+ * order (what every scan does) is O(1) amortised; any other
  * insert moves the chunks above it.
  */
 #ifndef SDTOP_PAGESET_H
