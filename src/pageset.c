@@ -296,6 +296,24 @@ chunk_or(struct pageset *s, struct chunk *c, unsigned w, uint64_t bits)
 		c->u.w[w] |= bits;
 		return (0);
 	}
+	a = chunk_array(c);
+	/* Above every member (an ascending scan): appended in order. */
+	if (n == 0 || a[n - 1] < w * 64 + (unsigned)__builtin_ctzll(bits)) {
+		k = (unsigned)__builtin_popcountll(bits);
+		if (n + k > ARRAY_MAX) {
+			if (chunk_to_bitmap(s, c, w, bits, k) == -1)
+				goto fail;
+			return (0);
+		}
+		if (array_grow(s, c, n + k) == -1)
+			goto fail;
+		c->n = n + k;
+		a = chunk_array(c);
+		for (i = n; bits != 0; bits &= bits - 1)
+			a[i++] = (uint16_t)(w * 64 +
+			    (unsigned)__builtin_ctzll(bits));
+		return (0);
+	}
 	if ((bits &= ~array_word(c, w, &p, &q)) == 0)
 		return (0);
 	k = (unsigned)__builtin_popcountll(bits);

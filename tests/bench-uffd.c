@@ -41,7 +41,11 @@
 #include "snapshot.h"
 #include "track.h"
 
-#define REF_VEC		4096	/* regions per PAGEMAP_SCAN of the limit */
+/*
+ * Regions per PAGEMAP_SCAN of the limits: what sdtop asks for (with more
+ * than the kernel's own 512, 6.12 returns a wrong walk_end).
+ */
+#define REF_VEC		512
 #define MAX_REPS	15
 
 enum { WALK_NONE, WALK_BOTH, WALK_WRITTEN, WALK_SAFE };
