@@ -288,33 +288,19 @@ static int
 chunk_or(struct pageset *s, struct chunk *c, unsigned w, uint64_t bits)
 {
 	uint16_t	*a;
-	size_t		 p, q, i, out, n = c->n;
+	size_t		 p = 0, q = 0, i, out, n = c->n;
 	unsigned	 k, b;
+	bool		 append;
 
 	if (n > ARRAY_MAX) {
 		c->n += (unsigned)__builtin_popcountll(bits & ~c->u.w[w]);
 		c->u.w[w] |= bits;
 		return (0);
 	}
-	a = chunk_array(c);
 	/* Above every member (an ascending scan): appended in order. */
-	if (n == 0 || a[n - 1] < w * 64 + (unsigned)__builtin_ctzll(bits)) {
-		k = (unsigned)__builtin_popcountll(bits);
-		if (n + k > ARRAY_MAX) {
-			if (chunk_to_bitmap(s, c, w, bits, k) == -1)
-				goto fail;
-			return (0);
-		}
-		if (array_grow(s, c, n + k) == -1)
-			goto fail;
-		c->n = n + k;
-		a = chunk_array(c);
-		for (i = n; bits != 0; bits &= bits - 1)
-			a[i++] = (uint16_t)(w * 64 +
-			    (unsigned)__builtin_ctzll(bits));
-		return (0);
-	}
-	if ((bits &= ~array_word(c, w, &p, &q)) == 0)
+	a = chunk_array(c);
+	append = n == 0 || a[n - 1] < w * 64 + (unsigned)__builtin_ctzll(bits);
+	if (!append && (bits &= ~array_word(c, w, &p, &q)) == 0)
 		return (0);
 	k = (unsigned)__builtin_popcountll(bits);
 	if (n + k > ARRAY_MAX) {
@@ -326,6 +312,12 @@ chunk_or(struct pageset *s, struct chunk *c, unsigned w, uint64_t bits)
 		goto fail;
 	c->n = n + k;
 	a = chunk_array(c);
+	if (append) {
+		for (i = n; bits != 0; bits &= bits - 1)
+			a[i++] = (uint16_t)(w * 64 +
+			    (unsigned)__builtin_ctzll(bits));
+		return (0);
+	}
 	memmove(&a[q + k], &a[q], (n - q) * sizeof *a);
 	/* Merge the old members of the word and the new, from the top. */
 	out = q + k;

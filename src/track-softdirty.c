@@ -16,7 +16,7 @@
  * present or swapped pages count: a VMA created or grown since the clear
  * carries VM_SOFTDIRTY, and then even its holes read soft-dirty. A read
  * yields the present pages with the soft-dirty ones; a scan asks for them
- * apart, and only when its map of them is SD_PRESENT_AGE seconds old (in
+ * apart, and only when its map of them is PRESENT_MAP_AGE seconds old (in
  * between the map gains the pages written), as track-uffd.c does.
  *
  * Clearing is process-wide and cannot be undone: the only trace left on
@@ -37,7 +37,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "bitmap.h"
@@ -46,6 +45,7 @@
 #include "pageset.h"
 #include "proc-maps.h"
 #include "proc-pagemap.h"
+#include "present-map.h"
 #include "proc.h"
 #include "runs.h"
 #include "snapshot.h"
@@ -60,19 +60,11 @@
 
 #define SD_UNAVAILABLE	"soft-dirty is not available on this kernel"
 
-/*
- * How old the present map of a VMA may grow on the scan path, seconds of
- * CLOCK_MONOTONIC (as under uffd-wp): asking the kernel for the present
- * pages costs about 2.5 times asking for the soft-dirty ones alone.
- */
-#define SD_PRESENT_AGE	5.0
-
 /* The present pages of one VMA as of its last walk (the scan path). */
 struct sd_present {
-	uint64_t	 start;
-	uint64_t	 end;
-	struct runs	 runs;		/* bytes */
-	double		 walked;	/* when; 0: never */
+	uint64_t		 start;
+	uint64_t		 end;
+	struct present_map	 map;
 };
 
 struct sd_state {
@@ -437,49 +429,30 @@ sd_scan(int fd, const struct snap_vma *sv, uint64_t mask, uint64_t anyof,
 	return (0);
 }
 
-static double
-sd_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((double)ts.tv_sec + ts.tv_nsec / 1e9);
-}
-
 /*
  * The scan path for one VMA: the soft-dirty pages that exist (a hole of a
  * VM_SOFTDIRTY VMA reads soft-dirty), then the present pages, walked
- * again only when p's map of them is SD_PRESENT_AGE old, else the map of
- * the last walk with the pages written since. -1 with errno.
+ * again only when p's map of them is PRESENT_MAP_AGE old (asking for them
+ * costs the kernel about 2.5 times asking for the soft-dirty ones alone),
+ * else the map of the last walk with the pages written since. -1 with
+ * errno.
  */
 static int
 sd_collect_scan(int fd, struct snap_vma *sv, struct sd_present *p,
     struct runs *written)
 {
-	const struct run	*run;
-	double			 now = sd_now();
-	unsigned int		 shift = page_shift();
-	size_t			 i;
-
 	if (sd_scan(fd, sv, PAGE_IS_SOFT_DIRTY, PAGE_IS_PRESENT |
 	    PAGE_IS_SWAPPED, sv->written, written) == -1)
 		return (-1);
-	if (p->walked == 0 || now - p->walked >= SD_PRESENT_AGE) {
-		p->walked = 0;
+	if (present_map_due(&p->map)) {
 		if (sd_scan(fd, sv, 0, PAGE_IS_PRESENT | PAGE_IS_SWAPPED,
-		    NULL, &p->runs) == -1)
+		    NULL, &p->map.runs) == -1)
 			return (-1);
-		p->walked = now;
-	} else if (runs_merge(&p->runs, written) == -1)
+		present_map_walked(&p->map);
+	} else if (present_map_add(&p->map, written) == -1)
 		return (-1);
-	for (i = 0; i < p->runs.n; i++) {
-		run = &p->runs.r[i];
-		if (pageset_add_range(sv->present, (run->start -
-		    sv->vma.start) >> shift, (run->end - sv->vma.start) >>
-		    shift) == -1)
-			return (-1);
-	}
-	return (0);
+	return (present_map_fill(&p->map, sv->vma.start, page_shift(),
+	    sv->present));
 }
 
 /* Zero the first npages bits of every bitmap of st. */
@@ -546,7 +519,7 @@ sd_present_free(struct sd_present *pm, size_t n)
 	size_t	 i;
 
 	for (i = 0; i < n; i++)
-		runs_free(&pm[i].runs);
+		present_map_free(&pm[i].map);
 	free(pm);
 }
 
@@ -567,7 +540,7 @@ sd_present_take(struct sd_present *old, size_t nold, size_t *cursor,
 	if (*cursor < nold && old[*cursor].start == sv->vma.start &&
 	    old[*cursor].end == sv->vma.end) {
 		*into = old[*cursor];
-		memset(&old[*cursor].runs, 0, sizeof old[*cursor].runs);
+		memset(&old[*cursor].map, 0, sizeof old[*cursor].map);
 	}
 }
 

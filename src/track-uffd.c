@@ -36,7 +36,7 @@
  *
  * Each collect also says which pages are present (the '-' of the cells).
  * Walking them costs about four times the written scan, so a range's
- * present map is walked again only when it is UFFD_PRESENT_AGE seconds
+ * present map is walked again only when it is PRESENT_MAP_AGE seconds
  * old; in between it gains the pages written since. A map is thus at most
  * that old for pages faulted in by reads or discarded, and exact for
  * written ones; a huge page that appears is seen at the next walk (until
@@ -62,7 +62,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <linux/capability.h>
@@ -75,6 +74,7 @@
 #include "page.h"
 #include "proc-maps.h"
 #include "proc-pagemap.h"
+#include "present-map.h"
 #include "proc.h"
 #include "runs.h"
 #include "snapshot.h"
@@ -94,21 +94,13 @@
  */
 #define UFFD_FLAGS	(O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY)
 
-/*
- * How old the present map of a range may grow, seconds of CLOCK_MONOTONIC:
- * a collect walks the present pages again only when its last walk is
- * older; in between, the pages written since are added to it.
- */
-#define UFFD_PRESENT_AGE	5.0
-
 /* One VMA range given to UFFDIO_REGISTER, and how that went. */
 struct uffd_range {
 	uint64_t	start;
 	uint64_t	end;
 	int		error;		/* errno of the registration, or 0 */
-	struct runs	present;	/* present or swapped, bytes */
-	double		walked;		/* when present was walked; 0: never */
-	bool		huge;		/* that walk saw huge pages */
+	struct present_map present;	/* its present pages */
+	bool		huge;		/* their last walk saw huge pages */
 	bool		collected;	/* protected again by the last collect */
 };
 
@@ -236,7 +228,7 @@ uffd_state_free(struct uffd_state *st)
 	size_t	i;
 
 	for (i = 0; i < st->n; i++)
-		runs_free(&st->r[i].present);
+		present_map_free(&st->r[i].present);
 	free(st->r);
 	if (st->fd != -1)
 		close(st->fd);
@@ -513,7 +505,8 @@ uffd_carried(const struct uffd_range *nr, size_t n,
 	size_t	i;
 
 	for (i = 0; i < n; i++)
-		if (old->present.r != NULL && nr[i].present.r == old->present.r)
+		if (old->present.runs.r != NULL &&
+		    nr[i].present.runs.r == old->present.runs.r)
 			return (true);
 	return (false);
 }
@@ -573,7 +566,7 @@ uffd_start_cycle(struct tracker *tr, const struct vma_list *vl, char **cause)
 	}
 	for (i = 0; i < st->n; i++)
 		if (!uffd_carried(nr, n, &st->r[i]))
-			runs_free(&st->r[i].present);
+			present_map_free(&st->r[i].present);
 	free(st->r);
 	st->r = nr;
 	st->n = n;
@@ -606,7 +599,7 @@ uffd_start_cycle(struct tracker *tr, const struct vma_list *vl, char **cause)
 		 * maps and now (a new mapping over the same range). Register
 		 * once more; a second failure marks the VMA.
 		 */
-		st->r[i].walked = 0;
+		present_map_forget(&st->r[i].present);
 		if ((st->r[i].error = uffd_register(st->fd, st->r[i].start,
 		    st->r[i].end)) == 0 && uffd_reprotect(pmfd,
 		    st->r[i].start, st->r[i].end) == -1)
@@ -641,11 +634,10 @@ uffd_walk_present(int pmfd, struct uffd_range *r, const struct snap_vma *sv)
 	tmpl.category_anyof_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED;
 	tmpl.return_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED | PAGE_IS_HUGE;
 	memset(&f, 0, sizeof f);
-	f.runs = &r->present;
+	f.runs = &r->present.runs;
 	f.start = sv->vma.start;
 	f.npages = sv->npages;
 	f.shift = page_shift();
-	runs_clear(&r->present);
 	if (pagemap_scan(pmfd, sv->vma.start, sv->vma.end, &tmpl,
 	    uffd_present_region, &f) != 0)
 		return (-1);
@@ -657,51 +649,29 @@ uffd_walk_present(int pmfd, struct uffd_range *r, const struct snap_vma *sv)
 	return (0);
 }
 
-static double
-uffd_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((double)ts.tv_sec + ts.tv_nsec / 1e9);
-}
-
 /*
  * Fill sv->present. The walk costs about four times the written scan (on
  * 6.18: 13 against 3 ns a resident page), so it is done only when the
- * range's last one is older than UFFD_PRESENT_AGE; in between, the pages
- * written this cycle (they are present) join the map of the last walk.
- * A page faulted in by a read, or discarded, since that walk shows as it
- * was then. A failed walk leaves sv->present NULL (unknown); -1 (ENOMEM)
- * when memory ran out.
+ * range's map is PRESENT_MAP_AGE old (present-map.h); in between, the
+ * pages written this cycle join the map of the last walk. A failed walk
+ * leaves sv->present NULL (unknown); -1 (ENOMEM) when memory ran out.
  */
 static int
 uffd_fill_present(int pmfd, struct uffd_range *r, struct snap_vma *sv,
     const struct runs *written)
 {
-	const struct run	*run;
-	double			 now = uffd_now();
-	unsigned int		 shift = page_shift();
-	size_t			 i;
-
-	if (r->walked == 0 || now - r->walked >= UFFD_PRESENT_AGE) {
+	if (present_map_due(&r->present)) {
 		if (uffd_walk_present(pmfd, r, sv) == -1) {
-			r->walked = 0;
+			present_map_forget(&r->present);
 			return (errno == ENOMEM ? -1 : 0);
 		}
-		r->walked = now;
-	} else if (runs_merge(&r->present, written) == -1)
+		present_map_walked(&r->present);
+	} else if (present_map_add(&r->present, written) == -1)
 		return (-1);
 	if ((sv->present = pageset_new(sv->npages)) == NULL)
 		return (-1);
-	for (i = 0; i < r->present.n; i++) {
-		run = &r->present.r[i];
-		if (pageset_add_range(sv->present, (run->start -
-		    sv->vma.start) >> shift, (run->end - sv->vma.start) >>
-		    shift) == -1)
-			return (-1);
-	}
-	return (0);
+	return (present_map_fill(&r->present, sv->vma.start, page_shift(),
+	    sv->present));
 }
 
 /*
