@@ -34,13 +34,10 @@
  *    pages is not tracked, and says why; "auto" passes uffd-wp over for a
  *    process that uses them.
  *
- * Each collect also says which pages are present (the '-' of the cells).
- * Walking them costs about four times the written scan, so a range's
- * present map is walked again only when it is PRESENT_MAP_AGE seconds
- * old; in between it gains the pages written since. A map is thus at most
- * that old for pages faulted in by reads or discarded, and exact for
- * written ones; a huge page that appears is seen at the next walk (until
- * then its writes, never protected, are not seen).
+ * Each collect also says which pages are present, from a map walked
+ * again only when it is PRESENT_MAP_AGE old (present-map.h); a huge page
+ * that appears is seen at the next walk (its writes, never protected,
+ * are not seen until then).
  *
  * Closing the last reference to the userfaultfd unregisters every range
  * and drops all the protection; the target keeps no trace of the tracking.
@@ -674,10 +671,7 @@ uffd_fill_present(int pmfd, struct uffd_range *r, struct snap_vma *sv,
 	    sv->present));
 }
 
-/*
- * The collect, with written as the scratch list of the pages written in
- * one VMA.
- */
+/* The collect, written the scratch list of the pages written in a VMA. */
 static int
 uffd_collect_runs(struct tracker *tr, struct snapshot *s, struct runs *written,
     char **cause)

@@ -2,7 +2,8 @@
 # reintroduce.sh PATCH [SECONDS [RUNS]] - prove that the fuzzers find a
 # fault: copy the sources to a temporary tree, apply one of the patches
 # of tests/fuzz/reintroduce (each puts back a fault the readers once
-# had), build the harnesses its "Harness:" line names, and run each
+# had, or puts in one of their kind), build the harnesses its "Harness:"
+# line names, and run each
 # RUNS times (default 5) from the seeds alone, for at most SECONDS
 # (default 60) a run. Prints, per run, the seconds and executions it
 # took to find the fault, or that it did not. The source tree itself is
