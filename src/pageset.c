@@ -7,9 +7,11 @@
  * A chunk keeps its members as a sorted array of 16-bit offsets while
  * there are at most ARRAY_MAX of them (up to INLINE_MAX inside the head
  * itself, then on the heap, capacity doubling), and as a bitmap of
- * PAGESET_CHUNK_BITS bits (512 bytes) above: a lone member costs a head,
- * a dense chunk about a bit a page. Members are never removed, so the
- * form of a chunk follows from its count alone. Sizes are bytes.
+ * PAGESET_CHUNK_BITS bits (512 bytes) above, and as nothing but its head
+ * when full: a lone member costs a head, a dense chunk about a bit a page,
+ * a full one (a region written or present throughout) a head. Members are
+ * never removed, so the form of a chunk follows from its count alone.
+ * Sizes are bytes.
  */
 #include "config.h"
 
@@ -24,10 +26,13 @@
 #define INLINE_MAX	4
 #define ARRAY_MAX	(BITMAP_BYTES / 2)
 #define KEY_BITS	51
+/* Whether chunk c holds every page of its span (no storage). */
+#define CHUNK_FULL(c)	((c)->n == PAGESET_CHUNK_BITS)
 
 /*
  * The members of pages [key, key + 1) * PAGESET_CHUNK_BITS: n of them,
- * in in[] (n <= INLINE_MAX), a[] (n <= ARRAY_MAX) or w[] (above).
+ * in in[] (n <= INLINE_MAX), a[] (n <= ARRAY_MAX), w[] (above), or all
+ * of them (n == PAGESET_CHUNK_BITS, nothing stored).
  */
 struct chunk {
 	uint64_t	 key : KEY_BITS;
@@ -102,6 +107,8 @@ array_lower(const uint16_t *a, size_t n, unsigned b)
 static void
 chunk_release(struct pageset *s, struct chunk *c)
 {
+	if (CHUNK_FULL(c))
+		return;
 	if (c->n > ARRAY_MAX) {
 		free(c->u.w);
 		s->heap -= BITMAP_BYTES;
@@ -293,8 +300,14 @@ chunk_or(struct pageset *s, struct chunk *c, unsigned w, uint64_t bits)
 	bool		 append;
 
 	if (n > ARRAY_MAX) {
+		if (CHUNK_FULL(c))
+			return (0);
 		c->n += (unsigned)__builtin_popcountll(bits & ~c->u.w[w]);
 		c->u.w[w] |= bits;
+		if (CHUNK_FULL(c)) {
+			free(c->u.w);
+			s->heap -= BITMAP_BYTES;
+		}
 		return (0);
 	}
 	/* Above every member (an ascending scan): appended in order. */
@@ -367,6 +380,13 @@ pageset_add_range(struct pageset *s, uint64_t from, uint64_t to)
 		    to - base;
 		lo = (unsigned)(from - base);
 		hi = (unsigned)end;
+		/* The whole chunk: full, whatever it held. */
+		if (lo == 0 && hi == PAGESET_CHUNK_BITS) {
+			chunk_release(s, c);
+			c->n = PAGESET_CHUNK_BITS;
+			from = base + end;
+			continue;
+		}
 		for (w = lo / 64; w * 64 < hi; w++) {
 			wlo = w * 64 > lo ? 0 : lo % 64;
 			whi = (w + 1) * 64 <= hi ? 64 : hi % 64;
@@ -395,6 +415,8 @@ pageset_add_word(struct pageset *s, uint64_t w, uint64_t bits)
 	return (chunk_or(s, c, (unsigned)(w % CHUNK_WORDS), bits));
 }
 
+static uint64_t	chunk_word(const struct chunk *, unsigned);
+
 int
 pageset_union(struct pageset *s, const struct pageset *from)
 {
@@ -409,7 +431,7 @@ pageset_union(struct pageset *s, const struct pageset *from)
 		if (fc->n > ARRAY_MAX) {
 			for (w = 0; w < CHUNK_WORDS; w++)
 				if (pageset_add_word(s, (uint64_t)fc->key *
-				    CHUNK_WORDS + w, fc->u.w[w]) == -1)
+				    CHUNK_WORDS + w, chunk_word(fc, w)) == -1)
 					return (-1);
 			continue;
 		}
@@ -433,6 +455,8 @@ chunk_word(const struct chunk *c, unsigned w)
 {
 	size_t	 p, q;
 
+	if (CHUNK_FULL(c))
+		return (~UINT64_C(0));
 	if (c->n > ARRAY_MAX)
 		return (c->u.w[w]);
 	return (array_word(c, w, &p, &q));
@@ -474,8 +498,8 @@ chunk_count(const struct chunk *c, unsigned lo, unsigned hi)
 	uint64_t	 n = 0;
 	unsigned	 w, wlo, whi;
 
-	if (lo == 0 && hi == PAGESET_CHUNK_BITS)
-		return (c->n);
+	if ((lo == 0 && hi == PAGESET_CHUNK_BITS) || CHUNK_FULL(c))
+		return (CHUNK_FULL(c) ? hi - lo : c->n);
 	if (c->n <= ARRAY_MAX)
 		return (array_lower(chunk_carray(c), c->n, hi) -
 		    array_lower(chunk_carray(c), c->n, lo));
@@ -526,6 +550,8 @@ chunk_next(const struct chunk *c, unsigned b, bool invert)
 	size_t		 i;
 	unsigned	 w;
 
+	if (CHUNK_FULL(c))
+		return (invert ? PAGESET_CHUNK_BITS : b);
 	if (c->n <= ARRAY_MAX) {
 		a = chunk_carray(c);
 		i = array_lower(a, c->n, b);
