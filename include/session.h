@@ -121,11 +121,4 @@ char	*session_close(struct session *s);
  */
 extern volatile sig_atomic_t session_stop;
 
-/* Seconds on the monotonic clock, and on the real-time clock. */
-double	 now_mono(void);
-double	 now_real(void);
-
-/* CPU seconds this process has used, all its threads. */
-double	 now_cpu(void);
-
 #endif

@@ -40,6 +40,13 @@ int	 softdirty_probe_kernel(enum softdirty_path *path, char **scan_why,
 /* The name of a path, as --probe shows it: "pagemap-read", "pagemap-scan". */
 const char *softdirty_path_name(enum softdirty_path path);
 
+/*
+ * Write "4" to a clear_refs file (/proc/PID/clear_refs): clear the
+ * soft-dirty bits of that process and write-protect its pages. -1 with
+ * errno.
+ */
+int	 softdirty_clear_path(const char *path);
+
 /* Called for each run [start, end) of soft-dirty pages; non-zero stops. */
 typedef int (*softdirty_list_fn)(const struct vma *v, uint64_t start,
 	     uint64_t end, void *arg);

@@ -15,6 +15,7 @@
 #include "out-json.h"
 #include "out-text.h"
 #include "proc.h"
+#include "now.h"
 #include "session.h"
 #include "snapshot.h"
 #include "source.h"

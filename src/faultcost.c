@@ -32,7 +32,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <linux/userfaultfd.h>
@@ -40,20 +39,12 @@
 #include "cause.h"
 #include "faultcost.h"
 #include "kernel-compat.h"
+#include "now.h"
 #include "page.h"
+#include "track-softdirty.h"
 
 /* How a pass protects the buffer; -1 with errno. */
 typedef int (*faultcost_protect_fn)(void *arg, char *buf, size_t len);
-
-/* Nanoseconds on the monotonic clock. */
-static double
-faultcost_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((double)ts.tv_sec * 1e9 + (double)ts.tv_nsec);
-}
 
 /* Write one byte of every page of buf; the time it took, ns. */
 static double
@@ -62,10 +53,10 @@ faultcost_touch(volatile char *buf, size_t npages, size_t psz)
 	double	 t0;
 	size_t	 i;
 
-	t0 = faultcost_now();
+	t0 = now_mono();
 	for (i = 0; i < npages; i++)
 		buf[i * psz]++;
-	return (faultcost_now() - t0);
+	return ((now_mono() - t0) * 1e9);
 }
 
 /* Compare two doubles for qsort(). */
@@ -198,22 +189,11 @@ out:
 	return (rc);
 }
 
-/* Clear the soft-dirty bits of this process (buf and len unused). */
+/* Clear the soft-dirty bits of this process (arg, buf and len unused). */
 static int
 faultcost_sd_protect(void *arg, char *buf, size_t len)
 {
-	ssize_t	 r;
-	int	 fd = *(int *)arg;
-
-	do
-		r = pwrite(fd, "4", 1, 0);
-	while (r == -1 && errno == EINTR);
-	if (r != 1) {
-		if (r != -1)
-			errno = EIO;
-		return (-1);
-	}
-	return (0);
+	return (softdirty_clear_path("/proc/self/clear_refs"));
 }
 
 int
@@ -221,23 +201,16 @@ faultcost_softdirty(double *ns, char **cause)
 {
 	size_t	 len = FAULTCOST_PAGES * page_size();
 	char	*buf;
-	int	 fd, rc;
+	int	 rc;
 
 	*ns = -1;
-	if ((fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC)) ==
-	    -1) {
-		*cause = cause_errno(errno, "soft-dirty: /proc/self/clear_refs");
-		return (-1);
-	}
 	if ((buf = faultcost_buffer(FAULTCOST_PAGES)) == NULL) {
 		*cause = cause_errno(errno, "soft-dirty: mmap");
-		close(fd);
 		return (-1);
 	}
-	rc = faultcost_passes(buf, FAULTCOST_PAGES, faultcost_sd_protect, &fd,
+	rc = faultcost_passes(buf, FAULTCOST_PAGES, faultcost_sd_protect, NULL,
 	    "soft-dirty", ns, cause);
 	munmap(buf, len);
-	close(fd);
 	if (rc == -1)
 		*ns = -1;
 	return (rc);

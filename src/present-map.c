@@ -5,25 +5,15 @@
  */
 #include "config.h"
 
-#include <time.h>
-
+#include "now.h"
 #include "pageset.h"
 #include "present-map.h"
-
-static double
-present_map_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((double)ts.tv_sec + ts.tv_nsec / 1e9);
-}
 
 bool
 present_map_due(struct present_map *pm)
 {
 	if (pm->walked != 0 &&
-	    present_map_now() - pm->walked < PRESENT_MAP_AGE)
+	    now_mono() - pm->walked < PRESENT_MAP_AGE)
 		return (false);
 	pm->walked = 0;
 	runs_clear(&pm->runs);
@@ -33,7 +23,7 @@ present_map_due(struct present_map *pm)
 void
 present_map_walked(struct present_map *pm)
 {
-	pm->walked = present_map_now();
+	pm->walked = now_mono();
 }
 
 void

@@ -15,38 +15,11 @@
 #include "cause.h"
 #include "cost.h"
 #include "faultcost.h"
+#include "now.h"
 #include "session.h"
 #include "snapshot.h"
 
 volatile sig_atomic_t session_stop;
-
-double
-now_mono(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
-}
-
-double
-now_real(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
-}
-
-double
-now_cpu(void)
-{
-	struct timespec	 ts;
-
-	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) == -1)
-		return (0);
-	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
-}
 
 /*
  * Measure what one write-protect fault costs, once for each method that

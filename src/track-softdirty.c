@@ -97,9 +97,8 @@ sd_self_entry(int fd, const void *addr, uint64_t *out)
 	return (0);
 }
 
-/* Write "4" to a clear_refs file; -1 with errno. */
-static int
-sd_clear_path(const char *path)
+int
+softdirty_clear_path(const char *path)
 {
 	ssize_t	 r;
 	int	 fd, err;
@@ -195,7 +194,7 @@ softdirty_probe_kernel(enum softdirty_path *path, char **scan_why,
 	/* Page 1 is written only before the clear, page 0 before and after. */
 	pages[0] = 1;
 	pages[ps] = 1;
-	if (sd_clear_path("/proc/self/clear_refs") == -1) {
+	if (softdirty_clear_path("/proc/self/clear_refs") == -1) {
 		err = errno;
 		*why = cause_errno(err, SD_UNAVAILABLE
 		    ": cannot write 4 to /proc/self/clear_refs");

@@ -26,6 +26,7 @@
 #include "cause.h"
 #include "out-json.h"
 #include "proc.h"
+#include "now.h"
 #include "session.h"
 #include "snapshot.h"
 #include "source.h"
