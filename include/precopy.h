@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 struct precopy {
+	uint64_t memory_bytes;		/* what round 0 sends: resident pages */
 	double	 bandwidth_bps;		/* link speed, bytes/s */
 	double	 dirty_rate_bps;	/* bytes dirtied per second, measured */
 	bool	 converges;		/* dirty rate below bandwidth */

@@ -28,6 +28,7 @@ enum cell {
 	CELL_MANY,	/* more than a third but not all */
 	CELL_WRITTEN,	/* every page written */
 	CELL_ABSENT,	/* tracked, no page resident or swapped */
+	CELL_DISCARDED,	/* none written, some given back this cycle */
 	CELL_NEW,	/* the VMA is new this cycle: not judged */
 	CELL_UNTRACKED,	/* the VMA is not tracked */
 };
@@ -38,7 +39,8 @@ enum cell	 render_cell(const struct snap_vma *v, uint64_t first,
 
 /*
  * The character of a cell. course: the course's two-letter format, where
- * only X and . exist (absent pages print as ., FEW and MANY as X).
+ * only X and . exist (absent and discarded pages print as ., FEW and
+ * MANY as X).
  */
 char		 cell_char(enum cell c, bool course);
 

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "discard.h"
 #include "history.h"
 #include "proc-maps.h"
 #include "proc.h"
@@ -47,6 +48,7 @@ struct session {
 	double			 read_real;	/* end (monotonic), start (Unix) */
 	unsigned long		 cycle;		/* cycles collected so far */
 	struct history		 history;
+	struct discard_memory	 discard;	/* present at the last collect */
 	char			 comm[32];
 };
 

@@ -47,7 +47,11 @@ struct snap_vma {
 	int		 error;		/* errno of a failure on this VMA, or 0 */
 	struct pageset	*written;	/* of npages; NULL unless tracked */
 	struct pageset	*present;	/* resident or swapped; NULL if unknown */
-	uint64_t	 dirty;		/* set bits of written */
+	struct pageset	*discarded;	/* given back this cycle, or NULL */
+	uint64_t	 dirty;		/* members of written */
+	uint64_t	 ndiscarded;	/* members of discarded */
+	uint64_t	 resident;	/* members of present, else npages */
+	bool		 has_resident;	/* resident is known, not npages */
 };
 
 /* What the cost of watching this cycle is made of (cost.h). */
@@ -68,7 +72,9 @@ struct snapshot {
 	double		 clear_ms;	/* what the clear (reset) took */
 	double		 scan_ms;	/* what the collection took */
 	uint64_t	 dirty_pages;	/* written pages of tracked VMAs */
+	uint64_t	 discarded_pages; /* and pages they gave back */
 	uint64_t	 tracked_pages;	/* pages of tracked VMAs */
+	uint64_t	 resident_pages; /* their resident (or swapped) pages */
 	uint64_t	 page_size;	/* bytes */
 	bool		 converged;	/* the history had converged at this cycle */
 	bool		 exited;	/* the target has gone: no VMAs */
@@ -100,7 +106,11 @@ int		 snapshot_set_vma(struct snapshot *s, size_t i,
 /* What a VMA's error means, in a few words ("Permission denied"). */
 const char	*snap_vma_error(const struct snap_vma *sv);
 
-/* Recount every VMA's dirty pages and the snapshot totals. */
+/*
+ * Recount every VMA's written, discarded and resident pages (a VMA whose
+ * present pages are not known keeps the resident count it was given,
+ * npages unless a recording said otherwise) and the snapshot totals.
+ */
 void		 snapshot_count(struct snapshot *s);
 
 #endif

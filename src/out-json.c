@@ -1,8 +1,8 @@
 /*
  * out-json.c - JSON Lines: one object per cycle, on one line, holding the
- * whole snapshot. Addresses are hex strings ("0x7f..."), written pages are
- * merged half-open address ranges. Strings go through str_json_put(), so
- * a name that is not UTF-8 still makes valid JSON.
+ * whole snapshot. Addresses are hex strings ("0x7f..."), written and
+ * discarded pages are merged half-open address ranges. Strings go through
+ * str_json_put(), so a name that is not UTF-8 still makes valid JSON.
  *
  * out_json_line() is the writer every JSON output goes through (--json,
  * --record, the screen's --record): a line is made in memory and written
@@ -21,17 +21,18 @@
 #include "snapshot.h"
 #include "str-escape.h"
 
-/* The written pages of a VMA as [["0x..","0x.."],...]. */
+/* The pages of set (written, discarded) as [["0x..","0x.."],...]. */
 static void
-out_json_ranges(FILE *f, const struct snap_vma *sv, uint64_t psize)
+out_json_ranges(FILE *f, const struct snap_vma *sv, const struct pageset *set,
+    uint64_t psize)
 {
 	uint64_t	 i = 0, j, n = sv->npages;
 	bool	 first = true;
 
 	fputc('[', f);
-	if (sv->written != NULL) {
-		while ((i = pageset_next(sv->written, i)) < n) {
-			j = pageset_next_gap(sv->written, i);
+	if (set != NULL) {
+		while ((i = pageset_next(set, i)) < n) {
+			j = pageset_next_gap(set, i);
 			fprintf(f, "%s[\"0x%" PRIx64 "\",\"0x%" PRIx64 "\"]",
 			    first ? "" : ",", sv->vma.start + i * psize,
 			    sv->vma.start + j * psize);
@@ -46,9 +47,10 @@ out_json_ranges(FILE *f, const struct snap_vma *sv, uint64_t psize)
 static void
 out_json_precopy(FILE *f, const struct precopy *p)
 {
-	fprintf(f, ",\"precopy\":{\"bandwidth_bps\":%.0f,"
-	    "\"dirty_rate_bps\":%.0f,\"converges\":%s,\"downtime_ms\":",
-	    p->bandwidth_bps, p->dirty_rate_bps,
+	fprintf(f, ",\"precopy\":{\"memory_bytes\":%" PRIu64 ","
+	    "\"bandwidth_bps\":%.0f,\"dirty_rate_bps\":%.0f,\"converges\":"
+	    "%s,\"downtime_ms\":", p->memory_bytes, p->bandwidth_bps,
+	    p->dirty_rate_bps,
 	    p->converges ? "true" : "false");
 	if (p->converges)
 		fprintf(f, "%.3f", p->downtime_ms);
@@ -98,10 +100,12 @@ out_json(FILE *f, const struct snapshot *s)
 	fputs(",\"method\":", f);
 	str_json_put(f, s->method);
 	fprintf(f, ",\"interval\":%g,\"dirty_pages\":%" PRIu64
-	    ",\"tracked_pages\":%" PRIu64 ",\"page_size\":%" PRIu64
+	    ",\"discarded_pages\":%" PRIu64 ",\"tracked_pages\":%" PRIu64
+	    ",\"resident_pages\":%" PRIu64 ",\"page_size\":%" PRIu64
 	    ",\"clear_ms\":%.3f,\"scan_ms\":%.3f,\"converged\":%s"
 	    ",\"exited\":%s,\"exec\":%s", s->interval, s->dirty_pages,
-	    s->tracked_pages, s->page_size, s->clear_ms, s->scan_ms,
+	    s->discarded_pages, s->tracked_pages, s->resident_pages,
+	    s->page_size, s->clear_ms, s->scan_ms,
 	    s->converged ? "true" : "false", s->exited ? "true" : "false",
 	    s->exec ? "true" : "false");
 	if (s->has_precopy)
@@ -122,7 +126,13 @@ out_json(FILE *f, const struct snapshot *s)
 		    ",\"dirty_pages\":%" PRIu64 ",\"dirty\":", sv->npages,
 		    sv->tracked ? "true" : "false",
 		    sv->is_new ? "true" : "false", sv->dirty);
-		out_json_ranges(f, sv, s->page_size);
+		out_json_ranges(f, sv, sv->written, s->page_size);
+		fprintf(f, ",\"discarded_pages\":%" PRIu64 ",\"discarded\":",
+		    sv->ndiscarded);
+		out_json_ranges(f, sv, sv->discarded, s->page_size);
+		if (sv->has_resident)
+			fprintf(f, ",\"resident_pages\":%" PRIu64,
+			    sv->resident);
 		if (sv->error != 0) {
 			fputs(",\"error\":", f);
 			str_json_put(f, snap_vma_error(sv));

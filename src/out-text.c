@@ -83,10 +83,16 @@ out_text(FILE *f, const struct snapshot *s, const struct text_options *o)
 	    "  %s", s->interval, s->dirty_pages, s->tracked_pages,
 	    render_bytes(s->dirty_pages * s->page_size, size, sizeof size),
 	    s->converged ? "converged" : "not converged");
+	if (s->discarded_pages > 0)
+		fprintf(f, "  discarded %" PRIu64 " (%s)", s->discarded_pages,
+		    render_bytes(s->discarded_pages * s->page_size, size,
+		    sizeof size));
 	out_text_cost(f, s);
 	fputc('\n', f);
 	if (s->has_precopy) {
-		fprintf(f, "pre-copy at %s/s: dirty rate ",
+		fprintf(f, "pre-copy of %s resident ", render_bytes(
+		    s->precopy.memory_bytes, size, sizeof size));
+		fprintf(f, "at %s/s: dirty rate ",
 		    render_bytes((uint64_t)s->precopy.bandwidth_bps, size,
 		    sizeof size));
 		fprintf(f, "%s/s, ", render_bytes(

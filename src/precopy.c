@@ -9,7 +9,11 @@
  * CRIU's iterative pre-dumps (CRIU wiki, "Memory changes tracking"):
  *
  *   - round 0 sends all memory_bytes over the link, taking
- *     memory_bytes / bandwidth seconds while the process keeps running;
+ *     memory_bytes / bandwidth seconds while the process keeps running.
+ *     The caller gives the resident (present or swapped) pages of the
+ *     tracked regions: as in QEMU and CRIU, a migration sends no holes,
+ *     only the pages that exist (a page mapped to the shared zero page
+ *     counts as resident here, though a migration need not send it);
  *   - every next round sends what was dirtied during the round before it:
  *     dirty_rate * (time of the previous round) bytes, never more than
  *     memory_bytes (a page dirtied twice is sent once);
@@ -58,6 +62,7 @@ precopy_estimate(struct precopy *out, double bandwidth_bps,
 	unsigned rounds;
 
 	memset(out, 0, sizeof *out);
+	out->memory_bytes = memory_bytes;
 	out->bandwidth_bps = bandwidth_bps;
 	out->dirty_rate_bps = dirty_rate_bps;
 	out->downtime_ms = -1;

@@ -45,6 +45,9 @@ render_cell(const struct snap_vma *v, uint64_t first, uint64_t n)
 
 	written = pageset_count_range(v->written, first, last);
 	if (written == 0) {
+		if (v->discarded != NULL &&
+		    pageset_count_range(v->discarded, first, last) > 0)
+			return (CELL_DISCARDED);
 		if (v->present != NULL) {
 			present = pageset_count_range(v->present, first, last);
 			if (present == 0)
@@ -73,6 +76,8 @@ cell_char(enum cell c, bool course)
 		return ('X');
 	case CELL_ABSENT:
 		return (course ? '.' : '-');
+	case CELL_DISCARDED:
+		return (course ? '.' : 'o');
 	case CELL_NEW:
 		return (course ? '.' : '+');
 	case CELL_UNTRACKED:

@@ -191,58 +191,105 @@ get_bool(struct rline *l, json_t *o, const char *pre, const char *key,
 }
 
 /*
- * The dirty ranges of VMA i (its fields named f, "vmas[i].") into its bitmap: each
- * [lo, hi) page-aligned inside the VMA, after the one before it. Their
- * pages must add up to dirty_pages when the record gives it.
+ * The ranges of VMA i named key ("dirty", "discarded"; its fields named
+ * f, "vmas[i].") into set: each [lo, hi) page-aligned inside the VMA,
+ * after the one before it, and none in avoid (a page is written or
+ * discarded, not both). Their pages must add up to the count the record
+ * gives ("dirty_pages", "discarded_pages"), and those of a cycle to
+ * SNAPSHOT_MAX_DIRTY at most.
  */
 static int
-replay_dirty(struct rline *l, size_t i, json_t *o, const char *f)
+replay_ranges(struct rline *l, size_t i, json_t *o, const char *f,
+    const char *key, const char *count, struct pageset *set,
+    const struct pageset *avoid)
 {
 	struct snapshot	*s = l->s;
 	struct snap_vma	*sv = &s->vmas[i];
 	json_t		*j, *range;
-	uint64_t	 lo, hi, prev, n = 0, want;
+	uint64_t	 lo, hi, prev, n = 0, want, from, to;
 	size_t		 k;
 	int		 rc;
 
-	j = json_object_get(o, "dirty");
+	j = json_object_get(o, key);
 	if (j != NULL && !json_is_array(j))
-		return (bad(l, "%sdirty: not an array", f));
-	if (json_array_size(j) > 0 && sv->written == NULL)
-		return (bad(l, "%sdirty: an untracked region has dirty pages",
-		    f));
+		return (bad(l, "%s%s: not an array", f, key));
+	if (json_array_size(j) > 0 && set == NULL)
+		return (bad(l, "%s%s: an untracked region has %s pages", f,
+		    key, key));
 	prev = sv->vma.start;
 	json_array_foreach(j, k, range) {
 		if (!json_is_array(range) || json_array_size(range) != 2 ||
 		    parse_addr(json_array_get(range, 0), &lo) == -1 ||
 		    parse_addr(json_array_get(range, 1), &hi) == -1)
-			return (bad(l, "%sdirty[%zu]: not [\"0x..\",\"0x..\"]",
-			    f, k));
+			return (bad(l, "%s%s[%zu]: not [\"0x..\",\"0x..\"]",
+			    f, key, k));
 		if (lo % s->page_size != 0 || hi % s->page_size != 0)
-			return (bad(l, "%sdirty[%zu]: 0x%" PRIx64 "-0x%" PRIx64
+			return (bad(l, "%s%s[%zu]: 0x%" PRIx64 "-0x%" PRIx64
 			    " is not page-aligned (page_size %" PRIu64 ")", f,
-			    k, lo, hi, s->page_size));
+			    key, k, lo, hi, s->page_size));
 		if (lo >= hi || lo < prev || hi > sv->vma.end)
-			return (bad(l, "%sdirty[%zu]: 0x%" PRIx64 "-0x%" PRIx64
+			return (bad(l, "%s%s[%zu]: 0x%" PRIx64 "-0x%" PRIx64
 			    " is empty, out of order or outside 0x%" PRIx64
-			    "-0x%" PRIx64, f, k, lo, hi, prev, sv->vma.end));
+			    "-0x%" PRIx64, f, key, k, lo, hi, prev,
+			    sv->vma.end));
 		if ((hi - lo) / s->page_size > SNAPSHOT_MAX_DIRTY - l->dirty)
-			return (bad(l, "%sdirty[%zu]: the written pages of this "
-			    "cycle pass %" PRIu64, f, k,
+			return (bad(l, "%s%s[%zu]: the written and "
+			    "discarded pages of this cycle pass %" PRIu64, f,
+			    key, k,
 			    (uint64_t)SNAPSHOT_MAX_DIRTY));
 		l->dirty += (hi - lo) / s->page_size;
-		if (pageset_add_range(sv->written, (lo - sv->vma.start) /
-		    s->page_size, (hi - sv->vma.start) / s->page_size) == -1)
-			return (bad(l, "%sdirty[%zu]: out of memory", f, k));
-		n += (hi - lo) / s->page_size;
+		from = (lo - sv->vma.start) / s->page_size;
+		to = (hi - sv->vma.start) / s->page_size;
+		if (avoid != NULL && pageset_count_range(avoid, from, to) > 0)
+			return (bad(l, "%s%s[%zu]: 0x%" PRIx64 "-0x%" PRIx64
+			    " holds written pages", f, key, k, lo, hi));
+		if (pageset_add_range(set, from, to) == -1)
+			return (bad(l, "%s%s[%zu]: out of memory", f, key, k));
+		n += to - from;
 		prev = hi;
 	}
-	if ((rc = get_uint(l, o, f, "dirty_pages", 0, UINT64_MAX, &want)) ==
-	    -1)
+	if ((rc = get_uint(l, o, f, count, 0, UINT64_MAX, &want)) == -1)
 		return (-1);
 	if (rc == 0 && want != n)
-		return (bad(l, "%sdirty_pages: %" PRIu64 ", but its dirty "
-		    "ranges hold %" PRIu64 " pages", f, want, n));
+		return (bad(l, "%s%s: %" PRIu64 ", but its %s ranges hold %"
+		    PRIu64 " pages", f, count, want, key, n));
+	return (0);
+}
+
+/*
+ * The pages of VMA i: written, discarded (a recording made before they
+ * were counted has none), resident (when the record knows them).
+ */
+static int
+replay_pages(struct rline *l, size_t i, json_t *o, const char *f)
+{
+	struct snap_vma	*sv = &l->s->vmas[i];
+	uint64_t	 v, w, d;
+	int		 rc;
+
+	if (replay_ranges(l, i, o, f, "dirty", "dirty_pages", sv->written,
+	    NULL) == -1)
+		return (-1);
+	if (sv->written != NULL && (sv->discarded =
+	    pageset_new(sv->npages)) == NULL)
+		return (bad(l, "vmas[%zu]: out of memory", i));
+	if (replay_ranges(l, i, o, f, "discarded", "discarded_pages",
+	    sv->discarded, sv->written) == -1)
+		return (-1);
+	if ((rc = get_uint(l, o, f, "resident_pages", 0, sv->npages, &v)) ==
+	    -1)
+		return (-1);
+	if (rc == 0) {
+		w = sv->written != NULL ? pageset_count(sv->written) : 0;
+		d = sv->discarded != NULL ? pageset_count(sv->discarded) : 0;
+		/* Written pages are resident, discarded ones are not. */
+		if (v < w || v > sv->npages - d)
+			return (bad(l, "%sresident_pages: %" PRIu64 ", but %"
+			    PRIu64 " pages are written and %" PRIu64 " of %"
+			    PRIu64 " discarded", f, v, w, d, sv->npages));
+		sv->resident = v;
+		sv->has_resident = true;
+	}
 	return (0);
 }
 
@@ -298,7 +345,7 @@ replay_vma(struct rline *l, size_t i, json_t *o)
 		return (bad(l, "%snew: a new region is not tracked", f));
 	if (snapshot_set_vma(s, i, &v, tracked, is_new) == -1)
 		return (bad(l, "vmas[%zu]: out of memory", i));
-	return (replay_dirty(l, i, o, f));
+	return (replay_pages(l, i, o, f));
 }
 
 /* Fill the pre-copy estimate from its object. */
@@ -330,6 +377,9 @@ replay_precopy(struct rline *l, json_t *o)
 		return (-1);
 	if (json_is_number(json_object_get(o, "total_ms")) &&
 	    get_num(l, o, "precopy.", "total_ms", 0, 1e18, &p->total_ms) == -1)
+		return (-1);
+	if (get_uint(l, o, "precopy.", "memory_bytes", 0, STR_JSON_MAX_INT,
+	    &p->memory_bytes) == -1)
 		return (-1);
 	if (get_uint(l, o, "precopy.", "rounds", 0, 1000, &rounds) == -1 ||
 	    get_uint(l, o, "precopy.", "sent_bytes", 0, STR_JSON_MAX_INT,
@@ -493,6 +543,18 @@ replay_totals(struct rline *l, json_t *o)
 	if (rc == 0 && v != s->tracked_pages)
 		return (bad(l, "tracked_pages: %" PRIu64 ", but the regions "
 		    "hold %" PRIu64, v, s->tracked_pages));
+	if ((rc = get_uint(l, o, "", "discarded_pages", 0, UINT64_MAX,
+	    &v)) == -1)
+		return (-1);
+	if (rc == 0 && v != s->discarded_pages)
+		return (bad(l, "discarded_pages: %" PRIu64 ", but the regions "
+		    "hold %" PRIu64, v, s->discarded_pages));
+	if ((rc = get_uint(l, o, "", "resident_pages", 0, UINT64_MAX,
+	    &v)) == -1)
+		return (-1);
+	if (rc == 0 && v != s->resident_pages)
+		return (bad(l, "resident_pages: %" PRIu64 ", but the regions "
+		    "hold %" PRIu64, v, s->resident_pages));
 	return (0);
 }
 

@@ -14,6 +14,7 @@
 
 #include "cause.h"
 #include "cost.h"
+#include "discard.h"
 #include "faultcost.h"
 #include "now.h"
 #include "session.h"
@@ -293,6 +294,7 @@ session_exec(struct session *s, struct snapshot **out, char **cause)
 		return (-1);
 	}
 	history_reset(&s->history);
+	discard_free(&s->discard);
 	proc_pagemap_fd(&s->target);
 	if (s->auto_method)
 		r = track_attach_auto(&s->tracker, &s->target, &why, cause);
@@ -417,6 +419,12 @@ session_scan(struct session *s, struct snapshot **out, char **cause)
 		s->read_end = t0 + snap->scan_ms / 1e3;
 		s->read_real = real0;
 	}
+	if (discard_judge(&s->discard, snap, s->tracker.peek) == -1) {
+		snapshot_free(snap);
+		*cause = cause_fmt("out of memory");
+		errno = ENOMEM;
+		return (-1);
+	}
 	snapshot_count(snap);
 	s->cpu_scan = now_cpu() - cpu0;
 	*out = snap;
@@ -505,7 +513,7 @@ session_collect_cycle(struct session *s, struct snapshot **out, bool whole,
 		rate = elapsed > 0 ? (double)snap->dirty_pages *
 		    (double)snap->page_size / elapsed : 0;
 		precopy_estimate(&snap->precopy, s->bandwidth_bps, rate,
-		    snap->tracked_pages * snap->page_size);
+		    snap->resident_pages * snap->page_size);
 		snap->has_precopy = true;
 	}
 	session_cost(s, snap, whole);
@@ -561,6 +569,7 @@ session_close(struct session *s)
 	s->tracker.left = NULL;
 	vma_list_free(&s->at_clear);
 	history_free(&s->history);
+	discard_free(&s->discard);
 	proc_close(&s->target);
 	return (left);
 }

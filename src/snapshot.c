@@ -36,6 +36,7 @@ snapshot_free(struct snapshot *s)
 		vma_free(&s->vmas[i].vma);
 		pageset_free(s->vmas[i].written);
 		pageset_free(s->vmas[i].present);
+		pageset_free(s->vmas[i].discarded);
 	}
 	free(s->vmas);
 	free(s);
@@ -50,6 +51,7 @@ snapshot_set_vma(struct snapshot *s, size_t i, const struct vma *v,
 	if (vma_copy(&sv->vma, v) == -1)
 		return (-1);
 	sv->npages = (v->end - v->start) / s->page_size;
+	sv->resident = sv->npages;
 	sv->tracked = tracked;
 	sv->is_new = is_new;
 	if (tracked && (sv->written = pageset_new(sv->npages)) == NULL)
@@ -71,14 +73,23 @@ snapshot_count(struct snapshot *s)
 	struct snap_vma	*sv;
 	size_t		 i;
 
-	s->dirty_pages = s->tracked_pages = 0;
+	s->dirty_pages = s->discarded_pages = 0;
+	s->tracked_pages = s->resident_pages = 0;
 	for (i = 0; i < s->nvma; i++) {
 		sv = &s->vmas[i];
-		sv->dirty = 0;
+		sv->dirty = sv->ndiscarded = 0;
+		if (sv->present != NULL) {
+			sv->resident = pageset_count(sv->present);
+			sv->has_resident = true;
+		}
 		if (!sv->tracked || sv->is_new || sv->written == NULL)
 			continue;
 		sv->dirty = pageset_count(sv->written);
+		if (sv->discarded != NULL)
+			sv->ndiscarded = pageset_count(sv->discarded);
 		s->dirty_pages += sv->dirty;
+		s->discarded_pages += sv->ndiscarded;
 		s->tracked_pages += sv->npages;
+		s->resident_pages += sv->resident;
 	}
 }

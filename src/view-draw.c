@@ -35,6 +35,7 @@ enum {
 	PAIR_FEW,
 	PAIR_CLEAN,
 	PAIR_ABSENT,
+	PAIR_DISCARDED,
 	PAIR_NEW,
 	PAIR_UNTRACKED,
 	PAIR_BAR,
@@ -70,6 +71,7 @@ view_draw_setup(struct view *v)
 	view_cell_attr[CELL_MANY] = A_BOLD;
 	view_cell_attr[CELL_WRITTEN] = A_BOLD;
 	view_cell_attr[CELL_ABSENT] = A_DIM;
+	view_cell_attr[CELL_DISCARDED] = A_DIM | A_UNDERLINE;
 	view_cell_attr[CELL_NEW] = A_UNDERLINE;
 	view_cell_attr[CELL_UNTRACKED] = A_DIM;
 	view_bar_attr = A_REVERSE;
@@ -87,6 +89,7 @@ view_draw_setup(struct view *v)
 	init_pair(PAIR_FEW, COLOR_YELLOW, -1);
 	init_pair(PAIR_CLEAN, COLOR_GREEN, -1);
 	init_pair(PAIR_ABSENT, COLOR_BLUE, -1);
+	init_pair(PAIR_DISCARDED, COLOR_BLUE, -1);
 	init_pair(PAIR_NEW, COLOR_CYAN, -1);
 	init_pair(PAIR_UNTRACKED, COLOR_MAGENTA, -1);
 	init_pair(PAIR_BAR, COLOR_BLACK, COLOR_CYAN);
@@ -111,6 +114,10 @@ view_draw_setup(struct view *v)
 		case CELL_ABSENT:
 			/* Plain blue is too dark on a dark background. */
 			a = COLOR_PAIR(PAIR_ABSENT) | A_BOLD;
+			break;
+		case CELL_DISCARDED:
+			/* Absent too, but just given back: a blue block. */
+			a = COLOR_PAIR(PAIR_DISCARDED) | A_REVERSE | A_BOLD;
 			break;
 		case CELL_NEW:
 			a = COLOR_PAIR(PAIR_NEW);
@@ -435,6 +442,7 @@ view_draw_legend(int y)
 		{ CELL_FEW, "some" },
 		{ CELL_CLEAN, "clean" },
 		{ CELL_ABSENT, "not present" },
+		{ CELL_DISCARDED, "discarded" },
 		{ CELL_NEW, "new region" },
 		{ CELL_UNTRACKED, "untracked" },
 	};
@@ -523,11 +531,13 @@ view_draw_help(const struct view *v, int rows, int cols)
 	if (y < rows) {
 		attrset(A_DIM);
 		snprintf(line, sizeof line, "  Cells: %c all pages written,"
-		    " %c most, %c some, %c none, %c not present, %c new"
-		    " region, %c untracked. Any key returns.",
+		    " %c most, %c some, %c none, %c not present, %c discarded"
+		    " (given back, not written), %c new region, %c untracked."
+		    " Any key returns.",
 		    cell_char(CELL_WRITTEN, false), cell_char(CELL_MANY, false),
 		    cell_char(CELL_FEW, false), cell_char(CELL_CLEAN, false),
-		    cell_char(CELL_ABSENT, false), cell_char(CELL_NEW, false),
+		    cell_char(CELL_ABSENT, false),
+		    cell_char(CELL_DISCARDED, false), cell_char(CELL_NEW, false),
 		    cell_char(CELL_UNTRACKED, false));
 		mvaddnstr(y, 0, line, cols);
 		attrset(A_NORMAL);

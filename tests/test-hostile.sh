@@ -156,7 +156,7 @@ refuse_rec unaligned.jsonl "2: vmas[0].start: 0x1800 is not a multiple of page_s
 accept huge-region.jsonl - "$SDTOP" -b --replay
 accept huge-region.jsonl - "$SDTOP" -b --json --replay
 accept many-tib.jsonl - "$SDTOP" -b --json --replay
-refuse_rec many-written.jsonl "1: vmas[2].dirty[0]: the written pages of this cycle pass 134217728"
+refuse_rec many-written.jsonl "1: vmas[2].dirty[0]: the written and discarded pages of this cycle pass 134217728"
 refuse_rec invalid-utf8.jsonl "1: column 36: unable to decode byte 0xff near '\"'"
 # A region of 2^40 pages untracked, and one of 2^28 tracked: one row
 # each, the second zoomed to 65,536 cells.

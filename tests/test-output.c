@@ -46,6 +46,9 @@ static const size_t heap_written[] = {
 /* The heap pages that are neither resident nor swapped. */
 #define ABSENT_FROM	14
 #define ABSENT_TO	21
+/* Of them, those given back this cycle. */
+#define DISCARD_FROM	16
+#define DISCARD_TO	19
 
 /* Set VMA i of s. */
 static void
@@ -100,6 +103,9 @@ snap_build(void)
 	assert_non_null(sv->present);
 	pageset_add_range(sv->present, 0, ABSENT_FROM);
 	pageset_add_range(sv->present, ABSENT_TO, HEAP_PAGES);
+	sv->discarded = pageset_new(HEAP_PAGES);
+	assert_non_null(sv->discarded);
+	pageset_add_range(sv->discarded, DISCARD_FROM, DISCARD_TO);
 
 	put_vma(s, 1, ANON_START, ANON_PAGES, "rw-p", "", false, true, false);
 	put_vma(s, 2, ANON_START + 0x100000, 3, "rw-s", odd_name, true, false,
@@ -243,7 +249,7 @@ out_json__snapshot__every_field_parses_back(void **state)
 {
 	struct snapshot	*s = snap_build();
 	uint64_t	 psz = page_size();
-	json_t		*o, *vmas, *v;
+	json_t		*o, *vmas, *v, *r;
 	char		*text;
 
 	(void)state;
@@ -257,6 +263,10 @@ out_json__snapshot__every_field_parses_back(void **state)
 	want_num(o, "interval", 0.5, 0);
 	want_int(o, "dirty_pages", HEAP_WRITTEN);
 	want_int(o, "tracked_pages", HEAP_PAGES + ANON_PAGES);
+	want_int(o, "discarded_pages", DISCARD_TO - DISCARD_FROM);
+	/* The anonymous VMA's present pages are not known: all of it. */
+	want_int(o, "resident_pages", HEAP_PAGES - (ABSENT_TO - ABSENT_FROM) +
+	    ANON_PAGES);
 	want_int(o, "page_size", (json_int_t)psz);
 	want_num(o, "clear_ms", 1.5, 1e-9);
 	want_num(o, "scan_ms", 2.25, 1e-9);
@@ -278,6 +288,14 @@ out_json__snapshot__every_field_parses_back(void **state)
 	want_bool(v, "new", false);
 	want_int(v, "dirty_pages", HEAP_WRITTEN);
 	want_heap_ranges(json_object_get(v, "dirty"));
+	want_int(v, "discarded_pages", DISCARD_TO - DISCARD_FROM);
+	r = json_object_get(v, "discarded");
+	assert_int_equal(json_array_size(r), 1);
+	want_hex(json_array_get(json_array_get(r, 0), 0), HEAP_START +
+	    DISCARD_FROM * psz);
+	want_hex(json_array_get(json_array_get(r, 0), 1), HEAP_START +
+	    DISCARD_TO * psz);
+	want_int(v, "resident_pages", HEAP_PAGES - (ABSENT_TO - ABSENT_FROM));
 	assert_null(json_object_get(v, "deleted"));
 	assert_null(json_object_get(v, "error"));
 
@@ -288,6 +306,9 @@ out_json__snapshot__every_field_parses_back(void **state)
 	want_bool(v, "tracked", true);
 	want_int(v, "dirty_pages", 0);
 	assert_int_equal(json_array_size(json_object_get(v, "dirty")), 0);
+	want_int(v, "discarded_pages", 0);
+	assert_int_equal(json_array_size(json_object_get(v, "discarded")), 0);
+	assert_null(json_object_get(v, "resident_pages"));
 
 	v = json_array_get(vmas, 2);
 	want_str(v, "perms", "rw-s");
@@ -505,18 +526,22 @@ heap_course_cells(char *buf)
 static void
 heap_zoomed_cells(char *buf, size_t zoom)
 {
-	size_t	 cell, first, last, i, w, present, n;
+	size_t	 cell, first, last, i, w, present, discarded, n;
 
 	n = 0;
 	for (cell = 0; cell * zoom < HEAP_PAGES; cell++) {
 		first = cell * zoom;
 		last = first + zoom > HEAP_PAGES ? HEAP_PAGES : first + zoom;
-		w = present = 0;
+		w = present = discarded = 0;
 		for (i = 0; i < HEAP_WRITTEN; i++)
 			w += heap_written[i] >= first && heap_written[i] < last;
-		for (i = first; i < last; i++)
+		for (i = first; i < last; i++) {
 			present += i < ABSENT_FROM || i >= ABSENT_TO;
-		if (w == 0)
+			discarded += i >= DISCARD_FROM && i < DISCARD_TO;
+		}
+		if (w == 0 && discarded > 0)
+			buf[n++] = 'o';
+		else if (w == 0)
 			buf[n++] = present == 0 ? '-' : '.';
 		else if (w == last - first)
 			buf[n++] = 'X';
@@ -582,7 +607,7 @@ out_text__cost__ends_the_cycle_header(void **state)
 	s->max_cost = 0;
 	text = capture_text(s, 0);
 	line_of(text, 0, line, sizeof line);
-	want = "not converged  cost 0.50% (sdtop's CPU)";
+	want = "discarded 3 (12.0 KiB)  cost 0.50% (sdtop's CPU)";
 	assert_string_equal(line + strlen(line) - strlen(want), want);
 	free(text);
 	snapshot_free(s);
@@ -603,8 +628,9 @@ out_text__course_rows__from_the_written_pages(void **state)
 
 	line_of(text, 0, line, sizeof line);
 	snprintf(want, sizeof want, "cycle 3  pid 4242 (demo)  method hash  "
-	    "interval 0.5s  dirty %zu/%d pages (64.0 KiB)  not converged",
-	    HEAP_WRITTEN, HEAP_PAGES + ANON_PAGES);
+	    "interval 0.5s  dirty %zu/%d pages (64.0 KiB)  not converged"
+	    "  discarded %d (12.0 KiB)", HEAP_WRITTEN, HEAP_PAGES + ANON_PAGES,
+	    DISCARD_TO - DISCARD_FROM);
 	assert_string_equal(line, want);
 
 	line_of(text, 1, line, sizeof line);
@@ -717,6 +743,7 @@ out_text__precopy__one_line_after_the_header(void **state)
 	s = snap_build();
 	s->converged = true;
 	s->has_precopy = true;
+	s->precopy.memory_bytes = 3 * 1048576;
 	s->precopy.bandwidth_bps = 131072000;
 	s->precopy.dirty_rate_bps = 1048576;
 	s->precopy.converges = true;
@@ -727,14 +754,16 @@ out_text__precopy__one_line_after_the_header(void **state)
 	assert_non_null(strstr(line, "  converged"));
 	assert_null(strstr(line, "not converged"));
 	line_of(text, 1, line, sizeof line);
-	assert_string_equal(line, "pre-copy at 125.0 MiB/s: dirty rate "
+	assert_string_equal(line, "pre-copy of 3.0 MiB resident at 125.0 MiB/s: "
+	    "dirty rate "
 	    "1.0 MiB/s, converges: 3 rounds, downtime 12.5 ms");
 	free(text);
 
 	s->precopy.converges = false;
 	text = capture_text(s, 0);
 	line_of(text, 1, line, sizeof line);
-	assert_string_equal(line, "pre-copy at 125.0 MiB/s: dirty rate "
+	assert_string_equal(line, "pre-copy of 3.0 MiB resident at 125.0 MiB/s: "
+	    "dirty rate "
 	    "1.0 MiB/s, does not converge");
 	line_of(text, 2, line, sizeof line);
 	assert_int_equal(strncmp(line, "Region: ", 8), 0);

@@ -367,8 +367,33 @@ static const struct bad bad_records[] = {
 	  "\"end\":\"0x100000001000\",\"perms\":\"rw-p\",\"name\":\"a\","
 	  "\"pages\":4294967296,\"tracked\":true,\"new\":false,"
 	  "\"dirty\":[[\"0x1000\",\"0x40000002000\"]]",
-	  "vmas[0].dirty[0]: the written pages of this cycle pass "
-	  "134217728" },
+	  "vmas[0].dirty[0]: the written and discarded pages of this cycle "
+	  "pass 134217728" },
+	/* Discarded and resident pages. */
+	{ "\"new\":false,", "\"new\":false,\"discarded\":[[\"0x2000\","
+	  "\"0x4000\"]],", "vmas[0].discarded[0]: 0x2000-0x4000 holds written "
+	  "pages" },
+	{ "\"new\":false,", "\"new\":false,\"discarded\":[[\"0x3000\","
+	  "\"0x4000\"]],\"discarded_pages\":2,", "vmas[0].discarded_pages: 2, "
+	  "but its discarded ranges hold 1 pages" },
+	{ "\"new\":false,", "\"new\":false,\"discarded\":[[\"0x3000\","
+	  "\"0x6000\"]],", "vmas[0].discarded[0]: 0x3000-0x6000 is empty, out "
+	  "of order or outside 0x1000-0x5000" },
+	{ "\"new\":false,", "\"new\":false,\"discarded\":\"0x3000\",",
+	  "vmas[0].discarded: not an array" },
+	{ "\"new\":false,", "\"new\":false,\"resident_pages\":5,",
+	  "vmas[0].resident_pages: 5 is out of range (0..4)" },
+	{ "\"new\":false,", "\"new\":false,\"resident_pages\":0,",
+	  "vmas[0].resident_pages: 0, but 1 pages are written and 0 of 4 "
+	  "discarded" },
+	{ "\"new\":false,", "\"new\":false,\"resident_pages\":4,"
+	  "\"discarded\":[[\"0x4000\",\"0x5000\"]],",
+	  "vmas[0].resident_pages: 4, but 1 pages are written and 1 of 4 "
+	  "discarded" },
+	{ "\"converged\"", "\"discarded_pages\":1,\"converged\"",
+	  "discarded_pages: 1, but the regions hold 0" },
+	{ "\"converged\"", "\"resident_pages\":1,\"converged\"",
+	  "resident_pages: 1, but the regions hold 4" },
 	{ "\"dirty\":[[\"0x2000\",\"0x3000\"]]", "\"dirty\":\"0x2000\"",
 	  "vmas[0].dirty: not an array" },
 	{ "[\"0x2000\",\"0x3000\"]", "[\"0x2000\"]",
@@ -480,10 +505,26 @@ replay_parse_line__good_record__parsed(void **state)
 	assert_int_equal(pageset_word(s->vmas[0].written, 0), UINT64_C(0x2));
 	assert_int_equal(s->dirty_pages, 1);
 	assert_int_equal(s->tracked_pages, 4);
+	/* Recorded before discards were counted: none, all resident. */
+	assert_int_equal(s->discarded_pages, 0);
+	assert_int_equal(s->resident_pages, 4);
+	assert_false(s->vmas[0].has_resident);
 	/* Recorded before the cost was measured: unknown, no --max-cost. */
 	assert_int_equal(s->cost_kind, SNAP_COST_UNKNOWN);
 	assert_true(s->max_cost == 0);
 	snapshot_free(s);
+	/* Discarded and resident pages, as sdtop writes them. */
+	line = variant("\"new\":false,", "\"new\":false,\"discarded\":"
+	    "[[\"0x3000\",\"0x5000\"]],\"discarded_pages\":2,"
+	    "\"resident_pages\":2,");
+	assert_int_equal(replay_parse_line(line, &s, &cause), 0);
+	assert_int_equal(pageset_word(s->vmas[0].discarded, 0), UINT64_C(0xc));
+	assert_int_equal(s->vmas[0].ndiscarded, 2);
+	assert_int_equal(s->discarded_pages, 2);
+	assert_int_equal(s->resident_pages, 2);
+	assert_true(s->vmas[0].has_resident);
+	snapshot_free(s);
+	free(line);
 	/* A null cost is unknown too. */
 	line = variant("\"vmas\":[", "\"target_cost\":null,\"vmas\":[");
 	assert_int_equal(replay_parse_line(line, &s, &cause), 0);
