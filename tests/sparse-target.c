@@ -13,9 +13,11 @@
  *     ready PID RESIDENT          (pages it touched, all regions)
  *     region buffer 0xSTART 0xEND PAGES
  *     region reserve1 0xSTART 0xEND PAGES      (one a reservation)
+ *     resident 0xSTART N                       (one a region)
  * PAGES being the page indexes it writes on every pass (every 2 ms) in
  * the gtcheck syntax: the first quarter of the buffer; 0-63, 4095-4096, the
- * middle and the last page of a reservation. A reservation that cannot be
+ * middle and the last page of a reservation, and N the pages of the region
+ * that are resident (touched at the start). A reservation that cannot be
  * mapped (vm.overcommit_memory may refuse) prints "refused GIB: ERROR"
  * and exits 3. SIGTERM or SIGINT: exit 0.
  */
@@ -179,6 +181,11 @@ main(int argc, char **argv)
 			    (void *)(r[i].base + r[i].npages * pagesz));
 		print_set(&r[i], hot);
 		printf("\n");
+	}
+	/* What each region has resident: the pages touched at the start. */
+	for (i = 0; i < n; i++) {
+		printf("resident %p ", (void *)r[i].base);
+		printf("%zu\n", print_set(&r[i], touched));
 	}
 	while (!done) {
 		for (i = 0; i < n; i++)
