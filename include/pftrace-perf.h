@@ -32,9 +32,13 @@ struct pfperf_thread {
 	enum pf_kind	 pend_kind;
 };
 
-/* What a ring buffer held: a fault, or a count of records dropped. */
+/*
+ * What a ring buffer held: a fault, a count of records dropped, or a
+ * region the thread's system call changed.
+ */
 struct pfperf_sample {
 	bool		 lost;		/* a lost record: only count is set */
+	bool		 region;	/* a region change: only time is set */
 	uint64_t	 count;
 	uint64_t	 time;		/* CLOCK_MONOTONIC ns */
 	uint64_t	 addr;

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "pftrace-perms.h"
 #include "proc-maps.h"
 
 struct pfreport_options {
@@ -46,6 +47,7 @@ struct pfrep_region {
 	bool		 live;
 	uint64_t	 kind[4];	/* faults by enum pf_kind */
 	uint64_t	 major, minor, incomplete;
+	struct pfrep_perms hist;	/* its permissions through its life */
 	struct pfrep_fault *f;
 	size_t		 nf, capf;
 };

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "pftrace-layout.h"
@@ -35,6 +36,9 @@ struct pftask {
 	bool		 held;		/* stopped before its creator's event */
 	bool		 in_memcall;	/* resumed to a memory call's exit */
 	const char	*memcall;	/* its name */
+	uint64_t	 call_start;	/* CLOCK_MONOTONIC ns at its entry; 0 */
+	uint64_t	 call_time;	/* the kernel's time of its first region
+					   change (perf's); 0 */
 	struct pfperf_thread ev;	/* its page-fault events */
 };
 

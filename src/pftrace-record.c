@@ -12,6 +12,11 @@
  * such a call to its exit stop, and there diffs /proc/PID/maps against
  * the previous layout (pftrace-layout.c). Without seccomp every system
  * call stops twice (PTRACE_SYSCALL), which is slower but equivalent.
+ * The records of a call take the time the kernel stamped on the first
+ * region it changed (a perf mmap record of the calling thread, between
+ * the call's entry and exit stops), so they fall exactly between the
+ * faults of that thread before and after the change; a call the kernel
+ * reports no change for (munmap, mremap) takes the time of its exit.
  *
  * Times are CLOCK_MONOTONIC nanoseconds (perf's use_clockid) minus the
  * moment the command was let go; sizes of ring buffers are pages.
@@ -135,7 +140,10 @@ struct sample_to {
 	struct pftask	*t;
 };
 
-/* Write a sample of thread to->t: a fault, or a count of lost records. */
+/*
+ * Write a sample of thread to->t: a fault, or a count of lost records;
+ * a region change the kernel reported is the time of t's memory call.
+ */
 static void
 on_sample(void *arg, const struct pfperf_sample *s)
 {
@@ -143,6 +151,13 @@ on_sample(void *arg, const struct pfperf_sample *s)
 	struct rec		*R = to->R;
 	struct pf_rec		 r;
 
+	if (s->region) {
+		/* The first change the kernel made in t's memory call. */
+		if (to->t->call_start != 0 && to->t->call_time == 0 &&
+		    s->time >= to->t->call_start)
+			to->t->call_time = s->time;
+		return;
+	}
 	if (s->lost) {
 		stamp(R, &r, PFR_LOST, to->t, NULL);
 		r.count = s->count;
@@ -191,12 +206,14 @@ drain_all(struct rec *R)
 }
 
 /*
- * Diff p's maps against its layout, stamping records for t and cause;
- * layout_update() first writes the faults that came before. Maps that
- * cannot be read (the process has gone) change nothing.
+ * Diff p's maps against its layout, stamping records for t and cause at
+ * time when (CLOCK_MONOTONIC ns; 0: now); layout_update() first writes
+ * the faults that came before. Maps that cannot be read (the process
+ * has gone) change nothing.
  */
 static void
-layout_read(struct rec *R, struct pftask *t, const char *cause)
+layout_read(struct rec *R, struct pftask *t, const char *cause,
+    uint64_t when)
 {
 	struct vma_list	 now = { NULL, 0, 0 };
 	struct pf_rec	 tmpl;
@@ -206,6 +223,8 @@ layout_read(struct rec *R, struct pftask *t, const char *cause)
 		return;
 	}
 	stamp(R, &tmpl, PFR_ADD, t, cause);
+	if (when != 0)
+		tmpl.time = rel_time(R, when);
 	pflayout_update(&t->p->layout, &now, &R->next_id, &tmpl, emit, R);
 	vma_list_free(&now);
 }
@@ -214,7 +233,20 @@ static void
 layout_update(struct rec *R, struct pftask *t, const char *cause)
 {
 	drain_all(R);
-	layout_read(R, t, cause);
+	layout_read(R, t, cause, 0);
+}
+
+/*
+ * The exit of t's memory call: its records are stamped with the time
+ * of the first region change the kernel reported in the call (a
+ * PERF_RECORD_MMAP2 of mmap, mprotect, brk, ...: the moment the new
+ * layout took effect), else with now (munmap reports none).
+ */
+static void
+memcall_done(struct rec *R, struct pftask *t)
+{
+	drain_all(R);
+	layout_read(R, t, t->memcall, t->call_time);
 }
 
 /* Resume t, to the next memory call (or the exit of this one). */
@@ -382,7 +414,7 @@ task_exec(struct rec *R, struct pftask *t)
 		stamp(R, &r, PFR_THREAD, t, NULL);
 		strcpy(r.how, "start");
 		emit(R, &r);
-		layout_read(R, t, "exec");
+		layout_read(R, t, "exec", 0);
 		drain_all(R);
 		return (t);
 	}
@@ -391,7 +423,7 @@ task_exec(struct rec *R, struct pftask *t)
 	emit(R, &r);
 	stamp(R, &r, PFR_REMOVE, t, "exec");
 	pflayout_clear(&t->p->layout, &r, emit, R);
-	layout_read(R, t, "exec");
+	layout_read(R, t, "exec", 0);
 	drain_all(R);
 	return (t);
 }
@@ -416,7 +448,8 @@ task_stopped(struct rec *R, struct pftask *t, int status, char **cause)
 			if (t->in_memcall) {
 				t->in_memcall = false;
 				if (t->p->record && t->p->started)
-					layout_update(R, t, t->memcall);
+					memcall_done(R, t);
+				t->call_start = 0;
 			}
 		} else {
 			/* Faults before an exec are in the old layout. */
@@ -426,6 +459,9 @@ task_stopped(struct rec *R, struct pftask *t, int status, char **cause)
 			t->in_memcall = name != NULL &&
 			    strncmp(name, "exec", 4) != 0;
 			t->memcall = name;
+			/* The kernel's changes from now on are the call's. */
+			t->call_start = t->in_memcall ? now_ns() : 0;
+			t->call_time = 0;
 		}
 		task_resume(R, t, 0);
 		return (0);

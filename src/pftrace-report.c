@@ -2,7 +2,8 @@
  * pftrace-report.c - replay a tracepgfault trace into per-region fault
  * maps and print them: one row per region identity in the course format
  * (one character a page, X where a fault happened), with when and why it
- * was added and removed and its faults by kind; a timeline (faults per
+ * was added and removed, its faults by kind and, when they changed, its
+ * permissions through its life (pftrace-perms.c); a timeline (faults per
  * interval per region); or JSON.
  *
  * The layout is pftrace-regions.c's: it applies the add, change and
@@ -25,6 +26,7 @@
 #include "page.h"
 #include "pageset.h"
 #include "pftrace-format.h"
+#include "pftrace-perms.h"
 #include "pftrace-read.h"
 #include "pftrace-regions.h"
 #include "pftrace-report.h"
@@ -115,6 +117,9 @@ apply_add(struct pfreport *rep, struct pfregions *t, const struct pf_rec *rec)
 	memcpy(r->added_by, rec->cause, sizeof r->added_by);
 	r->parent = rec->link;
 	r->live = true;
+	if (pfperms_note(&r->hist, rec->time, rec->vma.perms, rec->cause) ==
+	    -1)
+		return ("out of memory");
 	return (NULL);
 }
 
@@ -134,6 +139,9 @@ apply_other(struct pfreport *rep, struct pfregions *t, const struct pf_rec *rec)
 		if (pfregions_change(t, rec) == -1)
 			return (table_error());
 		r->changes++;
+		if (pfperms_note(&r->hist, rec->time, rec->vma.perms,
+		    rec->cause) == -1)
+			return ("out of memory");
 		return (NULL);
 	}
 	if (pfregions_remove(t, rec, &gone) == -1)
@@ -175,6 +183,7 @@ apply_fault(struct pfreport *rep, struct pfregions *t, const struct pf_rec *rec,
 		return (NULL);
 	}
 	r->kind[rec->kind]++;
+	pfperms_fault(&r->hist, rec->time, rec->kind);
 	if (rec->sev == PF_SEV_MAJOR)
 		r->major++;
 	else if (rec->sev == PF_SEV_MINOR)
@@ -309,6 +318,7 @@ pfreport_free(struct pfreport *rep)
 	for (i = 0; i < rep->nr; i++) {
 		free(rep->r[i].vma.name);
 		free(rep->r[i].f);
+		pfperms_free(&rep->r[i].hist);
 	}
 	free(rep->r);
 	free(rep->p);
@@ -566,6 +576,7 @@ print_text(FILE *out, const struct pfreport *rep,
 		fputc('\n', out);
 		free(buf);
 		print_life(out, v[i]);
+		pfperms_print(out, &v[i]->hist);
 	}
 	if (o->timeline != 0 && print_timeline(out, rep, o, v, n) != 0)
 		return (-1);
@@ -634,6 +645,7 @@ json_region(FILE *out, const struct pfreport *rep,
 	    r->major, r->incomplete);
 	if (r->into != 0)
 		fprintf(out, ",\"merged_into\":%" PRIu64, r->into);
+	pfperms_json(out, &r->hist);
 	if (o->timeline != 0) {
 		timeline_count(r, o, bins, nbins);
 		fputs(",\"timeline\":[", out);

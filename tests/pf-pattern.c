@@ -12,6 +12,9 @@
  *	expect-rec TYPE CAUSE START END PERMS  an add or change record
  *	expect-gone CAUSE START          the region added at START is removed
  *	expect-merge CAUSE START         ... removed by merging into another
+ *	expect-perms START END P1 N1 P2 N2  the region had permissions P1,
+ *	                                   took N1 faults, then P2 (mprotect)
+ *	                                   and N2 faults
  *
  * Which accesses fault depends on the kernel, so it is measured, never
  * assumed: each step counts the faults its thread took across the access
@@ -281,6 +284,37 @@ mode_ops(void)
 	return (0);
 }
 
+/*
+ * Write pages 0, 2, 4, ... of a fresh region, make it read-only, then
+ * read every page: the writes fault while it is rw-p, the reads of the
+ * pages never written (whose faults are counted too) once it is r--p.
+ */
+static int
+mode_protect(size_t n)
+{
+	struct tally	 t;
+	size_t		 i, before = 0, after = 0;
+
+	tally_init(&t, guarded(n), n);
+	for (i = 0; i < n; i += 2)
+		step(&t, i, 1);
+	for (i = 0; i < n; i++)
+		before += t.writes[i];
+	if (mprotect(t.base, n * pg, PROT_READ) != 0)
+		die("mprotect");
+	expect_rec("change", "mprotect", t.base, t.base + n * pg, "r--p");
+	for (i = 0; i < n; i++)
+		step(&t, i, 0);
+	for (i = 0; i < n; i++)
+		after += t.reads[i];
+	expect_row("expect-row", (long)getpid(), &t);
+	expect_kinds(&t);
+	printf("expect-perms %016" PRIxPTR " %016" PRIxPTR " rw-p %zu r--p "
+	    "%zu\n", u(t.base), u(t.base + n * pg), before, after);
+	tally_free(&t);
+	return (0);
+}
+
 struct thr {
 	struct tally	 t;
 	size_t		 k, step;
@@ -432,9 +466,12 @@ main(int argc, char **argv)
 		return (mode_threads(num(argv[2]), num(argv[3])));
 	if (argc == 2 && strcmp(argv[1], "fork") == 0)
 		return (mode_fork());
+	if (argc == 3 && strcmp(argv[1], "protect") == 0)
+		return (mode_protect(num(argv[2])));
 	if (argc == 4 && strcmp(argv[1], "bench") == 0)
 		return (mode_bench(num(argv[2]), num(argv[3])));
 	fprintf(stderr, "usage: pf-pattern stride N | readwrite | ops | "
-	    "threads NTHREADS NPAGES | fork | bench NPAGES ROUNDS\n");
+	    "threads NTHREADS NPAGES | fork | protect N | bench NPAGES "
+	    "ROUNDS\n");
 	return (2);
 }

@@ -97,6 +97,74 @@ steps_differ() {
 	    }' "$1" "$2"
 }
 
+# The permissions line under the row for [START, END) in report $1.
+perms_line() {
+	awk -v s="$2" -v e="$3" '
+	    found == 2 { if ($1 == "permissions") print; exit }
+	    found { found++ }
+	    $1 == "Region:" && $2 == s && $4 == e { found = 1 }' "$1"
+}
+
+# expect-perms START END P1 N1 P2 N2 ($2..$7) against trace $1: the
+# mprotect that gave the region P2 is recorded at a time that lies
+# after its N1 faults under P1 and before its N2 faults under P2 (its
+# completed faults, by time), and the report says when the permissions
+# changed and which faults came under each, in text and in JSON.
+check_perms() {
+	trace=$1 s=$2 e=$3 p1=$4 n1=$5 p2=$6 n2=$7
+	ss=$(short "$s") es=$(short "$e")
+	tc=$(awk -v s="$ss" -v e="$es" -v p="$p2" '$1 == "change" &&
+	    $5 == "mprotect" && $7 == s && $8 == e && $9 == p { print $2 }' \
+	    "$trace" | tail -n 1)
+	ta=$(awk -v s="$ss" -v e="$es" '$1 == "add" && $8 == s && $9 == e {
+	    t = $2; c = $5 } END { print t, c }' "$trace")
+	if [ -z "$tc" ] || [ -z "${ta% *}" ]; then
+		bad "perms $s-$e: no add, or no change to $p2 by mprotect"
+		return
+	fi
+	set -- $(awk -v pg="$pg" -v s="$((0x$s))" -v e="$((0x$e))" -v t="$tc" '
+	    function hex(x,  i, v) {
+		v = 0
+		for (i = 1; i <= length(x); i++)
+			v = v * 16 + index("0123456789abcdef", substr(x, i, 1)) - 1
+		return v
+	    }
+	    $1 == "fault" && ($8 == "m" || $8 == "M") {
+		a = hex($5)
+		if (a >= s && a < e) {
+			if ($2 + 0 < t + 0) n1++
+			else if ($2 + 0 > t + 0) n2++
+			else eq++
+		}
+	    }
+	    END { print n1 + 0, n2 + 0, eq + 0 }' "$trace")
+	[ "$1 $2 $3" = "$n1 $n2 0" ] || bad "perms $s-$e: $1 faults before" \
+	    "the mprotect at $tc ns, $2 after, $3 at it; want $n1, $n2, 0"
+	# The text: each permission from when, and its faults.
+	l=$(perms_line "$tmp/report" "$s" "$e")
+	t1=$(awk -v t="${ta% *}" 'BEGIN { printf "%.6f", t / 1e9 }')
+	t2=$(awk -v t="$tc" 'BEGIN { printf "%.6f", t / 1e9 }')
+	k1=": unknown $n1" k2=": unknown $n2"
+	[ "$kinds" = yes ] && k1=": write $n1" k2=": read $n2"
+	want="permissions changed: $p1 from $t1 s (${ta#* }), faults $n1$k1;"
+	want="$want $p2 from $t2 s (mprotect), faults $n2$k2"
+	[ "$(echo $l)" = "$want" ] ||
+	    bad "perms $s-$e: report says \"$l\", want \"$want\""
+	# The JSON: the same, times in ns.
+	"$bin" --report --json "$trace" >"$tmp/perms.json" ||
+	    bad "report --json of $trace"
+	got=$(jq -r --arg s "0x$ss" '.regions[] | select(.start == $s) |
+	    .permissions[] | [.perms, (.from * 1e9 | round), .cause,
+	    (.faults | .read + .write + .exec + .unknown), .faults.read,
+	    .faults.write] | map(tostring) | join(" ")' "$tmp/perms.json")
+	if [ "$kinds" = yes ]; then r1=0 w1=$n1 r2=$n2 w2=0
+	else r1=0 w1=0 r2=0 w2=0; fi
+	want="$p1 ${ta% *} ${ta#* } $n1 $r1 $w1
+$p2 $tc mprotect $n2 $r2 $w2"
+	[ "$got" = "$want" ] ||
+	    bad "perms $s-$e: JSON says \"$got\", want \"$want\""
+}
+
 # Check every expectation a run of pf-pattern printed ($1: its output,
 # $2: the trace).
 check() {
@@ -156,6 +224,10 @@ check() {
 			grep -Eq "$pat" "$trace" ||
 			    bad "region $id at $b not removed by $a ($what)"
 			;;
+		expect-perms)
+			# $e holds the last two fields, P2 and N2.
+			check_perms "$trace" "$a" "$b" "$c" "$d" $e
+			;;
 		expect-brk)
 			en=$(short "$a")
 			grep -Eq "^(add|change) .* brk .* $en rw-p " "$trace" ||
@@ -184,6 +256,8 @@ run ops "$tmp/ops.trace" "$pf" ops
 run ops-nosec --no-seccomp "$tmp/ops-nosec.trace" "$pf" ops
 run threads "$tmp/threads.trace" "$pf" threads 4 32
 run fork -f "$tmp/fork.trace" "$pf" fork
+run protect "$tmp/protect.trace" "$pf" protect 8
+run protect-nosec --no-seccomp "$tmp/protect-nosec.trace" "$pf" protect 8
 
 # Every thread of the threaded run is named by thread records.
 n=$(grep -c '^thread ' "$tmp/threads.trace")

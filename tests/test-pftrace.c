@@ -283,6 +283,82 @@ pfreport_load__filters__keep_only_matching_faults(void **state)
 	pfreport_free(&rep);
 }
 
+static void
+pfreport_load__mprotect__permissions_with_their_faults(void **state)
+{
+	struct pfreport_options	 o;
+	struct pfreport		 rep;
+	const struct pfrep_perm	*p;
+	char			*cause, *buf = NULL;
+	size_t			 len = 0;
+	FILE			*f;
+
+	(void)state;
+	default_options(&o);
+	assert_int_equal(load("perms.trace", &o, &rep, &cause), 0);
+	assert_int_equal(rep.nr, 2);
+	/* rw-p, r--p, rw-p again; the grown rw-p is no new entry. */
+	assert_int_equal(rep.r[0].hist.n, 3);
+	assert_int_equal(rep.r[0].changes, 3);
+	p = rep.r[0].hist.v;
+	assert_string_equal(p[0].perms, "rw-p");
+	assert_string_equal(p[0].cause, "mmap");
+	assert_int_equal(p[0].from, 1000000);
+	/* Thread 201's write counts by its time, before the mprotect. */
+	assert_int_equal(p[0].kind[PF_KIND_WRITE], 3);
+	assert_string_equal(p[1].perms, "r--p");
+	assert_string_equal(p[1].cause, "mprotect");
+	assert_int_equal(p[1].from, 4000000);
+	assert_int_equal(p[1].kind[PF_KIND_WRITE], 1);
+	assert_int_equal(p[1].kind[PF_KIND_READ], 1);
+	assert_string_equal(p[2].perms, "rw-p");
+	assert_int_equal(p[2].from, 6000000);
+	assert_int_equal(p[2].kind[PF_KIND_WRITE], 1);
+	assert_int_equal(p[2].kind[PF_KIND_READ], 0);
+	assert_int_equal(rep.r[1].hist.n, 1);
+	assert_int_equal(rep.r[1].hist.v[0].kind[PF_KIND_WRITE], 1);
+
+	/* The text says it under the row; the unchanged region says nothing. */
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	assert_int_equal(pfreport_print(f, &rep, &o), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "\n        permissions changed: rw-p "
+	    "from 0.001000 s (mmap), faults 3: write 3; r--p from 0.004000 s "
+	    "(mprotect), faults 2: read 1 write 1; rw-p from 0.006000 s "
+	    "(mprotect), faults 1: write 1\n"));
+	assert_null(strstr(strstr(buf, "permissions changed") + 1,
+	    "permissions changed"));
+	free(buf);
+
+	/* JSON lists every region's permissions, the unchanged one too. */
+	buf = NULL;
+	o.json = true;
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	assert_int_equal(pfreport_print(f, &rep, &o), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "\"permissions\":[{\"perms\":\"rw-p\","
+	    "\"from\":0.001000000,\"cause\":\"mmap\",\"faults\":{\"read\":0,"
+	    "\"write\":3,\"exec\":0,\"unknown\":0}},{\"perms\":\"r--p\","
+	    "\"from\":0.004000000,\"cause\":\"mprotect\",\"faults\":{"
+	    "\"read\":1,\"write\":1,\"exec\":0,\"unknown\":0}},{\"perms\":"
+	    "\"rw-p\",\"from\":0.006000000,"));
+	assert_non_null(strstr(buf, "\"permissions\":[{\"perms\":\"rw-p\","
+	    "\"from\":0.001000000,\"cause\":\"mmap\",\"faults\":{\"read\":0,"
+	    "\"write\":1,\"exec\":0,\"unknown\":0}}]"));
+	free(buf);
+	pfreport_free(&rep);
+
+	/* Counts are of the faults shown: --writes keeps no read. */
+	default_options(&o);
+	o.writes = true;
+	assert_int_equal(load("perms.trace", &o, &rep, &cause), 0);
+	assert_int_equal(rep.r[0].hist.v[1].kind[PF_KIND_WRITE], 1);
+	assert_int_equal(rep.r[0].hist.v[1].kind[PF_KIND_READ], 0);
+	pfreport_free(&rep);
+}
+
 /* Loading the fixture fails with exactly this cause. */
 static void
 expect_error(const char *name, const char *want)
@@ -415,6 +491,8 @@ main(void)
 		    pfreport_load__good_fixture__rows_and_counts),
 		cmocka_unit_test(
 		    pfreport_load__filters__keep_only_matching_faults),
+		cmocka_unit_test(
+		    pfreport_load__mprotect__permissions_with_their_faults),
 		cmocka_unit_test(pfreport_load__bad_files__one_error_with_line),
 		cmocka_unit_test(
 		    pftrace_parse_line__each_record_type__names_its_bad_field),
