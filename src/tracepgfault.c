@@ -82,7 +82,9 @@ usage(FILE *f)
 "      --tid/--pid N   only faults of this thread / regions of this process\n"
 "      --writes        only write faults\n"
 "      --timeline S    faults per interval of S seconds per region\n"
-"      --json          the report as one JSON object\n");
+"      --json          the report as one JSON object\n"
+"  -h, --help          this help\n"
+"  -V, --version       the version\n");
 }
 
 static void
