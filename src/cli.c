@@ -16,6 +16,7 @@
 #include "cost.h"
 #include "history.h"
 #include "num.h"
+#include "opt-error.h"
 #include "precopy.h"
 #include "proc.h"
 #include "render.h"
@@ -55,6 +56,10 @@ cli_usage(FILE *f)
 "      --probe            print what this kernel and user can do, and exit\n"
 "  -h, --help             this help\n"
 "  -V, --version          the version\n"
+"\n"
+"With -- COMMAND, sdtop starts COMMAND and watches that one process, also\n"
+"through the programs it runs with exec, but not its children: for gcc, the\n"
+"driver, not cc1 or as. To watch a child, give its PID.\n"
 "\n"
 "Each cycle clears the tracking, waits the interval, and rescans. A region\n"
 "row shows one cell per page: X written during the cycle, . not written.\n"
@@ -120,27 +125,35 @@ parse_number(const char *name, const char *arg, double lo, double hi,
 	return (rc);
 }
 
-/* A whole number in [lo, hi] for option name into *v; -1 with *cause. */
+/*
+ * A whole number in [lo, hi] for option name into *v; -1 with *cause,
+ * which names the bound that was crossed (the other may be a number
+ * nobody wants to read, as ULONG_MAX).
+ */
 static int
 parse_count(const char *name, const char *arg, unsigned long lo,
     unsigned long hi, unsigned long *v, char **cause)
 {
 	uint64_t u;
 	char	*q;
-	int	 rc = 0;
+	int	 rc, parsed, low;
 
 	/* Any unsigned long first; the bounds are checked after. */
-	if (num_u64(arg, 10, 0, ULONG_MAX, &u) == -1) {
-		q = str_escape_dup(arg, 0);
+	if ((parsed = num_u64(arg, 10, 0, ULONG_MAX, &u)) == 0 && (*v =
+	    (unsigned long)u) >= lo && *v <= hi)
+		return (0);
+	q = str_escape_dup(arg, 0);
+	if (parsed == -1 && errno != ERANGE)
 		rc = cli_error(cause, "%s: not a whole number: '%s'", name,
 		    q != NULL ? q : "?");
-		free(q);
-	} else if ((*v = (unsigned long)u) < lo || *v > hi) {
-		q = str_escape_dup(arg, 0);
-		rc = cli_error(cause, "%s: %s is out of range (%lu..%lu)",
-		    name, q != NULL ? q : "?", lo, hi);
-		free(q);
+	else {
+		/* Too many digits for any count is above hi too. */
+		low = parsed == 0 && *v < lo;
+		rc = cli_error(cause, "%s: must be at %s %lu, not %s", name,
+		    low ? "least" : "most", low ? lo : hi,
+		    q != NULL ? q : "?");
 	}
+	free(q);
 	return (rc);
 }
 
@@ -269,7 +282,7 @@ int
 cli_parse(int argc, char **argv, struct options *o, char **cause)
 {
 	unsigned long	 pid;
-	int		 c;
+	int		 c, at;
 
 	*cause = NULL;
 	memset(o, 0, sizeof *o);
@@ -279,33 +292,23 @@ cli_parse(int argc, char **argv, struct options *o, char **cause)
 	o->s.window = HISTORY_WINDOW;
 	o->s.tolerance = HISTORY_TOLERANCE;
 
-	/* Zero restarts getopt (glibc); errors are ours to word. */
+	/*
+	 * Zero restarts getopt (glibc); errors are ours to word. at is the
+	 * element the next call reads: getopt_long() leaves optind on an
+	 * element of short options until its last one is read.
+	 */
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:bi:n:m:law:hV", cli_longopts,
-	    NULL)) != -1) {
+	for (at = 1; (c = getopt_long(argc, argv, "+:bi:n:m:law:hV",
+	    cli_longopts, NULL)) != -1; at = optind) {
 		switch (c) {
 		case 'h':
 			return (CLI_HELP);
 		case 'V':
 			return (CLI_VERSION);
 		case '?':
-			/* A long option: say which, as it was written. */
-			if (strncmp(argv[optind - 1], "--", 2) == 0)
-				return (cli_error_arg(cause, strchr(
-				    argv[optind - 1], '=') != NULL &&
-				    optopt != 0 ? "this option takes no "
-				    "argument: " : "unknown option ",
-				    argv[optind - 1], ""));
-			if (optopt != 0)
-				return (cli_error(cause, "unknown option '-%c'",
-				    optopt > ' ' && optopt < 0x7f ? optopt :
-				    '?'));
-			return (cli_error_arg(cause, "unknown option ",
-			    argv[optind - 1], ""));
 		case ':':
-			return (cli_error_arg(cause, "option ", argv[optind - 1],
-			    " needs an argument"));
+			return (opt_error(c, argv, at, cli_longopts, cause));
 		default:
 			if (cli_option(c, optarg, o, cause) == -1)
 				return (-1);

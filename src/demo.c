@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "num.h"
+#include "opt-error.h"
 
 #define DEMO_TICK	0.1		/* seconds between bursts of writes */
 #define DEMO_MAX_RATE	262144.0	/* pages per second: 1 GiB/s */
@@ -718,7 +719,8 @@ main(int argc, char **argv)
 	struct demo_options		 o;
 	struct sigaction		 sa;
 	size_t				 i;
-	int				 ch;
+	char				*cause = NULL;
+	int				 ch, at;
 
 	setvbuf(stderr, NULL, _IOLBF, 0);
 	demo_page = (size_t)sysconf(_SC_PAGESIZE);
@@ -726,9 +728,10 @@ main(int argc, char **argv)
 	o.threads = 4;
 	o.seed = 1;
 
+	/* Errors are ours to word; at is the element getopt reads next. */
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":s:r:t:d:hV", longopts,
-	    NULL)) != -1) {
+	for (at = 1; (ch = getopt_long(argc, argv, ":s:r:t:d:hV", longopts,
+	    NULL)) != -1; at = optind) {
 		switch (ch) {
 		case 's':
 			o.size = demo_parse_size(optarg);
@@ -758,10 +761,10 @@ main(int argc, char **argv)
 		case 'V':
 			printf("sdtop-demo %s\n", PACKAGE_VERSION);
 			return 0;
-		case ':':
-			demo_bad("%s needs a value", argv[optind - 1]);
 		default:
-			demo_bad("unknown option '%s'", argv[optind - 1]);
+			opt_error(ch, argv, at, longopts, &cause);
+			demo_bad("%s", cause != NULL ? cause : "bad command "
+			    "line");
 		}
 	}
 	if (optind < argc) {

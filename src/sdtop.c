@@ -71,24 +71,35 @@ list_run(const struct vma *v, uint64_t start, uint64_t end, void *arg)
 	return (0);
 }
 
-/* Course part 1: the pages whose soft-dirty bit is set now, as ranges. */
+/*
+ * Course part 1: the pages whose soft-dirty bit is set now, as ranges.
+ * On a kernel without soft-dirty, the one line says what to run instead.
+ */
 static int
 run_list(const struct options *o)
 {
 	struct proc_target	 t;
 	struct vma_list		 vl = { 0 };
 	char			*cause = NULL;
-	int			 rc = EXIT_RUNTIME;
+	int			 rc = EXIT_RUNTIME, unsupported = 0;
 
 	if (proc_open(&t, o->s.proc_root, o->s.pid, &cause) == -1)
 		goto out;
-	if (maps_read(&t, &vl, &cause) == 0 &&
-	    softdirty_list(&t, &vl, list_run, NULL, &cause) == 0)
-		rc = 0;
+	if (maps_read(&t, &vl, &cause) == 0) {
+		if (softdirty_list(&t, &vl, list_run, NULL, &cause) == 0)
+			rc = 0;
+		else
+			unsupported = errno == ENOTSUP;
+	}
 	vma_list_free(&vl);
 	proc_close(&t);
 out:
-	if (rc != 0)
+	if (unsupported)
+		fprintf(stderr, "sdtop: soft-dirty is not available on this "
+		    "kernel, and -l reads soft-dirty bits: for the pages "
+		    "written in one cycle, run sdtop -b -n 1 %ld\n",
+		    (long)o->s.pid);
+	else if (rc != 0)
 		fprintf(stderr, "sdtop: %s\n", cause != NULL ? cause : "error");
 	free(cause);
 	return (rc);

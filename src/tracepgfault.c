@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "num.h"
+#include "opt-error.h"
 #include "pftrace-record.h"
 #include "pftrace-report.h"
 
@@ -81,7 +82,9 @@ usage(FILE *f)
 "      --tid/--pid N   only faults of this thread / regions of this process\n"
 "      --writes        only write faults\n"
 "      --timeline S    faults per interval of S seconds per region\n"
-"      --json          the report as one JSON object\n");
+"      --json          the report as one JSON object\n"
+"  -h, --help          this help\n"
+"  -V, --version       the version\n");
 }
 
 static void
@@ -308,7 +311,8 @@ int
 main(int argc, char *argv[])
 {
 	struct cli	 cl;
-	int		 c, st;
+	char		*cause = NULL;
+	int		 c, st, at;
 
 	memset(&cl, 0, sizeof cl);
 	cl.ro.seccomp = true;
@@ -317,8 +321,17 @@ main(int argc, char *argv[])
 	cl.ro.stop = &stop_signal;
 	cl.po.to = UINT64_MAX;
 
-	while ((c = getopt_long(argc, argv, "+fm:hV", long_options,
-	    NULL)) != -1) {
+	/* Errors are ours to word; at is the element getopt reads next. */
+	opterr = 0;
+	for (at = 1; (c = getopt_long(argc, argv, "+:fm:hV", long_options,
+	    NULL)) != -1; at = optind) {
+		if (c == '?' || c == ':') {
+			opt_error(c, argv, at, long_options, &cause);
+			warnx("%s (see tracepgfault --help)", cause != NULL ?
+			    cause : "bad command line");
+			free(cause);
+			return (2);
+		}
 		if ((st = cli_option(&cl, c)) != -1)
 			return (st);
 	}

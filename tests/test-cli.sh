@@ -13,7 +13,8 @@ FAILS=0
 [ -x "$SDTOP" ] || { echo "SKIP: $SDTOP not built"; exit 77; }
 
 # expect STATUS PATTERN ARGS...: run sdtop, check the status, that stderr
-# holds exactly one line matching PATTERN, and that stdout is empty.
+# holds exactly one line matching PATTERN and starting "sdtop: " (never
+# getopt's own "./sdtop: ..." with argv[0]), and that stdout is empty.
 expect() {
 	want=$1 pattern=$2
 	shift 2
@@ -31,6 +32,9 @@ expect() {
 	elif ! printf '%s\n' "$first" | grep -q -- "$pattern"; then
 		echo "FAIL: sdtop $*: stderr '$first' lacks '$pattern'"
 		FAILS=$((FAILS + 1))
+	elif [ "${first#sdtop: }" = "$first" ]; then
+		echo "FAIL: sdtop $*: stderr '$first' does not start 'sdtop: '"
+		FAILS=$((FAILS + 1))
 	elif [ -s "$T/out" ]; then
 		echo "FAIL: sdtop $*: wrote to stdout"
 		FAILS=$((FAILS + 1))
@@ -43,11 +47,17 @@ expect() {
 nopid=$(( $(cat /proc/sys/kernel/pid_max) + 1 ))
 
 expect 2 "PID: not a whole number: 'abc'" -b abc
-expect 2 "PID: 0 is out of range" -b 0
+expect 2 "PID: must be at least 1, not 0" -b 0
 expect 2 "too many arguments" -b 1 2
 expect 2 "interval: 0.01 is out of range" -b -i 0.01 1
 expect 2 "interval: not a number" -b -i soon 1
-expect 2 "cycles: 0 is out of range" -b -n 0 1
+# A count names the bound it crossed, never a bound nobody reads.
+expect 2 "^sdtop: --cycles: must be at least 1, not 0 (see sdtop --help)$" \
+    -b -n 0 1
+expect 2 "^sdtop: --cycles: must be at most [0-9]*, not 99999999999999999999999 " \
+    -b -n 99999999999999999999999 1
+expect 2 "^sdtop: --window: must be at least 2, not 1 " -b --window 1 1
+expect 2 "^sdtop: --width: must be at most 65536, not 65537 " -b -w 65537 1
 expect 2 "unknown method 'magic'" -b -m magic 1
 expect 2 "bandwidth" -b --bandwidth fast 1
 expect 2 "max-cost: 0 is out of range (0.01..100)" -b --max-cost 0 1
@@ -67,6 +77,16 @@ printf '\n\nnot json\n' >"$T/bad.jsonl"
 expect 1 "$T/bad.jsonl:3:" -b --replay "$T/bad.jsonl"
 expect 2 "this option takes no argument: '--help=x'" --help=x
 expect 2 "unknown option '--nope'" --nope
+# Every refused option is named as written, by sdtop, not by getopt.
+expect 2 "^sdtop: unknown option '-x' (see sdtop --help)$" -x
+expect 2 "^sdtop: unknown option '-x' " -b -x 1
+expect 2 "^sdtop: unknown option '-q' " --json -qx 1
+expect 2 "^sdtop: unknown option '-q' " --interval=1 -qx 1
+expect 2 "^sdtop: option '-i' needs an argument " -bi
+expect 2 "^sdtop: option '--re' is ambiguous: --record, --replay " --re x
+expect 2 "^sdtop: option '--ba' is ambiguous: --batch, --bandwidth " --ba=1
+expect 2 "^sdtop: this option takes no argument: '--batch=1' " --batch=1
+expect 2 "^sdtop: unknown option '-\\\\x01' " -b -"$(printf '\001')" 1
 expect 2 "record saves a live run; --replay shows one already saved" \
     --replay "$T/bad.jsonl" --record "$T/r.jsonl"
 expect 1 "$T: cannot read: Is a directory" -b --replay "$T"
@@ -82,6 +102,16 @@ cfg=
 if [ -z "$cfg" ] && { [ -r /proc/config.gz ] || [ -r "/boot/config-$(uname -r)" ]; }; then
 	expect 1 "soft-dirty is not available on this kernel" -b -m soft-dirty $$
 	expect 1 "soft-dirty is not available on this kernel" -l $$
+	# -l says so in its one line, and what to run instead.
+	expect 1 "run sdtop -b -n 1 $$\$" -l $$
+fi
+
+# sdtop -- CMD watches CMD alone: --help says its children are not.
+if "$SDTOP" --help | grep -q "not its children"; then
+	echo "ok: --help says -- CMD does not watch the children"
+else
+	echo "FAIL: --help does not say that -- CMD leaves the children out"
+	FAILS=$((FAILS + 1))
 fi
 
 # No permission: an unprivileged user watching PID 1.

@@ -182,4 +182,23 @@ for args in "bogus" "--bogus" "-s" "--size 12X" "--size 0" "--size 1T" \
 	fi
 done
 
+# A refused option is named as written (the element being read, not the
+# one before it), in sdtop-demo's own words.
+demo_option() {
+	want=$1
+	shift
+	"$demo" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ $rc -ne 2 ] || [ "$(cat "$tmp/err")" != "sdtop-demo: $want (see sdtop-demo --help)" ]; then
+		fail "'$*': exit $rc, stderr '$(cat "$tmp/err")', want '$want'"
+	else
+		echo "ok: '$*': $(cat "$tmp/err")"
+	fi
+}
+demo_option "unknown option '-q'" --size 1M -qx
+demo_option "unknown option '--nope'" hotset --nope
+demo_option "option '--s' is ambiguous: --size, --seed" --s 1M
+demo_option "this option takes no argument: '--help=2'" --help=2
+demo_option "option '--size' needs an argument" hotset --size
+
 exit $status

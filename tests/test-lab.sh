@@ -138,6 +138,8 @@ for f in "$tmp"/blocks/*.sh; do
 			[ "$got" = 1 ] || fail "sdtop -l: status $got, not 1 without soft-dirty"
 			grep -q '^sdtop: soft-dirty is not available' "$err" ||
 			    fail "sdtop -l: no reason on stderr: $(cat "$err")"
+			grep -q 'run sdtop -b -n 1 [0-9][0-9]*$' "$err" ||
+			    fail "sdtop -l: says nothing to run instead: $(cat "$err")"
 			[ "$(grep -c '^sdtop:' "$err")" -eq 1 ] ||
 			    fail "sdtop -l: more than one line on stderr"
 		fi

@@ -25,6 +25,16 @@ expect() {
 }
 
 expect 2 'want an output file and a command' "$tmp/x"
+# A refused option: one line in tracepgfault's words, never getopt's
+# message (with argv[0]) followed by the whole usage.
+expect 2 "^tracepgfault: unknown option '-x' (see tracepgfault --help)$" -x
+expect 2 "^tracepgfault: unknown option '--nope' " --nope "$tmp/x" /bin/true
+expect 2 "^tracepgfault: unknown option '-q' " --json -qx
+expect 2 "^tracepgfault: option '-m' needs an argument " -m
+expect 2 "^tracepgfault: option '--t' is ambiguous: --to, --tid, --timeline " \
+    --report --t 1 "$fx/good.trace"
+expect 2 "^tracepgfault: this option takes no argument: '--json=1' " \
+    --report --json=1 "$fx/good.trace"
 expect 2 'want an output file and a command'
 expect 2 'bad ring size 3: want a power of 2' -m 3 "$tmp/x" /bin/true
 expect 2 'bad ring size' -m 0 "$tmp/x" /bin/true
