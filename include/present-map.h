@@ -6,8 +6,9 @@
  * Asking the kernel for the present pages costs several times asking for
  * the written ones alone, so a method walks them again only when its map
  * is PRESENT_MAP_AGE seconds old (CLOCK_MONOTONIC); in between, the pages
- * written each cycle join the map (a written page is present). A page
- * faulted in by a read, or discarded, shows as it was at the last walk.
+ * written each cycle join the map (a written page is present), and the
+ * pages the kernel finds absent (discarded) leave it (track-present.h).
+ * A page faulted in by a read shows as it was at the last walk.
  * Addresses are in bytes.
  */
 #ifndef SDTOP_PRESENT_MAP_H
@@ -39,6 +40,12 @@ void	 present_map_forget(struct present_map *pm);
 
 /* Add the runs of the pages written since (they are present); -1 ENOMEM. */
 int	 present_map_add(struct present_map *pm, const struct runs *written);
+
+/*
+ * Take the runs of absent out of pm (pages found neither present nor
+ * swapped); -1 with errno ENOMEM, pm unchanged.
+ */
+int	 present_map_remove(struct present_map *pm, const struct runs *absent);
 
 /*
  * Add the pages of pm to set, counted in pages of 1 << shift bytes from

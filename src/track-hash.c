@@ -7,10 +7,14 @@
  * baseline; the collect reads every present page again and reports the
  * pages whose hash differs. It measures "changed", not "written": a write
  * that stores the value already there, or a change undone before the
- * collect, is invisible. A page that became present or absent between the
- * two counts as changed (anonymous memory faulted in or dropped by
- * MADV_DONTNEED). Nothing is done to the target but reading its memory; a
- * swapped-out page counts as present and the read swaps it in.
+ * collect, is invisible. A page that became present between the two counts
+ * as changed (anonymous memory faulted in); one that became absent (given
+ * back: MADV_DONTNEED) does not: it is discarded, not written, as the
+ * session judges from the present pages (discard.h). A page given back and
+ * faulted in again is compared like any other (by a read it holds zeros,
+ * so it changed unless it held zeros already). Nothing is done to the
+ * target but reading its memory; a swapped-out page counts as present and
+ * the read swaps it in.
  *
  * Each page is read once per cycle: what the collect read becomes the next
  * cycle's baseline, and the clear reads nothing for a VMA that has it. So
@@ -320,9 +324,10 @@ hash_gone(const struct hash_state *hs, uint64_t addr)
 /*
  * Page i of the VMA holds content now (the caller marks it present). At
  * the clear, queue it for the baseline. At the collect, the baseline pages
- * before it have gone (changed), and it is either in the baseline (queued,
- * to compare hashes) or new (changed: absent -> present needs no read, but
- * it is read for the next baseline when one is kept). -1 with errno.
+ * before it have gone (given back: not changed, skipped), and it is either
+ * in the baseline (queued, to compare hashes) or new (changed: absent ->
+ * present needs no read, but it is read for the next baseline when one is
+ * kept). -1 with errno.
  */
 static int
 hash_page(struct hash_pass *p, uint64_t i)
@@ -335,7 +340,7 @@ hash_page(struct hash_pass *p, uint64_t i)
 	if (sv == NULL)
 		return (hash_queue(p, i, HASH_NONE));
 	while (p->next < hv->base.n && hv->base.pages[p->next] < i)
-		hash_mark(sv, hv->base.pages[p->next++]);
+		p->next++;
 	if (p->next < hv->base.n && hv->base.pages[p->next] == i)
 		k = p->next++;
 	else
@@ -481,14 +486,8 @@ hash_walk(struct hash_state *hs, struct hash_vma *hv, struct snap_vma *sv,
 		r = hash_read(&p);
 	if (r == -1)
 		return (-1);
-	if (hash_flush(&p) == -1)
-		return (-1);
-	/* The baseline pages after the last present one have gone. */
-	if (sv != NULL) {
-		while (p.next < hv->base.n)
-			hash_mark(sv, hv->base.pages[p.next++]);
-	}
-	return (0);
+	/* Baseline pages after the last present one have gone: not marked. */
+	return (hash_flush(&p));
 }
 
 /* Whether err ends the whole cycle rather than one VMA. */

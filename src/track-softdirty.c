@@ -15,9 +15,11 @@
  * pagemap entries are read in batches of SD_CHUNK pages. Either way only
  * present or swapped pages count: a VMA created or grown since the clear
  * carries VM_SOFTDIRTY, and then even its holes read soft-dirty. A read
- * yields the present pages with the soft-dirty ones; a scan asks for them
- * apart, and only when its map of them is PRESENT_MAP_AGE seconds old (in
- * between the map gains the pages written), as track-uffd.c does.
+ * yields the present pages with the soft-dirty ones, exactly; a scan keeps
+ * a map of them (track-present.h, as track-uffd.c does), walked in full
+ * only when PRESENT_MAP_AGE seconds old, its absent pages every cycle, so
+ * that a page given back (an empty entry, never soft-dirty) is seen at
+ * once and never taken for a written one.
  *
  * Clearing is process-wide and cannot be undone: the only trace left on
  * the target is that its soft-dirty bits were cleared (which matters to
@@ -50,6 +52,7 @@
 #include "runs.h"
 #include "snapshot.h"
 #include "track.h"
+#include "track-present.h"
 #include "track-softdirty.h"
 
 /*
@@ -429,29 +432,26 @@ sd_scan(int fd, const struct snap_vma *sv, uint64_t mask, uint64_t anyof,
 }
 
 /*
- * The scan path for one VMA: the soft-dirty pages that exist (a hole of a
- * VM_SOFTDIRTY VMA reads soft-dirty), then the present pages, walked
- * again only when p's map of them is PRESENT_MAP_AGE old (asking for them
- * costs the kernel about 2.5 times asking for the soft-dirty ones alone),
- * else the map of the last walk with the pages written since. -1 with
- * errno.
+ * The scan path for one VMA: its present map brought up to date
+ * (track-present.h: a full walk when PRESENT_MAP_AGE old, which costs the
+ * kernel about 2.5 times the soft-dirty scan, else a walk of the absent
+ * pages), then the soft-dirty pages that exist (a hole of a VM_SOFTDIRTY
+ * VMA reads soft-dirty; a page given back leaves an empty entry, never
+ * soft-dirty), which join the map. -1 with errno.
  */
 static int
 sd_collect_scan(int fd, struct snap_vma *sv, struct sd_present *p,
     struct runs *written)
 {
+	if (present_refresh(fd, &p->map, sv->vma.start, sv->vma.end,
+	    NULL) == -1)
+		return (-1);
 	if (sd_scan(fd, sv, PAGE_IS_SOFT_DIRTY, PAGE_IS_PRESENT |
-	    PAGE_IS_SWAPPED, sv->written, written) == -1)
+	    PAGE_IS_SWAPPED, sv->written, written) == -1) {
+		present_map_forget(&p->map);
 		return (-1);
-	if (present_map_due(&p->map)) {
-		if (sd_scan(fd, sv, 0, PAGE_IS_PRESENT | PAGE_IS_SWAPPED,
-		    NULL, &p->map.runs) == -1)
-			return (-1);
-		present_map_walked(&p->map);
-	} else if (present_map_add(&p->map, written) == -1)
-		return (-1);
-	return (present_map_fill(&p->map, sv->vma.start, page_shift(),
-	    sv->present));
+	}
+	return (present_complete(&p->map, written, sv));
 }
 
 /* Zero the first npages bits of every bitmap of st. */

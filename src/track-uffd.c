@@ -34,10 +34,17 @@
  *    pages is not tracked, and says why; "auto" passes uffd-wp over for a
  *    process that uses them.
  *
- * Each collect also says which pages are present, from a map walked
- * again only when it is PRESENT_MAP_AGE old (present-map.h); a huge page
- * that appears is seen at the next walk (its writes, never protected,
- * are not seen until then).
+ * Each collect also says which pages are present (track-present.h): a
+ * map of them walked in full only when it is PRESENT_MAP_AGE old, its
+ * absent pages walked every cycle (a walk that protects nothing), so a
+ * page given back is seen at once. In an anonymous private VMA a page
+ * dropped by MADV_DONTNEED leaves an empty page table entry, which that
+ * walk finds (checked on Linux 6.18). In a file-backed or shared VMA the
+ * kernel keeps a write-protected page's protection across the drop as a
+ * uffd-wp marker in its entry (zap_install_uffd_wp_if_needed()), which
+ * PAGEMAP_SCAN reports as swapped: such a page reads present until it is
+ * written again. A huge page that appears is seen at the next full walk
+ * (its writes, never protected, are not seen until then).
  *
  * Closing the last reference to the userfaultfd unregisters every range
  * and drops all the protection; the target keeps no trace of the tracking.
@@ -76,6 +83,7 @@
 #include "runs.h"
 #include "snapshot.h"
 #include "track.h"
+#include "track-present.h"
 
 /*
  * WP_UNPOPULATED is asked for because some kernels let PAGEMAP_SCAN
@@ -97,7 +105,7 @@ struct uffd_range {
 	uint64_t	end;
 	int		error;		/* errno of the registration, or 0 */
 	struct present_map present;	/* its present pages */
-	bool		huge;		/* their last walk saw huge pages */
+	bool		huge;		/* their last full walk saw huge pages */
 	bool		collected;	/* protected again by the last collect */
 };
 
@@ -172,7 +180,6 @@ struct uffd_fill {
 	uint64_t	 start;		/* of the VMA */
 	uint64_t	 npages;
 	unsigned int	 shift;
-	bool		 huge;		/* a region of huge pages was seen */
 	bool		 nomem;		/* runs could not grow: incomplete */
 };
 
@@ -605,70 +612,53 @@ uffd_start_cycle(struct tracker *tr, const struct vma_list *vl, char **cause)
 	return (0);
 }
 
-/* Keep the run of one region of a plain scan; note huge pages. */
-static int
-uffd_present_region(const struct pmscan_region *reg, void *arg)
-{
-	struct uffd_fill	*f = arg;
-
-	if (reg->categories & PAGE_IS_HUGE)
-		f->huge = true;
-	return (uffd_fill_region(reg, arg));
-}
-
 /*
- * Walk the present (or swapped) pages of sv into r->present, a plain scan
- * that protects nothing, and note whether the VMA holds huge pages.
- * -1 with errno when the walk failed.
+ * Fill the written and present pages of one registered VMA: its present
+ * map brought up to date first (track-present.h), then the scan that
+ * returns the pages written and protects them again. A failed walk of
+ * the present pages leaves sv->present NULL (unknown); a failed scan
+ * marks the VMA. -1 with errno only when the target has gone.
  */
 static int
-uffd_walk_present(int pmfd, struct uffd_range *r, const struct snap_vma *sv)
+uffd_collect_vma(int pmfd, struct uffd_range *r, struct snap_vma *sv,
+    struct runs *written)
 {
-	struct pmscan_arg	tmpl;
-	struct uffd_fill	f;
+	struct pmscan_arg	 tmpl;
+	struct uffd_fill	 f;
+	bool			 known;
+	int			 err;
 
+	known = present_refresh(pmfd, &r->present, sv->vma.start,
+	    sv->vma.end, &r->huge) == 0;
+	err = known ? 0 : errno;
 	memset(&tmpl, 0, sizeof tmpl);
-	tmpl.category_anyof_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED;
-	tmpl.return_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED | PAGE_IS_HUGE;
+	uffd_scan_masks(&tmpl);
 	memset(&f, 0, sizeof f);
-	f.runs = &r->present.runs;
+	f.set = sv->written;
+	f.runs = written;
+	runs_clear(written);
 	f.start = sv->vma.start;
 	f.npages = sv->npages;
 	f.shift = page_shift();
 	if (pagemap_scan(pmfd, sv->vma.start, sv->vma.end, &tmpl,
-	    uffd_present_region, &f) != 0)
-		return (-1);
-	if (f.nomem) {
-		errno = ENOMEM;
-		return (-1);
+	    uffd_fill_region, &f) != 0) {
+		if (proc_gone(errno))
+			return (-1);
+		/* EPERM: the registration was lost (a new mapping). */
+		r->collected = false;
+		r->error = errno;
+		present_map_forget(&r->present);
+		track_vma_failed(sv, r->error);
+		return (0);
 	}
-	r->huge = f.huge;
+	r->collected = true;
+	if (f.nomem || err == ENOMEM || (known &&
+	    present_complete(&r->present, written, sv) == -1))
+		track_vma_failed(sv, ENOMEM);
+	/* Huge pages are never protected: their writes are unknown. */
+	else if (r->huge)
+		track_vma_failed(sv, SNAP_EHUGE);
 	return (0);
-}
-
-/*
- * Fill sv->present. The walk costs about four times the written scan (on
- * 6.18: 13 against 3 ns a resident page), so it is done only when the
- * range's map is PRESENT_MAP_AGE old (present-map.h); in between, the
- * pages written this cycle join the map of the last walk. A failed walk
- * leaves sv->present NULL (unknown); -1 (ENOMEM) when memory ran out.
- */
-static int
-uffd_fill_present(int pmfd, struct uffd_range *r, struct snap_vma *sv,
-    const struct runs *written)
-{
-	if (present_map_due(&r->present)) {
-		if (uffd_walk_present(pmfd, r, sv) == -1) {
-			present_map_forget(&r->present);
-			return (errno == ENOMEM ? -1 : 0);
-		}
-		present_map_walked(&r->present);
-	} else if (present_map_add(&r->present, written) == -1)
-		return (-1);
-	if ((sv->present = pageset_new(sv->npages)) == NULL)
-		return (-1);
-	return (present_map_fill(&r->present, sv->vma.start, page_shift(),
-	    sv->present));
 }
 
 /* The collect, written the scratch list of the pages written in a VMA. */
@@ -679,8 +669,6 @@ uffd_collect_runs(struct tracker *tr, struct snapshot *s, struct runs *written,
 	struct uffd_state	*st = tr->priv;
 	struct uffd_range	*r;
 	struct snap_vma		*sv;
-	struct pmscan_arg	 tmpl;
-	struct uffd_fill	 f;
 	size_t			 i;
 	int			 pmfd;
 
@@ -705,35 +693,13 @@ uffd_collect_runs(struct tracker *tr, struct snapshot *s, struct runs *written,
 			track_vma_failed(sv, r->error);
 			continue;
 		}
-		memset(&tmpl, 0, sizeof tmpl);
-		uffd_scan_masks(&tmpl);
-		memset(&f, 0, sizeof f);
-		f.set = sv->written;
-		f.runs = written;
-		runs_clear(written);
-		f.start = sv->vma.start;
-		f.npages = sv->npages;
-		f.shift = page_shift();
-		if (pagemap_scan(pmfd, sv->vma.start, sv->vma.end, &tmpl,
-		    uffd_fill_region, &f) != 0) {
-			if (proc_gone(errno)) {
-				*cause = cause_fmt("PID %ld has exited",
-				    (long)st->pid);
-				errno = ESRCH;
-				return (-1);
-			}
-			/* EPERM: the registration was lost (a new mapping). */
-			r->collected = false;
-			r->error = errno;
-			track_vma_failed(sv, errno);
-			continue;
+		if (uffd_collect_vma(pmfd, r, sv, written) == -1 &&
+		    proc_gone(errno)) {
+			*cause = cause_fmt("PID %ld has exited",
+			    (long)st->pid);
+			errno = ESRCH;
+			return (-1);
 		}
-		r->collected = true;
-		if (f.nomem || uffd_fill_present(pmfd, r, sv, written) == -1)
-			track_vma_failed(sv, ENOMEM);
-		/* Huge pages are never protected: their writes are unknown. */
-		else if (r->huge)
-			track_vma_failed(sv, SNAP_EHUGE);
 	}
 	return (0);
 }

@@ -179,9 +179,10 @@ for k in 0 1 2 3 4; do
 done
 
 # The present pages the method reports, on this kernel's path: exact in
-# two cycles, the second within the age of the first one's present map.
+# four cycles within the age of the first one's present map, with pages
+# given back (discarded, not written) and given back and written again.
 if [ "$(status_of present)" = 0 ] && grep -q '^present ok$' "$work/present.out"; then
-	echo "present pages: exact ($path)"
+	echo "present pages: exact, pages given back discarded, not written ($path)"
 else
 	bad "present pages: $(cat "$work/present.out" 2>/dev/null) (status $(status_of present))"
 fi
