@@ -13,10 +13,11 @@
  * Start argv as a child and return its pid when it has just executed its
  * program, stopped (SIGSTOP) before its first instruction; SIGCONT runs
  * it. Its output must not land on the screen or in the batch output: with
- * a screen it goes to /dev/null, else its stdout joins stderr. -1 with
- * *cause (malloc'd, one line).
+ * a screen its stdout goes to /dev/null and its stderr to errfd (a
+ * tail_file's, or /dev/null when it is -1), else its stdout joins stderr.
+ * -1 with *cause (malloc'd, one line).
  */
-pid_t	 child_start(char **argv, bool screen, char **cause);
+pid_t	 child_start(char **argv, bool screen, int errfd, char **cause);
 
 /* Reap the child pid if it has exited; returns whether it has. */
 bool	 child_reap(pid_t pid);

@@ -1,7 +1,7 @@
 /*
  * view-layout.h - where the region map goes, without a terminal: which
  * regions are shown and in what order, the rows each takes, the zoom
- * auto-zoom picks, and the width of each region's title.
+ * auto-zoom picks, and the width of each region's title (view-title.h).
  *
  * Units: screen rows and columns; map rows are counted from the first
  * row of the whole map; a cell is view.zoom pages.
@@ -14,7 +14,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct snap_vma;
 struct view;
 
 /* Columns between a title and the cells that follow it on its row. */
@@ -32,15 +31,6 @@ struct view;
  * VMAs shown, their order, the zoom when auto, the total map rows.
  */
 void	 view_layout(struct view *v, int cols, int height);
-
-/*
- * The title of a VMA (range, perms, size, dirty count, name) into buf,
- * its name escaped (to ASCII when ascii is set); returns the columns it
- * takes on the terminal, which are not its bytes when the name holds
- * UTF-8.
- */
-int	 view_title(const struct snap_vma *sv, uint64_t page_size, bool ascii,
-	     char *buf, size_t size);
 
 /*
  * Rows one VMA takes at a zoom on cols columns, its title taking

@@ -8,12 +8,15 @@
 #include <stdio.h>
 
 struct source;
+struct tail_file;
 
 struct view_options {
 	FILE		*record;	/* write each cycle with out_json_line(),
 					   or NULL */
 	const char	*why_method;	/* why not soft-dirty, or NULL */
 	unsigned long	 max_cycles;	/* 0 = none */
+	struct tail_file *child_err;	/* the stderr of the program sdtop
+					   started, or NULL */
 };
 
 /*

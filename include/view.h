@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "view-title.h"
+
 struct snapshot;
 
 enum view_state {
@@ -52,16 +54,20 @@ struct view {
 	long			 map_rows;	/* rows of the whole map */
 	int			 map_height;	/* rows of the screen it gets */
 	bool			 help;
+	long			 help_top;	/* first help row shown */
 	bool			 unicode;
 	bool			 color;
 	size_t			*order;		/* VMAs shown, in order */
 	int			*title_cols;	/* the title width of each */
+	struct view_title_fmt	 title_fmt;	/* how titles are written */
 	size_t			 norder;
 	size_t			 order_cap;
 
 	/* The bottom line. */
 	char			 status[256];
 	bool			 status_error;
+	double			 status_until;	/* when an error goes (monotonic
+						   seconds), 0: it stays */
 	bool			 typing;	/* reading an interval */
 	char			 typed[16];
 	double			 typed_value;
@@ -71,8 +77,17 @@ struct view {
 void	 view_init(struct view *v);
 void	 view_free(struct view *v);
 
-/* Set the status line (printf format); error shows it as an error. */
+/* Seconds an error stays on the status line, unless said again. */
+#define VIEW_ERROR_SECONDS	5
+
+/*
+ * Set the status line (printf format); error shows it as an error, for
+ * VIEW_ERROR_SECONDS (view_status_expire() takes it away).
+ */
 void	 view_status(struct view *v, bool error, const char *fmt, ...)
 	     __attribute__((format(printf, 3, 4)));
+
+/* Clear an error that has been shown long enough; whether it did. */
+bool	 view_status_expire(struct view *v, double now);
 
 #endif

@@ -40,20 +40,42 @@ child_sibling(const char *name)
 }
 
 /*
+ * fd, or a close-on-exec copy of it above the standard descriptors when
+ * it is one of them: sdtop may have been started with one of those
+ * closed, and a pipe made then takes its place, which the dup2()s of
+ * child_exec() would close.
+ */
+static int
+child_above_stdio(int fd)
+{
+	int	 n;
+
+	if (fd == -1 || fd > STDERR_FILENO)
+		return (fd);
+	if ((n = fcntl(fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1)) == -1)
+		return (fd);
+	return (n);
+}
+
+/*
  * In the child: wait on go until the parent traces it, then run argv; on
- * failure, say its errno on ep. Never returns.
+ * failure, say its errno on ep. Under the screen its stderr goes to errfd
+ * (or /dev/null when it is -1). Never returns.
  */
 static void __attribute__((noreturn))
-child_exec(char **argv, bool screen, int go, int ep)
+child_exec(char **argv, bool screen, int errfd, int go, int ep)
 {
 	int	 fd, err;
 	char	 c;
 
+	go = child_above_stdio(go);
+	ep = child_above_stdio(ep);
+	errfd = child_above_stdio(errfd);
 	if (screen) {
 		if ((fd = open("/dev/null", O_RDWR)) != -1) {
 			dup2(fd, STDIN_FILENO);
 			dup2(fd, STDOUT_FILENO);
-			dup2(fd, STDERR_FILENO);
+			dup2(errfd != -1 ? errfd : fd, STDERR_FILENO);
 			if (fd > STDERR_FILENO)
 				close(fd);
 		}
@@ -144,7 +166,7 @@ child_go(int go, const char *name, char **cause)
 }
 
 pid_t
-child_start(char **argv, bool screen, char **cause)
+child_start(char **argv, bool screen, int errfd, char **cause)
 {
 	int	 go[2], ep[2], rc;
 	pid_t	 pid;
@@ -171,7 +193,7 @@ child_start(char **argv, bool screen, char **cause)
 	if (pid == 0) {
 		close(go[1]);
 		close(ep[0]);
-		child_exec(argv, screen, go[0], ep[1]);
+		child_exec(argv, screen, errfd, go[0], ep[1]);
 	}
 	close(go[0]);
 	close(ep[1]);

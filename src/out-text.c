@@ -98,8 +98,10 @@ out_text(FILE *f, const struct snapshot *s, const struct text_options *o)
 		fprintf(f, "%s/s, ", render_bytes(
 		    (uint64_t)s->precopy.dirty_rate_bps, size, sizeof size));
 		if (s->precopy.converges)
-			fprintf(f, "converges: %u rounds, downtime %.1f ms\n",
-			    s->precopy.rounds, s->precopy.downtime_ms);
+			fprintf(f, "converges: %u round%s, downtime %.1f ms\n",
+			    s->precopy.rounds,
+			    s->precopy.rounds == 1 ? "" : "s",
+			    s->precopy.downtime_ms);
 		else
 			fprintf(f, "does not converge\n");
 	}

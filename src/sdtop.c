@@ -29,6 +29,7 @@
 #include "source-live.h"
 #include "source-replay.h"
 #include "str-escape.h"
+#include "tail-file.h"
 #include "track-softdirty.h"
 #include "view-loop.h"
 
@@ -105,10 +106,13 @@ out:
 	return (rc);
 }
 
-/* Run the batch loop or the screen on src; returns the exit status. */
+/*
+ * Run the batch loop or the screen on src; returns the exit status. err
+ * is the stderr of the program sdtop started, for the screen, or NULL.
+ */
 static int
 run_source(struct source *src, const struct options *o, FILE *record,
-    const char *why)
+    const char *why, struct tail_file *err)
 {
 	struct batch_options	 bo = { 0 };
 	struct view_options	 vo = { 0 };
@@ -131,6 +135,7 @@ run_source(struct source *src, const struct options *o, FILE *record,
 		vo.record = record;
 		vo.why_method = why;
 		vo.max_cycles = o->cycles;
+		vo.child_err = err;
 		rc = view_run(src, &vo, &cause);
 	}
 	if (rc == -1) {
@@ -155,18 +160,19 @@ run_replay(const struct options *o)
 		free(cause);
 		return (EXIT_RUNTIME);
 	}
-	rc = run_source(&src, o, NULL, NULL);
+	rc = run_source(&src, o, NULL, NULL, NULL);
 	free(source_close(&src));
 	return (rc);
 }
 
 /*
  * Watch the session s: say first, in batch mode, what the method chosen
- * leaves out (why), then run. Returns the exit status.
+ * leaves out (why), then run (err as run_source() takes it). Returns the
+ * exit status.
  */
 static int
 run_session(struct session *s, const struct options *o, FILE *record,
-    const char *why)
+    const char *why, struct tail_file *err)
 {
 	struct source	 src;
 	char		*left;
@@ -178,7 +184,7 @@ run_session(struct session *s, const struct options *o, FILE *record,
 	else if (o->batch && why != NULL && !o->json)
 		fprintf(stderr, "sdtop: note: %s\n", why);
 	source_live(&src, s);
-	rc = run_source(&src, o, record, why);
+	rc = run_source(&src, o, record, why, err);
 	if ((left = source_close(&src)) != NULL) {
 		fprintf(stderr, "sdtop: %s\n", left);
 		free(left);
@@ -196,9 +202,11 @@ static int
 run_live(struct options *o)
 {
 	struct session	 s;
+	struct tail_file err = { .fd = -1 };
 	FILE		*record = NULL;
 	char		*cause = NULL, *why = NULL, *demo = NULL;
 	char		*demo_argv[2];
+	const char	*tmpdir;
 	pid_t		 child = 0;
 	int		 rc = EXIT_RUNTIME;
 
@@ -209,11 +217,19 @@ run_live(struct options *o)
 			demo_argv[1] = NULL;
 			o->command = demo_argv;
 		}
-		if ((child = child_start(o->command, !o->batch,
+		/* Under the screen, its stderr says why it ended, if it did. */
+		if (!o->batch) {
+			if ((tmpdir = getenv("TMPDIR")) == NULL ||
+			    *tmpdir == '\0')
+				tmpdir = "/tmp";
+			tail_file_open(&err, tmpdir);
+		}
+		if ((child = child_start(o->command, !o->batch, err.fd,
 		    &cause)) == -1) {
 			fprintf(stderr, "sdtop: %s\n", cause);
 			free(cause);
 			free(demo);
+			tail_file_close(&err);
 			return (EXIT_RUNTIME);
 		}
 		o->s.pid = child;
@@ -227,9 +243,11 @@ run_live(struct options *o)
 	} else {
 		if (child != 0)
 			kill(child, SIGCONT);
-		rc = run_session(&s, o, record, why);
+		rc = run_session(&s, o, record, why, err.fd != -1 ? &err :
+		    NULL);
 	}
 	child_stop(child);
+	tail_file_close(&err);
 	if (record != NULL)
 		fclose(record);
 	free(why);

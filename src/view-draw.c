@@ -25,8 +25,9 @@
 #include "str-escape.h"
 #include "view.h"
 #include "view-draw.h"
-#include "view-keys.h"
+#include "view-help.h"
 #include "view-layout.h"
+#include "view-title.h"
 
 /* Colour pairs, and the attributes of each part of the screen. */
 enum {
@@ -48,6 +49,9 @@ enum {
 static attr_t	view_cell_attr[CELL_UNTRACKED + 1];
 static attr_t	view_bar_attr, view_error_attr, view_spark_attr;
 static attr_t	view_conv_attr, view_title_attr;
+
+/* "page" or "pages", after a count of n. */
+#define PAGES(n)	((n) == 1 ? "page" : "pages")
 
 /* The least a screen needs to show anything useful. */
 #define VIEW_MIN_COLS	40
@@ -247,21 +251,21 @@ view_draw_header(const struct view *v)
 	view_bar(y++, view_bar_attr, line);
 
 	if (s != NULL) {
-		snprintf(line, sizeof line, " dirty %llu pages (%s) this cycle"
-		    "   tracked %llu pages (%s)%s   scan %.1f ms  clear %.1f ms",
-		    (unsigned long long)s->dirty_pages,
+		snprintf(line, sizeof line, " dirty %llu %s (%s) this cycle"
+		    "   tracked %llu %s (%s)%s   scan %.1f ms  clear %.1f ms",
+		    (unsigned long long)s->dirty_pages, PAGES(s->dirty_pages),
 		    render_bytes(s->dirty_pages * s->page_size, b1, sizeof b1),
 		    (unsigned long long)s->tracked_pages,
-		    render_bytes(s->tracked_pages * s->page_size, b2,
-		    sizeof b2), cost, s->scan_ms, s->clear_ms);
+		    PAGES(s->tracked_pages), render_bytes(s->tracked_pages *
+		    s->page_size, b2, sizeof b2), cost, s->scan_ms,
+		    s->clear_ms);
 	} else
 		snprintf(line, sizeof line, " waiting for the first cycle...");
 	view_put(y++, 0, A_BOLD, line);
 
 	if (v->why_method != NULL) {
-		snprintf(line, sizeof line, " method %s: %s",
-		    view_safe(v, v->method, method, sizeof method),
-		    v->why_method);
+		view_method_row(view_safe(v, v->method, method, sizeof method),
+		    v->why_method, COLS, line, sizeof line);
 		view_put(y++, 0, A_DIM, line);
 	}
 	if (v->replay && v->source != NULL) {
@@ -333,14 +337,15 @@ view_draw_history(const struct view *v, int y)
 		addstr(col);
 	}
 	attrset(A_NORMAL);
-	snprintf(line, sizeof line, " max %llu pages",
-	    (unsigned long long)max);
+	snprintf(line, sizeof line, " max %llu %s", (unsigned long long)max,
+	    PAGES(max));
 	view_put(y, x0 + (int)shown, A_DIM, line);
 	y++;
 
 	if (v->converged_at < 0 || n == 0) {
-		snprintf(line, sizeof line, " %zu cycles, not converged yet"
-		    " (rule: last %u within the tolerance)", n, v->window);
+		snprintf(line, sizeof line, " %zu %s, not converged yet"
+		    " (rule: last %u within the tolerance)", n,
+		    n == 1 ? "cycle" : "cycles", v->window);
 		view_put(y, x0 - 1, A_DIM, line);
 		return (y + 1);
 	}
@@ -349,8 +354,9 @@ view_draw_history(const struct view *v, int y)
 	ws = history_working_set(v->counts, n, v->window);
 	conv_cycle = history_cycle_at(n, v->converged_at,
 	    v->snap != NULL ? v->snap->cycle : n);
-	snprintf(line, sizeof line, "converged at cycle %ld: ~%llu pages,"
+	snprintf(line, sizeof line, "converged at cycle %ld: ~%llu %s,"
 	    " %s written per cycle", conv_cycle, (unsigned long long)ws,
+	    PAGES(ws),
 	    render_bytes(ws * (v->snap != NULL ? v->snap->page_size : 4096),
 	    b, sizeof b));
 	if ((size_t)v->converged_at >= first) {
@@ -371,7 +377,7 @@ view_draw_title(const struct view *v, const struct snap_vma *sv, int y)
 {
 	char	line[512];
 
-	view_title(sv, v->snap->page_size, !v->unicode, line, sizeof line);
+	view_title(sv, v->snap->page_size, &v->title_fmt, line, sizeof line);
 	view_put(y, 0, sv->error != 0 ? view_error_attr : view_title_attr,
 	    line);
 }
@@ -500,48 +506,76 @@ view_draw_status(const struct view *v, int y)
 		view_put(y, x, view_bar_attr, right);
 }
 
-/* The help screen: what each key does here, from the key table. */
-static void
-view_draw_help(const struct view *v, int rows, int cols)
-{
-	const char	*name, *help;
-	char		 line[256];
-	size_t		 i, nkeys = view_keys_count();
-	int		 y = 0;
+/* Where the help goes: rows [1, rows) of the screen, from help row top. */
+struct view_help_at {
+	long	top;
+	int	rows;
+	int	cols;
+};
 
-	attrset(A_REVERSE);
-	mvhline(y, 0, ' ', cols);
-	mvaddnstr(y++, 0, v->replay ? " sdtop keys (replaying a recording)" :
-	    " sdtop keys (watching a live process)", cols);
-	attrset(A_NORMAL);
-	y++;
-	for (i = 0; i < nkeys && y < rows - 1; i++) {
-		if ((help = view_keys_help(i, v->replay, &name)) == NULL)
-			continue;
-		snprintf(line, sizeof line, "  %-8s %s", name, help);
+/* Draw help row number row if it is on the screen. */
+static void
+view_help_row(void *arg, size_t row, enum view_help_kind kind,
+    const char *text)
+{
+	const struct view_help_at	*at = arg;
+	int				 y, n;
+
+	if ((long)row < at->top || (long)row - at->top >= at->rows - 1)
+		return;
+	y = 1 + (int)((long)row - at->top);
+	n = (int)str_fit(text, (size_t)at->cols, NULL);
+	switch (kind) {
+	case VIEW_HELP_KEY:
 		attrset(A_BOLD);
-		mvaddnstr(y, 0, line, cols < 11 ? cols : 11);
+		mvaddnstr(y, 0, text, n < VIEW_HELP_KEY_COLS ? n :
+		    VIEW_HELP_KEY_COLS);
 		attrset(A_NORMAL);
-		if (cols > 11)
-			mvaddnstr(y, 11, line + 11, cols - 11);
-		y++;
-	}
-	if (y < rows - 1)
-		y++;
-	if (y < rows) {
+		if (n > VIEW_HELP_KEY_COLS)
+			mvaddnstr(y, VIEW_HELP_KEY_COLS, text +
+			    VIEW_HELP_KEY_COLS, n - VIEW_HELP_KEY_COLS);
+		break;
+	case VIEW_HELP_TEXT:
 		attrset(A_DIM);
-		snprintf(line, sizeof line, "  Cells: %c all pages written,"
-		    " %c most, %c some, %c none, %c not present, %c discarded"
-		    " (given back, not written), %c new region, %c untracked."
-		    " Any key returns.",
-		    cell_char(CELL_WRITTEN, false), cell_char(CELL_MANY, false),
-		    cell_char(CELL_FEW, false), cell_char(CELL_CLEAN, false),
-		    cell_char(CELL_ABSENT, false),
-		    cell_char(CELL_DISCARDED, false), cell_char(CELL_NEW, false),
-		    cell_char(CELL_UNTRACKED, false));
-		mvaddnstr(y, 0, line, cols);
+		mvaddnstr(y, 0, text, n);
 		attrset(A_NORMAL);
+		break;
+	case VIEW_HELP_BLANK:
+		break;
 	}
+}
+
+/*
+ * The help screen: what each key does here, from the key table, what the
+ * cells mean and why the method was chosen; scrolled when it is longer
+ * than the screen.
+ */
+static void
+view_draw_help(struct view *v, int rows, int cols)
+{
+	struct view_help_at	 at;
+	const char		*why = v->replay ? NULL : v->why_method;
+	char			 title[128];
+	long			 total, maxtop;
+
+	total = (long)view_help_rows(v->replay, v->method, why, cols, NULL,
+	    NULL);
+	maxtop = total - (rows - 1);
+	if (v->help_top > maxtop)
+		v->help_top = maxtop;
+	if (v->help_top < 0)
+		v->help_top = 0;
+	snprintf(title, sizeof title, " sdtop keys (%s)%s", v->replay ?
+	    "replaying a recording" : "watching a live process",
+	    maxtop > 0 ? "   Up, Down: more" : "");
+	attrset(A_REVERSE);
+	mvhline(0, 0, ' ', cols);
+	mvaddnstr(0, 0, title, cols);
+	attrset(A_NORMAL);
+	at.top = v->help_top;
+	at.rows = rows;
+	at.cols = cols;
+	view_help_rows(v->replay, v->method, why, cols, view_help_row, &at);
 }
 
 /* Draw the whole screen, or the help, or why it is too small. */

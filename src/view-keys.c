@@ -17,6 +17,7 @@
 #include "snapshot.h"
 #include "view.h"
 #include "view-keys.h"
+#include "view-layout.h"
 
 #define MODE_LIVE	0x1
 #define MODE_REPLAY	0x2
@@ -76,7 +77,8 @@ static const struct view_keydef view_keys[] = {
 	{ { 's', 0 }, "s", ACT_SORT, MODE_BOTH,
 	  "sort regions by address or by dirty count", NULL },
 	{ { 'h', '?', KEY_F(1), 0 }, "h ?", ACT_HELP, MODE_BOTH,
-	  "this help (any key closes it)", NULL },
+	  "this help (Up, Down, PgUp, PgDn scroll it; any other key closes"
+	  " it)", NULL },
 	{ { CTRL_L, 0 }, "^L", ACT_REDRAW, MODE_BOTH,
 	  "redraw the screen", NULL },
 };
@@ -195,6 +197,54 @@ view_key_mouse(struct view *v)
 	return (ACT_MOUSE);
 }
 
+/*
+ * A key on the help screen: the scrolling keys scroll it (the drawing
+ * keeps it within its rows), q quits, any other key closes it.
+ */
+static enum view_action
+view_key_help(struct view *v, int key)
+{
+	MEVENT	me;
+	long	page = LINES > 3 ? LINES - 2 : 1;
+
+	switch (key) {
+	case KEY_UP:
+	case 'k':
+		v->help_top -= v->help_top > 0;
+		return (ACT_NONE);
+	case KEY_DOWN:
+	case 'j':
+		v->help_top++;
+		return (ACT_NONE);
+	case KEY_PPAGE:
+		v->help_top = v->help_top > page ? v->help_top - page : 0;
+		return (ACT_NONE);
+	case KEY_NPAGE:
+		v->help_top += page;
+		return (ACT_NONE);
+	case KEY_HOME:
+	case 'g':
+		v->help_top = 0;
+		return (ACT_NONE);
+	case KEY_END:
+	case 'G':
+		v->help_top = VIEW_ROWS_MAX;
+		return (ACT_NONE);
+	case KEY_MOUSE:
+		if (getmouse(&me) == OK && (me.bstate & BUTTON4_PRESSED))
+			v->help_top = v->help_top > 3 ? v->help_top - 3 : 0;
+		else
+			v->help_top += 3;
+		return (ACT_NONE);
+	case 'q':
+	case 'Q':
+		return (ACT_QUIT);
+	default:
+		v->help = false;
+		return (ACT_NONE);
+	}
+}
+
 /* A key: what it does to the view here, and what is left to the loop. */
 enum view_action
 view_key(struct view *v, int key)
@@ -206,11 +256,8 @@ view_key(struct view *v, int key)
 		return (view_key_typing(v, key));
 	if (key == KEY_RESIZE)
 		return (ACT_RESIZE);
-	if (v->help) {
-		/* Any key closes the help; q still quits. */
-		v->help = false;
-		return (key == 'q' || key == 'Q' ? ACT_QUIT : ACT_NONE);
-	}
+	if (v->help)
+		return (view_key_help(v, key));
 	if (key == KEY_MOUSE)
 		return (view_key_mouse(v));
 
@@ -270,6 +317,7 @@ view_key(struct view *v, int key)
 		break;
 	case ACT_HELP:
 		v->help = true;
+		v->help_top = 0;
 		break;
 	case ACT_TYPE_INTERVAL:
 		v->typing = true;

@@ -1,14 +1,15 @@
 /*
  * view-layout.c - where the region map goes, computed without a terminal
  * so that it is tested without one: which regions are shown and in what
- * order, each one's title and its width, the rows each region takes, the
+ * order, the width of each one's title, the rows each region takes, the
  * zoom auto-zoom picks, and the scroll position kept within the map.
  *
  * Units: screen rows and columns; a cell is view.zoom pages; map rows are
  * counted from the first row of the whole map (view.top is the first one
  * shown). A region takes its title's row, then rows of cells; one whose
- * cells fit after its title takes that row only. Titles are measured in
- * columns, not bytes (a CJK character takes two columns, three bytes).
+ * cells fit after its title takes that row only. Titles (view-title.c)
+ * are measured in columns, not bytes (a CJK character takes two columns,
+ * three bytes).
  */
 #include "config.h"
 
@@ -21,9 +22,9 @@
 #include "proc-maps.h"
 #include "render.h"
 #include "snapshot.h"
-#include "str-escape.h"
 #include "view.h"
 #include "view-layout.h"
+#include "view-title.h"
 
 /* Whether a VMA is shown with the current filter. */
 static bool
@@ -48,44 +49,6 @@ view_cmp_dirty(const void *a, const void *b)
 	if (va->dirty != vb->dirty)
 		return (va->dirty > vb->dirty ? -1 : 1);
 	return (ia < ib ? -1 : ia > ib);
-}
-
-/* A region's title, its name escaped; returns its width in columns. */
-int
-view_title(const struct snap_vma *sv, uint64_t page_size, bool ascii,
-    char *buf, size_t size)
-{
-	char		 b[32], extra[64] = "";
-	const char	*name;
-	size_t		 len;
-	int		 n;
-
-	if (size == 0)
-		return (0);
-	if (sv->is_new)
-		snprintf(extra, sizeof extra, "  new region");
-	else if (!sv->tracked)
-		snprintf(extra, sizeof extra, "  untracked");
-	if (sv->error != 0)
-		snprintf(extra, sizeof extra, "  error: %s",
-		    snap_vma_error(sv));
-	n = snprintf(buf, size, "%016llx-%016llx %.4s %8llu %s %9s"
-	    " %8llu dirty  ", (unsigned long long)sv->vma.start,
-	    (unsigned long long)sv->vma.end, sv->vma.perms,
-	    (unsigned long long)sv->npages, sv->npages == 1 ? "page " :
-	    "pages",
-	    render_bytes(sv->npages * page_size, b, sizeof b),
-	    (unsigned long long)sv->dirty);
-	if (n < 0)
-		n = 0;
-	len = (size_t)n < size ? (size_t)n : size - 1;
-	name = sv->vma.name != NULL && *sv->vma.name != '\0' ?
-	    sv->vma.name : "[anon]";
-	/* The name is cut, if it must be, between whole characters. */
-	str_escape(buf + len, size - len, name, ascii ? STR_ESCAPE_ASCII : 0);
-	len += strlen(buf + len);
-	snprintf(buf + len, size - len, "%s", extra);
-	return ((int)str_width(buf));
 }
 
 /* Rows one region takes: its title's, then those of its cells. */
@@ -156,11 +119,12 @@ fail:
 }
 
 /*
- * The regions shown, in their order, and the width of each one's title;
- * returns the pages of the biggest, 1 at least.
+ * The regions shown, in their order, how their titles are written on
+ * cols columns and the width of each; returns the pages of the biggest,
+ * 1 at least.
  */
 static uint64_t
-view_layout_order(struct view *v)
+view_layout_order(struct view *v, int cols)
 {
 	const struct snapshot	*s = v->snap;
 	uint64_t		 biggest = 1;
@@ -178,9 +142,11 @@ view_layout_order(struct view *v)
 		view_sort_snap = s;
 		qsort(v->order, v->norder, sizeof *v->order, view_cmp_dirty);
 	}
+	view_title_fmt(&v->title_fmt, s, v->order, v->norder, cols,
+	    !v->unicode);
 	for (i = 0; i < v->norder; i++)
 		v->title_cols[i] = view_title(&s->vmas[v->order[i]],
-		    s->page_size, !v->unicode, title, sizeof title);
+		    s->page_size, &v->title_fmt, title, sizeof title);
 	return (biggest);
 }
 
@@ -225,7 +191,7 @@ view_layout(struct view *v, int cols, int height)
 		v->map_rows = 0;
 		return;
 	}
-	biggest = view_layout_order(v);
+	biggest = view_layout_order(v, cols);
 	if (v->autozoom)
 		v->zoom = view_layout_autozoom(v, biggest, cols, height);
 	if (v->zoom > biggest)

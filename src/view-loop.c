@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cause.h"
@@ -30,6 +31,8 @@
 #include "session.h"
 #include "snapshot.h"
 #include "source.h"
+#include "str-escape.h"
+#include "tail-file.h"
 #include "view.h"
 #include "view-draw.h"
 #include "view-keys.h"
@@ -214,6 +217,8 @@ struct view_loop {
 	double				 deadline;	/* of the cycle running */
 	char				*error;		/* a recording's read
 							   error, said at the end */
+	bool				 exit_known;	/* how the process
+							   ended is said */
 };
 
 /* Write a cycle to the recording; a failure shows in the status line. */
@@ -240,6 +245,50 @@ view_loop_history(struct view_loop *l)
 	l->v.window = h.window;
 }
 
+/*
+ * Say on the status line how the live process ended. A child of sdtop
+ * (the demo, the command after --) is asked without being reaped
+ * (WNOWAIT: child_stop() reaps it), and when it failed, the last line of
+ * its stderr says why, as it would in batch mode. Returns whether that
+ * is all known: a process that has just exited may not be a zombie yet.
+ */
+static bool
+view_loop_exit_status(struct view_loop *l)
+{
+	struct view	*v = &l->v;
+	siginfo_t	 si;
+	const char	*last = NULL;
+	char		 how[96], esc[256] = "";
+
+	view_status(v, false, "process %ld exited; q quits", (long)v->pid);
+	memset(&si, 0, sizeof si);
+	if (waitid(P_PID, (id_t)v->pid, &si, WEXITED | WNOHANG | WNOWAIT) ==
+	    -1)
+		return (true);
+	if (si.si_pid == 0)
+		return (false);
+	if (si.si_code == CLD_EXITED && si.si_status == 0)
+		return (true);
+	if (si.si_code == CLD_EXITED)
+		snprintf(how, sizeof how, "exited with status %d",
+		    si.si_status);
+	else
+		snprintf(how, sizeof how, "killed by signal %d (%s)",
+		    si.si_status, strsignal(si.si_status));
+	if (l->o->child_err != NULL) {
+		tail_file_poll(l->o->child_err);
+		last = tail_file_last(l->o->child_err);
+	}
+	if (last != NULL)
+		str_escape(esc, sizeof esc, last, v->unicode ? 0 :
+		    STR_ESCAPE_ASCII);
+	view_status(v, true, "%s%s%s", how, last != NULL ? ": " :
+	    "; q quits", esc);
+	/* It stays: it is why the screen stopped. */
+	v->status_until = 0;
+	return (true);
+}
+
 /* The source has no cycle left: the last frame stays. */
 static void
 view_loop_end(struct view_loop *l)
@@ -248,14 +297,13 @@ view_loop_end(struct view_loop *l)
 
 	if (!v->replay) {
 		v->state = VIEW_EXITED;
-		view_status(v, false, "process %ld exited; q quits",
-		    (long)v->pid);
+		l->exit_known = view_loop_exit_status(l);
 		return;
 	}
 	v->state = l->src->exited ? VIEW_EXITED : VIEW_ENDED;
-	view_status(v, false, "%s after %zu cycles; , steps back, q quits",
+	view_status(v, false, "%s after %zu %s; , steps back, q quits",
 	    l->src->exited ? "the process exited" : "end of the recording",
-	    l->src->ncycles);
+	    l->src->ncycles, l->src->ncycles == 1 ? "cycle" : "cycles");
 }
 
 /*
@@ -275,6 +323,8 @@ view_loop_take(struct view_loop *l, int rc, struct snapshot *snap,
 			free(err);
 			return (false);
 		}
+		/* The recording ends here: this is why, it stays. */
+		v->status_until = 0;
 		/* It ends a recording; said again on stderr at the end. */
 		if (l->error == NULL)
 			l->error = err;
@@ -521,6 +571,28 @@ view_loop_start(struct view_loop *l, char **cause)
 	return (0);
 }
 
+/*
+ * What the loop does at every turn, keys or not: read the stderr of the
+ * program sdtop started (so that its file stays small), take away an
+ * error shown long enough, and say how the process ended once that is
+ * known; redraw if any of it changed the screen.
+ */
+static void
+view_loop_turn(struct view_loop *l)
+{
+	bool	changed;
+
+	if (l->o->child_err != NULL)
+		tail_file_poll(l->o->child_err);
+	changed = view_status_expire(&l->v, now_mono());
+	if (!l->v.replay && l->v.state == VIEW_EXITED && !l->exit_known) {
+		l->exit_known = view_loop_exit_status(l);
+		changed = true;
+	}
+	if (changed)
+		view_draw(&l->v);
+}
+
 int
 view_run(struct source *src, const struct view_options *o, char **cause)
 {
@@ -540,6 +612,7 @@ view_run(struct source *src, const struct view_options *o, char **cause)
 	while (!session_stop) {
 		if (view_tstp)
 			view_suspend(&l.v);
+		view_loop_turn(&l);
 		if (l.v.state == VIEW_RUNNING && now_mono() >= l.deadline) {
 			if (view_loop_tick(&l))
 				break;

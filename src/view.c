@@ -1,6 +1,7 @@
 /*
  * view.c - the state of the screen: its defaults, the arrays the layout
- * grows, and the status line. Nothing here draws.
+ * grows, and the status line, where an error stays a few seconds (or
+ * until it is said again). Nothing here draws.
  */
 #include "config.h"
 
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "now.h"
 #include "view.h"
 
 void
@@ -42,4 +44,16 @@ view_status(struct view *v, bool error, const char *fmt, ...)
 	vsnprintf(v->status, sizeof v->status, fmt, ap);
 	va_end(ap);
 	v->status_error = error;
+	v->status_until = error ? now_mono() + VIEW_ERROR_SECONDS : 0;
+}
+
+bool
+view_status_expire(struct view *v, double now)
+{
+	if (v->status_until == 0 || now < v->status_until)
+		return (false);
+	v->status[0] = '\0';
+	v->status_error = false;
+	v->status_until = 0;
+	return (true);
 }

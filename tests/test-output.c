@@ -758,6 +758,12 @@ out_text__precopy__one_line_after_the_header(void **state)
 	    "dirty rate "
 	    "1.0 MiB/s, converges: 3 rounds, downtime 12.5 ms");
 	free(text);
+	s->precopy.rounds = 1;
+	text = capture_text(s, 0);
+	line_of(text, 1, line, sizeof line);
+	assert_string_equal(line, "pre-copy at 125.0 MiB/s: dirty rate "
+	    "1.0 MiB/s, converges: 1 round, downtime 12.5 ms");
+	free(text);
 
 	s->precopy.converges = false;
 	text = capture_text(s, 0);

@@ -25,7 +25,9 @@ has_ready() {
 }
 wait_until "the workload did not start" has_ready
 set -- $(grep '^ready ' "$tmp/w.out")
-title=$(printf '%016x-%016x' "$3" "$4")
+# The buffer's title: its addresses as the screen writes them, with
+# no leading zeros (it is among the highest, so none are added).
+title=$(printf '%x-%x' "$3" "$4")
 keys a
 wait_for "1 cell = 1 page |"
 wait_for "$title"

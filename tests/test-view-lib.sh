@@ -1,7 +1,8 @@
 # test-view-lib.sh - what the tmux tests of the screen share; sourced by
 # tests/test-view-*.sh after they set $name. It makes $tmp, starts a
 # private tmux server ($T) for each pane and cleans both up; the test may
-# define cleanup_more for its own processes. A test pane is 120x40.
+# define cleanup_more for its own processes. A test pane is 120x40, or
+# $PANE_COLS x $PANE_ROWS when they are set.
 #
 # sdtop runs in the pane as the foreground job of its own process group
 # (fg.pl below), as under a job-control shell, and the test reads the
@@ -185,7 +186,7 @@ start() {
 	for a in "$@"; do
 		args="$args '$a'"
 	done
-	$T new-session -d -s t -x 120 -y 40 "LANG=${LOC:-C} \
+	$T new-session -d -s t -x "${PANE_COLS:-120}" -y "${PANE_ROWS:-40}" "LANG=${LOC:-C} \
 	    LC_ALL=${LOC:-C} TERM=xterm FG_PIDFILE='$tmp/pid' \
 	    perl '$tmp/fg.pl' '$sdtop' $args; echo EXIT=\$?; sleep 600" ||
 		fail "tmux did not start"

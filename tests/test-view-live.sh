@@ -46,7 +46,9 @@ ready=$(wait_line "ready ") || fail "the workload did not start"
 set -- $ready
 start_hex=$3
 end_hex=$4
-title=$(printf '%016x-%016x' "$start_hex" "$end_hex")
+# The buffer's title: its addresses as the screen writes them, with
+# no leading zeros (it is among the highest, so none are added).
+title=$(printf '%x-%x' "$start_hex" "$end_hex")
 
 # The method: auto unless VIEW_METHOD names one. It must work here, or
 # skip; a hang is a failure (timeout(1) guards it when there is one).

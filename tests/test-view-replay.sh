@@ -57,8 +57,9 @@ lib=$(vma 0x30000000 0x30004000 r--p /usr/lib/libtape.so 4 false false 0 "")
 
 start --replay "$tmp/rec.jsonl"
 wait_for "cycle 1 "
-heap="0000000020000000-0000000020028000"
-anon="0000000010000000-0000000010004000"
+# Addresses have the digits the largest needs, 8 here.
+heap="20000000-20028000"
+anon="10000000-10004000"
 
 # While the screen runs the terminal is not canonical: the check can fail.
 wait_until "the terminal is canonical while the screen runs" term_raw
@@ -73,9 +74,9 @@ title_matches() {
 }
 wait_until "no [heap] title with 40 pages and 10 dirty" \
     title_matches "$heap" "40 pages.* 10 dirty.*\[heap\]"
-wait_row_after "$heap" "$(rep 10 X)$(rep 30 .)" "heap cells, cycle 1"
-# 4 cells fit after the title (86 columns of 120): one row, the heap's
-# title right below it.
+# The titles take 61 columns of 120: 40 cells fit after them, and 4.
+wait_row_end "$heap" "$(rep 10 X)$(rep 30 .)" "heap cells, cycle 1"
+# One row for the 4-page region, the heap's title right below it.
 wait_row_end "$anon" "...." "anonymous cells, cycle 1"
 wait_until "the 4-page region takes more than one row" \
     rows_apart "$anon" "$heap" 1
@@ -115,8 +116,8 @@ wait_for "1 cell = 1 page auto"
 keys .
 wait_for "cycle 2 "
 wait_until "stepping did not pause" header_shows "[paused]"
-wait_row_after "$heap" "$(rep 4 X)$(rep 16 .)X$(rep 19 .)" "heap cells, cycle 2"
-new="0000000040000000-0000000040008000"
+wait_row_end "$heap" "$(rep 4 X)$(rep 16 .)X$(rep 19 .)" "heap cells, cycle 2"
+new="40000000-40008000"
 wait_until "the new region is not marked new" \
     title_matches "$new" "new region"
 wait_row_end "$new" "++++++++" "new region cells"
@@ -192,37 +193,55 @@ $T resize-window -t t -x 120 -y 40
 wait_for "[heap]"
 
 # --- the mouse wheel scrolls three rows ---
-# On 80 columns no title leaves room for cells, so at zoom 1 each of the
-# four regions (w: all of them) takes two rows: anon, heap, library, new,
-# 8 map rows of which a 10-row screen shows 3, below the 5 header rows.
-# A wheel turn is what xterm reports in SGR mouse mode (1006): button 65
-# down, 64 up, at a column and row of the map, written into the pane.
+# A recording of eight 4-page regions, whose cells fit after their
+# titles on 80 columns: at zoom 1 each takes a row, 8 map rows of which a
+# 10-row screen shows 3, below the 5 header rows. A wheel turn is what
+# xterm reports in SGR mouse mode (1006): button 65 down, 64 up, at a
+# column and row of the map, written into the pane.
 wheel_down=$(printf '\033[<65;10;7M')
 wheel_up=$(printf '\033[<64;10;7M')
-libt="0000000030000000-0000000030004000"
-$T resize-window -t t -x 80 -y 10
-keys w a
-wait_for "all regions"
-wait_for "1 cell = 1 page |"
+{
+	printf '{"cycle":1,"time":1800000001.5,"pid":4242,"comm":"tapewriter",'\
+'"method":"uffd-wp","interval":3600,"dirty_pages":0,"tracked_pages":32,'\
+'"page_size":4096,"clear_ms":0.1,"scan_ms":0.2,"converged":false,'\
+'"exited":false,"vmas":['
+	for i in 1 2 3 4 5 6 7 8; do
+		[ $i -gt 1 ] && printf ','
+		vma "0x${i}0000000" "0x${i}0004000" rw-p "" 4 true false 0 ""
+	done
+	printf ']}\n'
+} >"$tmp/wheel.jsonl"
+# The title of the region at $1 0000000 (8 digits).
+r() {
+	printf '%d0000000-%d0004000' "$1" "$1"
+}
+PANE_COLS=80 PANE_ROWS=10 start --replay "$tmp/wheel.jsonl"
+wait_for "cycle 1 "
+wait_for "1 cell = 1 page auto"
 wait_until "the map does not start with the first region" \
-    row_after_has "not converged yet" "$anon"
+    row_after_has "not converged yet" "$(r 1)"
+wait_until "the first region takes more than one row" \
+    rows_apart "$(r 1)" "$(r 2)" 1
 keys -l "$wheel_down"
-wait_for "$libt"
-# Rows 3-5: the heap's cells (nothing written in cycle 3), the library.
-wait_row_after "not converged yet" "$(rep 40 .)" "one wheel turn down"
+wait_for "$(r 4)"
+# Rows 3-5: the fourth region first.
 wait_until "one wheel turn down did not scroll three rows" \
-    rows_apart "not converged yet" "$libt" 2
+    row_after_has "not converged yet" "$(r 4)"
+wait_gone "$(r 3)"
 keys -l "$wheel_up"
-wait_gone "$libt"
+wait_gone "$(r 4)"
 wait_until "the wheel up did not go back to the first row" \
-    row_after_has "not converged yet" "$anon"
+    row_after_has "not converged yet" "$(r 1)"
 # Two turns down would be row 6: it stops at the last screen, row 5.
 keys -l "$wheel_down$wheel_down"
-wait_for "$new"
-wait_row_after "not converged yet" "~~~~" "two wheel turns down"
-keys a w
-$T resize-window -t t -x 120 -y 40
-wait_for "1 cell = 1 page auto | by address | writable"
+wait_for "$(r 8)"
+wait_until "two wheel turns down did not stop at the last screen" \
+    row_after_has "not converged yet" "$(r 6)"
+keys q
+wait_for "EXIT=0"
+
+start --replay "$tmp/rec.jsonl"
+wait_for "cycle 1 "
 wait_for "[heap]"
 
 # --- SIGTSTP gives the terminal back; SIGCONT takes it again ---

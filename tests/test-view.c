@@ -1,7 +1,8 @@
 /*
  * test-view.c - the layout of the region map, without a terminal: how
  * many rows each region takes (one when its cells fit after its title),
- * the total the scrolling works on, and the zoom auto-zoom picks.
+ * the total the scrolling works on, and the zoom auto-zoom picks; and
+ * how long the status line keeps an error.
  *
  * Units: screen columns and map rows; 4 KiB pages.
  */
@@ -19,17 +20,12 @@
 
 #include <cmocka.h>
 
+#include "now.h"
 #include "proc-maps.h"
 #include "snapshot.h"
 #include "view.h"
 #include "view-layout.h"
-
-/*
- * The title of a region named name is this wide: two 16-digit addresses
- * and a dash (33), " rw-p" (5), " %8llu" pages (9), " pages" (6),
- * " %9s" bytes (10), " %8llu" (9), " dirty  " (8), then the name.
- */
-#define TITLE_FIXED	80
+#include "view-title.h"
 
 /* A snapshot of the regions {start, pages, perms, name, tracked}. */
 struct region {
@@ -102,85 +98,33 @@ view_vma_rows__title_wider_than_screen__never_one_row(void **state)
 }
 
 static void
-view_title__width_is_the_fixed_part_and_the_name(void **state)
+view_layout__title_widths__measured_in_columns(void **state)
 {
+	/* Three CJK characters: 9 bytes, 6 columns. */
 	const struct region	 r[] = {
-		{ 0x10000000, 4, "rw-p", "", true },
-		{ 0x20000000, 40, "rw-p", "[heap]", true },
-		{ 0x30000000, 4, "r--p", "/usr/lib/libtape.so", false },
-	};
-	struct snapshot		*s;
-	char			 buf[512];
-	int			 n;
-
-	(void)state;
-	s = snap_make(r, 3);
-	n = view_title(&s->vmas[0], s->page_size, false, buf, sizeof buf);
-	assert_int_equal(n, (int)strlen(buf));
-	assert_int_equal(n, TITLE_FIXED + 6);
-	assert_non_null(strstr(buf, "0000000010000000-0000000010004000 rw-p"));
-	assert_non_null(strstr(buf, " 4 pages  16.0 KiB "));
-	assert_non_null(strstr(buf, "[anon]"));
-
-	n = view_title(&s->vmas[1], s->page_size, false, buf, sizeof buf);
-	assert_int_equal(n, TITLE_FIXED + 6);
-	assert_non_null(strstr(buf, "[heap]"));
-
-	/* An untracked region says so after its name. */
-	n = view_title(&s->vmas[2], s->page_size, false, buf, sizeof buf);
-	assert_int_equal(n, TITLE_FIXED + 19 + 11);
-	assert_non_null(strstr(buf, "libtape.so  untracked"));
-
-	/* A short buffer is cut, and the width says what it holds. */
-	n = view_title(&s->vmas[2], s->page_size, false, buf, 20);
-	assert_int_equal(n, 19);
-	assert_int_equal((int)strlen(buf), 19);
-	snapshot_free(s);
-}
-
-static void
-view_title__hostile_and_wide_names__escaped_and_counted_in_columns(void **state)
-{
-	const struct region	 r[] = {
-		/* Three CJK characters: 9 bytes, 6 columns. */
 		{ 0x10000000, 4, "rw-p", "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", true },
-		/* A window title (OSC), a colour (CSI) and a C1 CSI. */
-		{ 0x20000000, 4, "rw-p", "\x1b]0;x\x07\x1b[31m\xc2\x9b", true },
-		{ 0x30000000, 4, "rw-p", "caf\xc3\xa9", true },
 	};
 	struct snapshot		*s;
 	struct view		 v;
-	char			 buf[512];
-	int			 n;
 
 	(void)state;
 	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
 		skip();
-	s = snap_make(r, 3);
-	n = view_title(&s->vmas[0], s->page_size, false, buf, sizeof buf);
-	assert_int_equal(n, TITLE_FIXED + 6);
-	assert_int_equal((int)strlen(buf), TITLE_FIXED + 9);
-	n = view_title(&s->vmas[1], s->page_size, false, buf, sizeof buf);
-	assert_non_null(strstr(buf, "\\x1b]0;x\\x07\\x1b[31m\\xc2\\x9b"));
-	assert_null(strchr(buf, '\x1b'));
-	assert_int_equal(n, TITLE_FIXED + 28);
-	/* On a terminal that is not UTF-8, the accent is escaped too. */
-	n = view_title(&s->vmas[2], s->page_size, true, buf, sizeof buf);
-	assert_non_null(strstr(buf, "caf\\xc3\\xa9"));
-	assert_int_equal(n, TITLE_FIXED + 11);
-	/* A buffer too short for the whole name never cuts a character. */
-	n = view_title(&s->vmas[0], s->page_size, false, buf, TITLE_FIXED + 5);
-	assert_int_equal((int)strlen(buf), TITLE_FIXED + 3);
-	assert_int_equal(n, TITLE_FIXED + 2);
-
-	/* The layout counts columns: 86 + 2 + 4 cells fit in 92, 84 too. */
+	s = snap_make(r, 1);
 	view_init(&v);
 	v.snap = s;
 	v.unicode = true;
 	v.autozoom = false;
-	view_layout(&v, 92, 30);
-	assert_int_equal(v.title_cols[0], TITLE_FIXED + 6);
-	assert_int_equal(v.map_rows, 1 + 2 + 1);
+	/*
+	 * "10000000-10004000 rw-p 4 pages 16.0 KiB" (40), " not tracked"
+	 * wide state (12), two spaces and the name: 59 columns, then two
+	 * and 4 cells fit in 65 columns, not in 64.
+	 */
+	view_layout(&v, 65, 30);
+	assert_int_equal(v.title_cols[0], 59);
+	assert_int_equal(v.map_rows, 1);
+	view_layout(&v, 64, 30);
+	assert_int_equal(v.map_rows, 2);
 	view_free(&v);
 	snapshot_free(s);
 	setlocale(LC_CTYPE, "C");
@@ -191,7 +135,7 @@ view_layout__map_rows_add_up_the_regions(void **state)
 {
 	const struct region	 r[] = {
 		{ 0x10000000, 4, "rw-p", "", true },		/* 1 row */
-		{ 0x20000000, 40, "rw-p", "[heap]", true },	/* 2 rows */
+		{ 0x20000000, 40, "rw-p", "[heap]", true },	/* 1 row */
 		{ 0x30000000, 4, "r--p", "/usr/lib/libtape.so", false },
 		{ 0x40000000, 300, "rw-p", "", true },		/* 4 rows */
 	};
@@ -204,20 +148,34 @@ view_layout__map_rows_add_up_the_regions(void **state)
 	v.snap = s;
 	v.autozoom = false;
 	v.zoom = 1;
+	/*
+	 * 8-digit addresses (18), "rw-p " (5), "300 pages " (10), "160.0 KiB "
+	 * (10), the state (11) and two spaces: 56 columns, and the name.
+	 */
 	view_layout(&v, 120, 30);
 	assert_int_equal(v.norder, 3);
-	assert_int_equal(v.title_cols[0], TITLE_FIXED + 6);
-	assert_int_equal(v.map_rows, 1 + 2 + 4);
+	assert_int_equal(v.title_fmt.parts, VIEW_TITLE_START | VIEW_TITLE_END |
+	    VIEW_TITLE_PAGES | VIEW_TITLE_BYTES);
+	assert_int_equal(v.title_cols[0], 56 + 6);
+	assert_int_equal(v.map_rows, 1 + 1 + 4);
 
 	/* All regions: the untracked library fits on its title's row. */
 	v.writable_only = false;
 	view_layout(&v, 120, 30);
 	assert_int_equal(v.norder, 4);
-	assert_int_equal(v.map_rows, 1 + 2 + 1 + 4);
+	assert_int_equal(v.map_rows, 1 + 1 + 1 + 4);
 
-	/* On 60 columns no title leaves room: 2, 2, 2 and 1 + 5 rows. */
+	/*
+	 * On 60 columns the end address and the size in bytes go, so that
+	 * the library's name fits (37 + 19 columns): the 4-page regions
+	 * still have room for their cells, the heap not; 300 cells take 5
+	 * rows.
+	 */
 	view_layout(&v, 60, 30);
-	assert_int_equal(v.map_rows, 2 + 2 + 2 + 6);
+	assert_int_equal(v.title_fmt.parts, VIEW_TITLE_START |
+	    VIEW_TITLE_PAGES);
+	assert_int_equal(v.title_cols[2], 37 + 19);
+	assert_int_equal(v.map_rows, 1 + 2 + 2 + 6);
 	view_free(&v);
 	snapshot_free(s);
 }
@@ -364,6 +322,32 @@ view_layout__map_rows_stop_at_the_most(void **state)
 	free(r);
 }
 
+static void
+view_status_expire__error__gone_after_its_seconds_info_stays(void **state)
+{
+	struct view	v;
+	double		t;
+
+	(void)state;
+	view_init(&v);
+	t = now_mono();
+	view_status(&v, true, "not an interval: \"%s\"", "9999");
+	assert_false(view_status_expire(&v, t + VIEW_ERROR_SECONDS - 1));
+	assert_string_equal(v.status, "not an interval: \"9999\"");
+	assert_true(view_status_expire(&v, t + VIEW_ERROR_SECONDS + 1));
+	assert_string_equal(v.status, "");
+	assert_false(v.status_error);
+	/* A message that is not an error stays until something replaces it. */
+	view_status(&v, false, "paused; space resumes");
+	assert_false(view_status_expire(&v, t + 3600));
+	assert_string_equal(v.status, "paused; space resumes");
+	/* An error that stays: its time cleared. */
+	view_status(&v, true, "the recording ends here");
+	v.status_until = 0;
+	assert_false(view_status_expire(&v, t + 3600));
+	view_free(&v);
+}
+
 int
 main(void)
 {
@@ -374,9 +358,7 @@ main(void)
 		cmocka_unit_test(
 		    view_vma_rows__title_wider_than_screen__never_one_row),
 		cmocka_unit_test(
-		    view_title__width_is_the_fixed_part_and_the_name),
-		cmocka_unit_test(
-		    view_title__hostile_and_wide_names__escaped_and_counted_in_columns),
+		    view_layout__title_widths__measured_in_columns),
 		cmocka_unit_test(view_layout__map_rows_add_up_the_regions),
 		cmocka_unit_test(
 		    view_layout__top_stays_within_the_last_screen),
@@ -387,6 +369,8 @@ main(void)
 		cmocka_unit_test(
 		    view_layout__huge_region__end_is_its_last_screen),
 		cmocka_unit_test(view_layout__map_rows_stop_at_the_most),
+		cmocka_unit_test(
+		    view_status_expire__error__gone_after_its_seconds_info_stays),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
