@@ -237,7 +237,7 @@ view_draw_header(const struct view *v)
 	const struct snapshot	*s = v->snap;
 	char			 line[512], b1[32], b2[32], iv[32];
 	char			 comm[128], method[64], src[256];
-	char			 cost[64], max[64];
+	char			 cost[64], max[64], gone[48];
 	int			 y = 0;
 
 	view_cost(v, cost, sizeof cost, max, sizeof max);
@@ -251,11 +251,16 @@ view_draw_header(const struct view *v)
 	view_bar(y++, view_bar_attr, line);
 
 	if (s != NULL) {
+		/* Given back is not written: said apart, when it happened. */
+		gone[0] = '\0';
+		if (s->discarded_pages > 0)
+			snprintf(gone, sizeof gone, "   discarded %llu",
+			    (unsigned long long)s->discarded_pages);
 		snprintf(line, sizeof line, " dirty %llu %s (%s) this cycle"
-		    "   tracked %llu %s (%s)%s   scan %.1f ms  clear %.1f ms",
+		    "%s   tracked %llu %s (%s)%s   scan %.1f ms  clear %.1f ms",
 		    (unsigned long long)s->dirty_pages, PAGES(s->dirty_pages),
 		    render_bytes(s->dirty_pages * s->page_size, b1, sizeof b1),
-		    (unsigned long long)s->tracked_pages,
+		    gone, (unsigned long long)s->tracked_pages,
 		    PAGES(s->tracked_pages), render_bytes(s->tracked_pages *
 		    s->page_size, b2, sizeof b2), cost, s->scan_ms,
 		    s->clear_ms);
@@ -281,24 +286,25 @@ static int
 view_draw_precopy(const struct view *v, int y)
 {
 	const struct precopy	*p = &v->snap->precopy;
-	char			 line[512], rate[32], bw[32], sent[32];
+	char			 line[512], rate[32], bw[32], sent[32], mem[32];
 
 	if (!v->snap->has_precopy)
 		return (y);
 	render_bytes((uint64_t)p->dirty_rate_bps, rate, sizeof rate);
 	render_bytes((uint64_t)p->bandwidth_bps, bw, sizeof bw);
+	render_bytes(p->memory_bytes, mem, sizeof mem);
 	if (p->converges && p->downtime_ms >= 0) {
-		snprintf(line, sizeof line, " pre-copy over %s/s: dirty rate"
-		    " %s/s, converges in %u round%s, downtime %.1f ms, total"
-		    " %.2f s, %s sent", bw, rate, p->rounds,
+		snprintf(line, sizeof line, " pre-copy of %s resident over %s/s:"
+		    " dirty rate %s/s, converges in %u round%s, downtime %.1f ms,"
+		    " total %.2f s, %s sent", mem, bw, rate, p->rounds,
 		    p->rounds == 1 ? "" : "s", p->downtime_ms,
 		    p->total_ms / 1000, render_bytes(p->sent_bytes, sent,
 		    sizeof sent));
 		view_put(y, 0, view_conv_attr, line);
 	} else {
-		snprintf(line, sizeof line, " pre-copy over %s/s: dirty rate"
-		    " %s/s, does not converge (the process dirties memory"
-		    " faster than the link sends it)", bw, rate);
+		snprintf(line, sizeof line, " pre-copy of %s resident over %s/s:"
+		    " dirty rate %s/s, does not converge (the process dirties"
+		    " memory faster than the link sends it)", mem, bw, rate);
 		view_put(y, 0, view_error_attr, line);
 	}
 	return (y + 1);
