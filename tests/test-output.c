@@ -761,7 +761,8 @@ out_text__precopy__one_line_after_the_header(void **state)
 	s->precopy.rounds = 1;
 	text = capture_text(s, 0);
 	line_of(text, 1, line, sizeof line);
-	assert_string_equal(line, "pre-copy at 125.0 MiB/s: dirty rate "
+	assert_string_equal(line, "pre-copy of 3.0 MiB resident at "
+	    "125.0 MiB/s: dirty rate "
 	    "1.0 MiB/s, converges: 1 round, downtime 12.5 ms");
 	free(text);
 
