@@ -41,6 +41,8 @@
 
 #include <jansson.h>
 
+#include "gt-lib.h"
+
 #define MAX_EVENTS	4096
 #define MAX_CYCLES	1024
 #define MAX_PAGES	4096
@@ -67,55 +69,6 @@ static size_t		 ncycles;
 static uint64_t		 pagesz;
 static bool		 failed;
 
-/* Parse "0x7f.." into *v; -1 if it is not a hex number. */
-static int
-parse_hex(const char *s, uint64_t *v)
-{
-	char	*end;
-
-	if (s == NULL || strncmp(s, "0x", 2) != 0)
-		return (-1);
-	errno = 0;
-	*v = strtoull(s + 2, &end, 16);
-	if (errno != 0 || end == s + 2 || *end != '\0')
-		return (-1);
-	return (0);
-}
-
-/* Add the pages of a PAGES text to set[0..n); -1 on a bad list. */
-static int
-pages_add(const char *s, bool *set, size_t n)
-{
-	unsigned long long	a, b;
-	char			*end;
-
-	if (strcmp(s, "-") == 0)
-		return (0);
-	while (*s != '\0') {
-		errno = 0;
-		a = strtoull(s, &end, 10);
-		if (errno != 0 || end == s)
-			return (-1);
-		b = a;
-		s = end;
-		if (*s == '-') {
-			b = strtoull(s + 1, &end, 10);
-			if (end == s + 1)
-				return (-1);
-			s = end;
-		}
-		if (b < a || b >= n)
-			return (-1);
-		for (; a <= b; a++)
-			set[a] = true;
-		if (*s == ',')
-			s++;
-		else if (*s != '\0')
-			return (-1);
-	}
-	return (0);
-}
-
 /* Read the target's output; -1 on a malformed line. */
 static int
 read_target(const char *path)
@@ -133,7 +86,7 @@ read_target(const char *path)
 			struct region *r = strcmp(kind, "disc") == 0 ? &disc :
 			    &sparse;
 
-			if (parse_hex(a, &r->start) || parse_hex(b, &r->end) ||
+			if (gt_parse_hex(a, &r->start) || gt_parse_hex(b, &r->end) ||
 			    r->end <= r->start || (n == 4 &&
 			    (r->pages = strdup(pages)) == NULL))
 				return (-1);
@@ -190,65 +143,6 @@ read_run(const char *path)
 	return (disc.n <= MAX_PAGES && sparse.n <= MAX_PAGES ? 0 : -1);
 }
 
-/* The VMA of cycle c that is exactly region r, or NULL. */
-static json_t *
-find_vma(json_t *c, const struct region *r)
-{
-	json_t		*v;
-	size_t		 i;
-	uint64_t	 s, e;
-
-	json_array_foreach(json_object_get(c, "vmas"), i, v) {
-		if (parse_hex(json_string_value(json_object_get(v, "start")),
-		    &s) == 0 && parse_hex(json_string_value(
-		    json_object_get(v, "end")), &e) == 0 && s == r->start &&
-		    e == r->end)
-			return (v);
-	}
-	return (NULL);
-}
-
-/* Fill have[0..r->n) from ranges (an array of ["0x..","0x.."]). */
-static int
-ranges_parse(json_t *ranges, const struct region *r, bool *have)
-{
-	json_t		*x;
-	size_t		 i;
-	uint64_t	 a, b, p;
-
-	memset(have, 0, r->n * sizeof *have);
-	if (!json_is_array(ranges))
-		return (-1);
-	json_array_foreach(ranges, i, x) {
-		if (parse_hex(json_string_value(json_array_get(x, 0)), &a) ||
-		    parse_hex(json_string_value(json_array_get(x, 1)), &b) ||
-		    b <= a || a < r->start || b > r->end ||
-		    (a - r->start) % pagesz || (b - r->start) % pagesz)
-			return (-1);
-		for (p = (a - r->start) / pagesz; p < (b - r->start) / pagesz;
-		    p++)
-			have[p] = true;
-	}
-	return (0);
-}
-
-/* Print the pages where have[i] != want[i] that want says are wanted. */
-static void
-print_diff(const bool *want, const bool *have, size_t n, bool wanted)
-{
-	size_t	i;
-	bool	first = true;
-
-	for (i = 0; i < n; i++) {
-		if (want[i] == wanted && have[i] != wanted) {
-			printf("%s%zu", first ? "" : ",", i);
-			first = false;
-		}
-	}
-	if (first)
-		printf("none");
-}
-
 /* Compare the set named what of VMA v with want; say how it differs. */
 static void
 compare(json_t *v, const char *what, const struct region *r,
@@ -256,7 +150,8 @@ compare(json_t *v, const char *what, const struct region *r,
 {
 	bool	have[MAX_PAGES];
 
-	if (ranges_parse(json_object_get(v, what), r, have) == -1) {
+	if (gt_ranges(json_object_get(v, what), r->start, r->end, pagesz,
+	    have, r->n) == -1) {
 		printf("cycle %lu: \"%s\" is missing or malformed\n", cycle,
 		    what);
 		failed = true;
@@ -265,9 +160,9 @@ compare(json_t *v, const char *what, const struct region *r,
 	if (memcmp(have, want, r->n * sizeof *have) == 0)
 		return;
 	printf("cycle %lu: %s: missing ", cycle, what);
-	print_diff(want, have, r->n, true);
+	gt_print_diff(want, have, r->n, true);
 	printf("; extra ");
-	print_diff(want, have, r->n, false);
+	gt_print_diff(want, have, r->n, false);
 	printf("\n");
 	failed = true;
 }
@@ -305,7 +200,7 @@ check_sparse(void)
 
 	memset(want, 0, sizeof want);
 	memset(none, 0, sizeof none);
-	if (pages_add(sparse.pages, want, sparse.n) == -1) {
+	if (gt_pages_add(sparse.pages, want, sparse.n) == -1) {
 		printf("bad sparse pages '%s'\n", sparse.pages);
 		failed = true;
 		return;
@@ -314,7 +209,8 @@ check_sparse(void)
 		count += want[i];
 	for (k = 0; k < ncycles; k++) {
 		cycle = (unsigned long)num(cycles[k], "cycle");
-		if ((v = find_vma(cycles[k], &sparse)) == NULL ||
+		if ((v = gt_find_vma(cycles[k], sparse.start,
+		    sparse.end)) == NULL ||
 		    !json_is_true(json_object_get(v, "tracked"))) {
 			printf("cycle %lu: the sparse region is missing or "
 			    "not tracked\n", cycle);
@@ -373,11 +269,11 @@ judge(size_t k, unsigned long *ndisc, unsigned long *nrw)
 	memset(gone, 0, sizeof gone);
 	for (e = 0; e < nevents; e++) {
 		if (events[e].t1 < before && !events[e].rewrite &&
-		    pages_add(events[e].pages, gone, disc.n) == -1)
+		    gt_pages_add(events[e].pages, gone, disc.n) == -1)
 			goto bad;
 		if (events[e].t0 <= after || events[e].t1 >= before)
 			continue;
-		if (pages_add(events[e].pages, events[e].rewrite ? rw : dis,
+		if (gt_pages_add(events[e].pages, events[e].rewrite ? rw : dis,
 		    disc.n) == -1)
 			goto bad;
 	}
@@ -385,7 +281,7 @@ judge(size_t k, unsigned long *ndisc, unsigned long *nrw)
 		ndis += dis[i];
 		ngone += gone[i];
 	}
-	if ((v = find_vma(cycles[k], &disc)) == NULL ||
+	if ((v = gt_find_vma(cycles[k], disc.start, disc.end)) == NULL ||
 	    !json_is_true(json_object_get(v, "tracked")) ||
 	    json_is_true(json_object_get(v, "new"))) {
 		printf("cycle %lu: the disc region is missing, new or not "

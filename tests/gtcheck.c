@@ -35,27 +35,14 @@
 
 #include <jansson.h>
 
+#include "gt-lib.h"
+
 /* The parsed phase line. */
 struct truth {
 	int		 phase;
 	uint64_t	 start, end;
 	char		*pages;		/* the PAGES text */
 };
-
-/* Parse "0x7f.." into *v; -1 if it is not a hex number. */
-static int
-parse_hex(const char *s, uint64_t *v)
-{
-	char	*end;
-
-	if (s == NULL || strncmp(s, "0x", 2) != 0)
-		return (-1);
-	errno = 0;
-	*v = strtoull(s + 2, &end, 16);
-	if (errno != 0 || end == s + 2 || *end != '\0')
-		return (-1);
-	return (0);
-}
 
 /* Parse "phase K 0xSTART 0xEND PAGES". */
 static int
@@ -66,7 +53,8 @@ truth_parse(const char *line, struct truth *t)
 	if (sscanf(line, "phase %d %63s %63s %4095s", &t->phase, start, end,
 	    pages) != 4)
 		return (-1);
-	if (parse_hex(start, &t->start) != 0 || parse_hex(end, &t->end) != 0 ||
+	if (gt_parse_hex(start, &t->start) != 0 ||
+	    gt_parse_hex(end, &t->end) != 0 ||
 	    t->end <= t->start)
 		return (-1);
 	if ((t->pages = strdup(pages)) == NULL)
@@ -74,111 +62,17 @@ truth_parse(const char *line, struct truth *t)
 	return (0);
 }
 
-/* Fill want[0..n) from a PAGES text; -1 on a bad list or a page >= n. */
-static int
-pages_parse(const char *s, bool *want, size_t n)
-{
-	unsigned long long	a, b;
-	char			*end;
-
-	memset(want, 0, n * sizeof *want);
-	if (strcmp(s, "-") == 0)
-		return (0);
-	while (*s != '\0') {
-		errno = 0;
-		a = strtoull(s, &end, 10);
-		if (errno != 0 || end == s)
-			return (-1);
-		b = a;
-		s = end;
-		if (*s == '-') {
-			b = strtoull(s + 1, &end, 10);
-			if (end == s + 1)
-				return (-1);
-			s = end;
-		}
-		if (b < a || b >= n)
-			return (-1);
-		for (; a <= b; a++)
-			want[a] = true;
-		if (*s == ',')
-			s++;
-		else if (*s != '\0')
-			return (-1);
-	}
-	return (0);
-}
-
-/* Print the indexes where have[i] != wanted, as "1,3-5", or "none". */
-static void
-print_diff(const bool *want, const bool *have, size_t n, bool wanted)
-{
-	size_t	i, j;
-	bool	first = true;
-
-	for (i = 0; i < n; i = j) {
-		j = i + 1;
-		if (want[i] != wanted || have[i] == wanted)
-			continue;
-		while (j < n && want[j] == wanted && have[j] != wanted)
-			j++;
-		printf("%s%zu", first ? "" : ",", i);
-		if (j - 1 > i)
-			printf("-%zu", j - 1);
-		first = false;
-	}
-	if (first)
-		printf("none");
-}
-
 /* Fill have[] from a VMA's "dirty" ranges; -1 with a message if malformed. */
 static int
 dirty_parse(json_t *dirty, const struct truth *t, uint64_t pagesz,
     bool *have, size_t n, unsigned long cycle)
 {
-	size_t		 i;
-	json_t		*r;
-	uint64_t	 a, b, p;
-
-	memset(have, 0, n * sizeof *have);
-	if (!json_is_array(dirty)) {
-		printf("cycle %lu: the VMA has no \"dirty\" array\n", cycle);
+	if (gt_ranges(dirty, t->start, t->end, pagesz, have, n) == -1) {
+		printf("cycle %lu: the VMA's \"dirty\" is not an array of "
+		    "ranges inside it\n", cycle);
 		return (-1);
 	}
-	json_array_foreach(dirty, i, r) {
-		if (!json_is_array(r) || json_array_size(r) != 2 ||
-		    parse_hex(json_string_value(json_array_get(r, 0)), &a) ||
-		    parse_hex(json_string_value(json_array_get(r, 1)), &b) ||
-		    b <= a || a < t->start || b > t->end ||
-		    (a - t->start) % pagesz != 0 || (b - t->start) % pagesz) {
-			printf("cycle %lu: dirty range %zu is malformed or "
-			    "outside the VMA\n", cycle, i);
-			return (-1);
-		}
-		for (p = (a - t->start) / pagesz; p < (b - t->start) / pagesz;
-		    p++)
-			have[p] = true;
-	}
 	return (0);
-}
-
-/* The VMA of a cycle object whose range is exactly the truth's, or NULL. */
-static json_t *
-find_vma(json_t *cycle, const struct truth *t)
-{
-	json_t		*vmas, *v;
-	size_t		 i;
-	uint64_t	 s, e;
-
-	vmas = json_object_get(cycle, "vmas");
-	json_array_foreach(vmas, i, v) {
-		if (parse_hex(json_string_value(json_object_get(v, "start")),
-		    &s) == 0 &&
-		    parse_hex(json_string_value(json_object_get(v, "end")),
-		    &e) == 0 && s == t->start && e == t->end)
-			return (v);
-	}
-	return (NULL);
 }
 
 int
@@ -262,14 +156,14 @@ main(int argc, char **argv)
 			want = calloc(n, sizeof *want);
 			have = calloc(n, sizeof *have);
 			if (want == NULL || have == NULL ||
-			    pages_parse(t.pages, want, n) != 0) {
+			    gt_pages_add(t.pages, want, n) != 0) {
 				fprintf(stderr, "gtcheck: bad PAGES '%s' for "
 				    "%zu pages\n", t.pages, n);
 				return (2);
 			}
 		}
 
-		v = find_vma(obj, &t);
+		v = gt_find_vma(obj, t.start, t.end);
 		if (v == NULL) {
 			if (allow_new && !appeared) {
 				json_decref(obj);
@@ -310,9 +204,9 @@ main(int argc, char **argv)
 			nexact++;
 		else {
 			printf("cycle %lu: missing ", cycle);
-			print_diff(want, have, n, true);
+			gt_print_diff(want, have, n, true);
 			printf("; extra ");
-			print_diff(want, have, n, false);
+			gt_print_diff(want, have, n, false);
 			printf("\n");
 			failed = true;
 		}
