@@ -21,30 +21,10 @@
 #include "pageset.h"
 #include "present-map.h"
 #include "runs.h"
+#include "runs-check.h"
 
 #define SPAN	512
 #define SHIFT	12
-
-/* Whether rs is sorted, disjoint, not adjacent, and covers exactly ref. */
-static void
-check_runs(const struct runs *rs, const bool *ref)
-{
-	bool	 got[SPAN];
-	size_t	 i;
-	uint64_t a;
-
-	memset(got, 0, sizeof got);
-	for (i = 0; i < rs->n; i++) {
-		assert_true(rs->r[i].start < rs->r[i].end);
-		assert_true(rs->r[i].end <= SPAN);
-		if (i > 0)
-			assert_true(rs->r[i - 1].end < rs->r[i].start);
-		for (a = rs->r[i].start; a < rs->r[i].end; a++)
-			got[a] = true;
-	}
-	for (i = 0; i < SPAN; i++)
-		assert_int_equal(got[i], ref[i]);
-}
 
 /* Random sorted run lists of width at most w, recorded in ref too. */
 static void
@@ -132,7 +112,7 @@ present_map_remove__random_lists__give_the_difference(void **state)
 		for (i = 0; i < SPAN; i++)
 			ref[i] = ref[i] && !gone[i];
 		assert_int_equal(present_map_remove(&pm, &absent), 0);
-		check_runs(&pm.runs, ref);
+		check_runs_span(&pm.runs, ref, SPAN);
 		runs_free(&absent);
 		present_map_free(&pm);
 	}

@@ -24,42 +24,9 @@
 #include "pageset.h"
 #include "proc-maps.h"
 #include "snapshot.h"
+#include "snap-make.h"
 #include "str-escape.h"
 #include "view-title.h"
-
-/* A region {start, pages, perms, name, tracked} of a snapshot. */
-struct region {
-	uint64_t	 start;
-	uint64_t	 pages;
-	const char	*perms;
-	const char	*name;
-	bool		 tracked;
-};
-
-static struct snapshot *
-snap_make(const struct region *r, size_t n)
-{
-	struct snapshot	*s;
-	struct vma	 v;
-	size_t		 i;
-
-	s = snapshot_new(n);
-	assert_non_null(s);
-	s->page_size = 4096;
-	for (i = 0; i < n; i++) {
-		memset(&v, 0, sizeof v);
-		v.start = r[i].start;
-		v.end = r[i].start + r[i].pages * 4096;
-		snprintf(v.perms, sizeof v.perms, "%s", r[i].perms);
-		v.prot = (r[i].perms[0] == 'r' ? VMA_READ : 0) |
-		    (r[i].perms[1] == 'w' ? VMA_WRITE : 0);
-		v.name = (char *)r[i].name;
-		assert_int_equal(snapshot_set_vma(s, i, &v, r[i].tracked,
-		    false), 0);
-	}
-	snapshot_count(s);
-	return (s);
-}
 
 /* The format for all the regions of s on cols columns. */
 static void
@@ -76,11 +43,13 @@ fmt_all(struct view_title_fmt *f, const struct snapshot *s, int cols,
 
 /* What a process run from a build tree maps, writable regions only. */
 static const struct region process[] = {
-	{ 0x55d50b595000, 1, "rw-p", "/home/someone/src/sdtop/build/tests/workload", true },
+	{ 0x55d50b595000, 1, "rw-p",
+	    "/home/someone/src/sdtop/build/tests/workload", true },
 	{ 0x55d50db78000, 33, "rw-p", "[heap]", true },
 	{ 0x7f2f14e90000, 16384, "rw-p", "", true },
 	{ 0x7f2f153a8000, 2, "rw-p", "/usr/lib/x86_64-linux-gnu/libc.so.6", true },
-	{ 0x7f2f15440000, 2, "rw-p", "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", true },
+	{ 0x7f2f15440000, 2, "rw-p",
+	    "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", true },
 	{ 0x7ffd0b273000, 33, "rw-p", "[stack]", true },
 };
 #define NPROCESS	(sizeof process / sizeof process[0])

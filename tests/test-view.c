@@ -23,43 +23,10 @@
 #include "now.h"
 #include "proc-maps.h"
 #include "snapshot.h"
+#include "snap-make.h"
 #include "view.h"
 #include "view-layout.h"
 #include "view-title.h"
-
-/* A snapshot of the regions {start, pages, perms, name, tracked}. */
-struct region {
-	uint64_t	 start;
-	uint64_t	 pages;
-	const char	*perms;
-	const char	*name;
-	bool		 tracked;
-};
-
-static struct snapshot *
-snap_make(const struct region *r, size_t n)
-{
-	struct snapshot	*s;
-	struct vma	 v;
-	size_t		 i;
-
-	s = snapshot_new(n);
-	assert_non_null(s);
-	s->page_size = 4096;
-	for (i = 0; i < n; i++) {
-		memset(&v, 0, sizeof v);
-		v.start = r[i].start;
-		v.end = r[i].start + r[i].pages * 4096;
-		snprintf(v.perms, sizeof v.perms, "%s", r[i].perms);
-		v.prot = (r[i].perms[0] == 'r' ? VMA_READ : 0) |
-		    (r[i].perms[1] == 'w' ? VMA_WRITE : 0);
-		v.name = (char *)r[i].name;
-		assert_int_equal(snapshot_set_vma(s, i, &v, r[i].tracked,
-		    false), 0);
-	}
-	snapshot_count(s);
-	return (s);
-}
 
 static void
 view_vma_rows__cells_fit_after_title__one_row(void **state)
