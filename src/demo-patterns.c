@@ -443,6 +443,75 @@ demo_threads(const struct demo_options *o)
 	return (error != 0);
 }
 
+/*
+ * Pages [first, first + n) of a ring of npages pages, wrapping round its
+ * end: written (demo_touch), or given back with MADV_DONTNEED when back
+ * is set. -1 with errno when the kernel refused to take them.
+ */
+static int
+demo_ring(char *buf, size_t npages, size_t first, size_t n, int back)
+{
+	size_t	 k;
+
+	while (n > 0) {
+		k = npages - first < n ? npages - first : n;
+		if (!back)
+			demo_touch(buf, first, k);
+		else if (madvise(buf + first * demo_page, k * demo_page,
+		    MADV_DONTNEED) == -1)
+			return (-1);
+		n -= k;
+		first = 0;
+	}
+	return (0);
+}
+
+/*
+ * discard: a ring buffer used as an arena whose allocator gives freed
+ * memory back to the kernel. A window of a quarter of it, the live data,
+ * is rewritten every tick and slides on rate pages per second; each page
+ * it leaves is given back at once (MADV_DONTNEED). At any interval of
+ * 0.1 s or more, sdtop sees the window written (X), the pages it left
+ * since the last collect discarded (o), the rest of the ring empty (-).
+ */
+static int
+demo_discard(const struct demo_options *o)
+{
+	size_t	 npages = o->size / demo_page, live, first = 0, moved = 0;
+	size_t	 owed, n, cap;
+	char	*buf, a[32], b[32];
+	double	 t0;
+
+	buf = demo_map(o->size);
+	/* Pages come and go one by one, not 2 MiB at a time. */
+	(void)madvise(buf, o->size, MADV_NOHUGEPAGE);
+	live = npages / 4 ? npages / 4 : 1;
+	/* At most a tick's worth at a time, and never into the window. */
+	cap = (size_t)(o->rate * DEMO_TICK) + 1;
+	if (cap > npages - live)
+		cap = npages - live;
+	demo_say("ring of %s at %p-%p; a window of %s (%zu pages) rewritten "
+	    "every %g s slides on %g pages/s, giving back each page it leaves "
+	    "(MADV_DONTNEED)", demo_human(o->size, a, sizeof a), (void *)buf,
+	    (void *)(buf + o->size), demo_human(live * demo_page, b, sizeof b),
+	    live, DEMO_TICK, o->rate);
+	t0 = demo_now();
+	while (!demo_done()) {
+		owed = (size_t)(o->rate * (demo_now() - t0));
+		n = owed - moved < cap ? owed - moved : cap;
+		moved = owed;
+		if (demo_ring(buf, npages, first, n, 1) == -1) {
+			demo_say("madvise MADV_DONTNEED: %s", strerror(errno));
+			return (1);
+		}
+		first = (first + n) % npages;
+		demo_ring(buf, npages, first, live, 0);
+		demo_sleep(DEMO_TICK);
+	}
+	munmap(buf, o->size);
+	return (0);
+}
+
 const struct demo_pattern demo_patterns[] = {
 	{ "hotset", demo_hotset, 64 << 20, 20,
 	  "a hot eighth of the buffer rewritten every 0.1 s (default)" },
@@ -462,6 +531,8 @@ const struct demo_pattern demo_patterns[] = {
 	  "fork: the child writes across the parent's buffer (copy-on-write)" },
 	{ "threads", demo_threads, 32 << 20, 0,
 	  "several threads each rewriting a part of its own slice" },
+	{ "discard", demo_discard, 16 << 20, 512,
+	  "memory given back (MADV_DONTNEED) by a window sliding round a ring" },
 };
 
 const size_t demo_npatterns = sizeof demo_patterns / sizeof demo_patterns[0];

@@ -40,8 +40,8 @@ demo_usage(FILE *f)
 		    demo_patterns[i].help);
 	fprintf(f, "Options:\n"
 	    "  -s, --size SIZE      buffer size, e.g. 64M, 512K, 1G\n"
-	    "  -r, --rate N         pages/s (hotset: cold pages, sweep, fork);\n"
-	    "                       calls/s (churn); regions/s (mmap)\n"
+	    "  -r, --rate N         pages/s (hotset: cold pages, sweep, fork,\n"
+	    "                       discard); calls/s (churn); regions/s (mmap)\n"
 	    "  -t, --threads N      threads (threads; default 4)\n"
 	    "      --seed N         random seed (default 1)\n"
 	    "  -d, --duration SECS  stop after SECS seconds (0: never)\n"
