@@ -11,6 +11,8 @@
 #   converged.png       the shrink demo after it converged, with pre-copy
 #   help.png            the help screen
 #   large-zoomed.png    a 1 GiB buffer, auto-zoomed to fit the screen
+#   discarded.png       the discard demo at 80x24: pages written (X),
+#                       discarded (o) and absent (-) side by side
 # Needs (Debian): xvfb xterm imagemagick x11-utils tmux, and a UTF-8 locale
 # (C.UTF-8) and the DejaVu Sans Mono font (fonts-dejavu-core).
 
@@ -85,14 +87,16 @@ demo() {
 	sleep 0.5
 }
 
-# shot NAME COMMAND...: run sdtop in tmux in an xterm; the caller drives
-# it, then calls snap NAME.
+# shot COMMAND...: run sdtop in tmux in an xterm of $cols columns and
+# $rows rows; the caller drives it, then calls snap NAME.
+cols=120
+rows=40
 shot() {
 	$T kill-server 2>/dev/null
-	$T new-session -d -s shot -x 120 -y 40 \
+	$T new-session -d -s shot -x $cols -y $rows \
 	    "LANG=C.UTF-8 LC_ALL=C.UTF-8 $*; sleep 600"
 	$T set -g status off
-	xterm -geometry 120x40+0+0 -fa "DejaVu Sans Mono" -fs 11 \
+	xterm -geometry ${cols}x$rows+0+0 -fa "DejaVu Sans Mono" -fs 11 \
 	    -bg "#1d1f21" -fg "#d0d0d0" -title sdtop \
 	    -e env TERM=xterm-256color $T attach -t shot &
 	sleep 1
@@ -137,3 +141,10 @@ demo hotset -s 1G
 shot "$b/sdtop" -i 1 "$dpid"
 wait_cycle 4 && snap large-zoomed
 stop_demo
+
+# 5. Pages given back, at 80 columns: the ring's window written (X), the
+# pages it left since the last cycle discarded (o), the rest absent (-).
+cols=80
+rows=24
+shot "$b/sdtop" -i 1 -- "$b/sdtop-demo" discard
+wait_for "converged at cycle" && wait_for "ooo" && snap discarded

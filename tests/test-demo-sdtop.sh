@@ -3,7 +3,9 @@
 # hotset converges and its written pages are the hot set it announces;
 # vary never converges (exit 3); sweep has a steady count (it converges)
 # but dirties more than 100 Mbit/s can carry; shrink settles at a
-# sixteenth of its buffer. Skipped when no tracking method works here.
+# sixteenth of its buffer; discard gives back pages steadily, and they
+# are counted as discarded, never as written (under uffd-wp and hash).
+# Skipped when no tracking method works here.
 #
 # The counts are in 4 KiB pages: sdtop and the demos run with transparent
 # huge pages off (prctl PR_SET_THP_DISABLE, inherited and kept across
@@ -137,5 +139,86 @@ echo "shrink: exit $rc, $dirty pages in the last cycle (floor $floor)"
 [ $rc -eq 0 ] || fail "shrink: sdtop exit $rc, not 0 (converged)"
 [ "$dirty" -ge "$floor" ] && [ "$dirty" -le $((floor + floor / 10 + 64)) ] ||
     fail "shrink: $dirty pages at convergence, not about $floor"
+
+# discard: a window of a quarter of the ring, rewritten every tick, slides
+# on rate pages a second and gives back each page it leaves. In every
+# steady cycle (from the third: the first judges nothing, and hash needs
+# a cycle to learn what is present) the ring's written pages are its
+# window and its discarded pages some of what the window left, within
+# what one tick moves (the collect may fall between a tick's give-back
+# and its writes); no page is both, and the ring holds no other page.
+# Were the discarded pages counted as written too, the written would be
+# the window and the discarded, beyond a tick's move.
+drate=1024
+for m in uffd-wp hash; do
+	if [ $m = uffd-wp ] &&
+	    ! "$sdtop" --probe 2>/dev/null | grep -q '^uffd-wp  *yes'; then
+		echo "discard: uffd-wp does not work here, not checked:" \
+		    "$("$sdtop" --probe 2>&1 | grep '^uffd-wp')"
+		continue
+	fi
+	sdtop_demo "discard-$m" -m $m -n 8 -i 0.5 -- "$demo" discard \
+	    --size 16M --rate $drate
+	if [ $rc -ne 0 ]; then
+		fail "discard -m $m: sdtop exit $rc: $(grep -v '^sdtop-demo' \
+		    "$tmp/discard-$m.err" | head -n 1)"
+		continue
+	fi
+	line=$(grep '^sdtop-demo: discard:' "$tmp/discard-$m.err")
+	rs=$(echo "$line" | sed -n 's/.* at \(0x[0-9a-f]*\)-\(0x[0-9a-f]*\);.*/\1/p')
+	re=$(echo "$line" | sed -n 's/.* at \(0x[0-9a-f]*\)-\(0x[0-9a-f]*\);.*/\2/p')
+	live=$(echo "$line" | sed -n 's/.*window of .* (\([0-9]*\) pages).*/\1/p')
+	if [ -z "$rs" ] || [ -z "$re" ] || [ -z "$live" ]; then
+		fail "discard: no ring or window in '$line'"
+		continue
+	fi
+	tick=$((drate / 10 + 1))
+	# cycle, written, discarded, both, resident pages of the ring.
+	jq -s -r --arg rs "$rs" --arg re "$re" --argjson page "$page" '
+	    def hex: ltrimstr("0x") | explode | reduce .[] as $c (0;
+		. * 16 + (if $c >= 97 then $c - 87 else $c - 48 end));
+	    def clip($s; $e): map(map(hex) | [([.[0], $s] | max),
+		([.[1], $e] | min)] | select(.[1] > .[0]));
+	    def pages: map(.[1] - .[0]) | add // 0 | . / $page;
+	    ($rs | hex) as $s | ($re | hex) as $e |
+	    .[] | select(.cycle >= 3) |
+	    [.vmas[] | select((.start | hex) < $e and (.end | hex) > $s)] as $v |
+	    ([$v[] | (.dirty // [])[]] | clip($s; $e)) as $d |
+	    ([$v[] | (.discarded // [])[]] | clip($s; $e)) as $g |
+	    [.cycle, ($d | pages), ($g | pages),
+	     ([$d[] as $a | $g[] as $b | [([$a[1], $b[1]] | min) -
+		([$a[0], $b[0]] | max), 0] | max] | add // 0 | . / $page),
+	     ([$v[] | select((.start | hex) == $s and (.end | hex) == $e) |
+		.resident_pages] | first // "unknown")] | @tsv
+	' "$tmp/discard-$m.json" >"$tmp/discard-$m.tsv"
+	n=0
+	while read -r cycle dirty disc both res; do
+		n=$((n + 1))
+		[ "$dirty" -ge $((live - tick)) ] &&
+		    [ "$dirty" -le $((live + tick)) ] ||
+		    fail "discard -m $m: cycle $cycle: $dirty pages of the ring" \
+		    "written, not its window of $live (± $tick)"
+		[ "$disc" -gt 0 ] && [ "$disc" -le $((live + tick)) ] ||
+		    fail "discard -m $m: cycle $cycle: $disc pages of the ring" \
+		    "discarded, not 1 to $((live + tick))"
+		[ "$both" -eq 0 ] ||
+		    fail "discard -m $m: cycle $cycle: $both pages both" \
+		    "written and discarded"
+		case $res in
+		unknown) ;;
+		*) [ "$res" -ge $((live - tick)) ] &&
+		    [ "$res" -le $((live + tick)) ] ||
+		    fail "discard -m $m: cycle $cycle: the ring holds $res" \
+		    "pages, not its window of $live (± $tick)" ;;
+		esac
+	done <"$tmp/discard-$m.tsv"
+	[ $n -ge 5 ] ||
+	    fail "discard -m $m: $n steady cycles of 6, $(jq -s length \
+	    "$tmp/discard-$m.json") in all"
+	echo "discard -m $m: window $live pages; written, discarded, both," \
+	    "resident per steady cycle:" \
+	    "$(awk '{ printf " %s/%s/%s/%s", $2, $3, $4, $5 }' \
+	    "$tmp/discard-$m.tsv")"
+done
 
 exit $status

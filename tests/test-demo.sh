@@ -1,6 +1,7 @@
 #!/bin/sh
 # test-demo.sh - every sdtop-demo pattern starts, says what it does in one
 # line, runs for --duration and exits 0; SIGTERM and SIGINT end it with 0;
+# discard gives back the pages its window leaves;
 # bad command lines exit 2 with one line. Facts about the processes are
 # read from /proc, not from the demo's own words.
 
@@ -45,7 +46,7 @@ dead_or_zombie() {
 }
 
 # Every pattern: one line first, prefixed with its name; exit 0.
-for p in hotset shrink vary sweep stack churn mmap fork threads; do
+for p in hotset shrink vary sweep stack churn mmap fork threads discard; do
 	"$demo" "$p" --duration 0.5 --size 4M >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	[ $rc -eq 0 ] || fail "$p: exit $rc"
@@ -61,7 +62,7 @@ grep -q "^sdtop-demo: hotset: " "$tmp/err" || fail "default is not hotset"
 
 # --help names every pattern, on stdout, exit 0.
 "$demo" --help >"$tmp/out" 2>"$tmp/err" || fail "--help: exit $?"
-for p in hotset shrink vary sweep stack churn mmap fork threads; do
+for p in hotset shrink vary sweep stack churn mmap fork threads discard; do
 	grep -q "^  $p " "$tmp/out" || fail "--help does not list $p"
 done
 [ -s "$tmp/err" ] && fail "--help wrote on stderr"
@@ -165,6 +166,44 @@ else
 	fail "mmap: the mappings never changed in 30 s"
 fi
 kill $pid; wait $pid || fail "mmap: exit $?"
+
+# discard: the ring's pages are given back as the window leaves them. The
+# demo faults each page in twice as it enters the window (a read, then a
+# write): more than 4 faults a page of the ring mean it went round at
+# least twice, which it can only do by giving pages back; then the ring
+# holds about its window, a quarter of it (and one tick's move).
+minflt() {
+	awk '{ sub(/.*\) /, ""); print $8 }' /proc/$1/stat 2>/dev/null
+}
+faulted_over() {
+	f=$(minflt "$1")
+	[ -n "$f" ] && [ "$f" -gt "$2" ]
+}
+# The Rss in kB of the VMA of process $1 that is $2 kB long.
+ring_rss() {
+	awk -v kb="$2" '/^Size:/ { on = ($2 == kb) }
+	    on && /^Rss:/ { print $2; exit }' /proc/$1/smaps 2>/dev/null
+}
+page=$(getconf PAGESIZE)
+ring=$((8 * 1048576 / page))
+: >"$tmp/err"
+"$demo" discard --size 8M --rate 2048 --duration 60 2>"$tmp/err" &
+pid=$!
+pids="$pids $pid"
+wait_line "$tmp/err"
+f0=$(minflt $pid)
+if wait_until faulted_over $pid $(( ${f0:-0} + 4 * ring )); then
+	rss=$(ring_rss $pid 8192)
+	most=$(( (ring / 4 + 2048 / 10 + 1) * page / 1024 ))
+	if [ -n "$rss" ] && [ "$rss" -le "$most" ]; then
+		echo "ok: discard: $(( $(minflt $pid) - f0 )) faults in a ring of $ring pages, which holds $rss kB"
+	else
+		fail "discard: the ring holds '$rss' kB, not at most $most"
+	fi
+else
+	fail "discard: $(( $(minflt $pid) - f0 )) faults in 30 s in a ring of $ring pages: nothing given back?"
+fi
+kill $pid; wait $pid || fail "discard: exit $?"
 
 # Bad command lines: exit 2, one line on stderr, nothing on stdout.
 for args in "bogus" "--bogus" "-s" "--size 12X" "--size 0" "--size 1T" \

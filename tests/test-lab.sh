@@ -108,7 +108,7 @@ for f in "$tmp"/blocks/*.sh; do
 	block=$(basename "$f" .sh)
 	block=${block#*-}
 	seen="$seen $block"
-	if [ "$block" = screen ]; then
+	if [ "$block" = screen ] || [ "$block" = discard-screen ]; then
 		# The screen needs a terminal: give it one.
 		out=$tmp/$block.out
 		err=$tmp/$block.err
@@ -169,6 +169,29 @@ for f in "$tmp"/blocks/*.sh; do
 	screen)
 		grep -q 'exit status: 0' "$out" || fail "sdtop -n 5 did not exit 0"
 		;;
+	discard-screen)
+		grep -q 'exit status: 0' "$out" ||
+		    fail "sdtop -n 6 -- sdtop-demo discard did not exit 0"
+		# The ring's discarded pages: a run of "o" cells (or one "o"
+		# and the terminal's repeat sequence).
+		grep -aqE 'ooo|o.\[[0-9]+b' "$out" ||
+		    fail "no run of o cells on the screen"
+		;;
+	discard)
+		expect_status "sdtop " 0
+		# From cycle 3 on: the written pages are the window of 1024
+		# (give or take what one tick of 0.1 s moves, 52 pages, and a
+		# few pages of the program's own), the discarded ones some of
+		# what it left, never more than the window.
+		jq -s -e '[.[] | select(.cycle >= 3)] | length >= 5 and
+		    all(.[]; .dirty_pages >= 972 and .dirty_pages <= 1140 and
+			.discarded_pages >= 1 and .discarded_pages <= 1076)' \
+		    "$tmp/work/discard.json" >/dev/null ||
+		    fail "not steady as documented: $(jq -c -s 'map([.cycle,
+			.dirty_pages, .discarded_pages])' "$tmp/work/discard.json")"
+		grep -q '"discarded_pages":' "$out" ||
+		    fail "jq printed no discarded_pages"
+		;;
 	new-regions)
 		expect_status "sdtop " 0
 		# The mmap demo maps a region or unmaps one 4 times a second:
@@ -225,7 +248,7 @@ done
 
 block=guide
 for want in probe list converge converge-json screen new-regions \
-    sweep-100mbit sweep-1gbit fork cost; do
+    sweep-100mbit sweep-1gbit fork cost discard-screen discard; do
 	case " $seen " in
 	*" $want "*) ;;
 	*) fail "no block '$want' in $lab" ;;
