@@ -230,14 +230,55 @@ view_cost(const struct view *v, char *cost, size_t csize, char *max,
 		snprintf(max, msize, " (max-cost %g%%)", s->max_cost);
 }
 
+/*
+ * The totals of the cycle, as many as fit in the width: the pages
+ * written always, then those given back (when there are), what watching
+ * cost, the pages tracked, and the times of the scan and the clear.
+ */
+static void
+view_totals(const struct view *v, char *line, size_t size)
+{
+	const struct snapshot	*s = v->snap;
+	char			 part[5][96], b[32], max[64];
+	size_t			 i, w;
+	bool			 keep[5] = { true, false, false, false, false };
+	static const int	 rank[] = { 1, 3, 2, 4 };	/* after part 0 */
+
+	snprintf(part[0], sizeof part[0], " dirty %llu %s (%s) this cycle",
+	    (unsigned long long)s->dirty_pages, PAGES(s->dirty_pages),
+	    render_bytes(s->dirty_pages * s->page_size, b, sizeof b));
+	/* Given back is not written: said apart, when it happened. */
+	part[1][0] = '\0';
+	if (s->discarded_pages > 0)
+		snprintf(part[1], sizeof part[1], "   discarded %llu",
+		    (unsigned long long)s->discarded_pages);
+	snprintf(part[2], sizeof part[2], "   tracked %llu %s (%s)",
+	    (unsigned long long)s->tracked_pages, PAGES(s->tracked_pages),
+	    render_bytes(s->tracked_pages * s->page_size, b, sizeof b));
+	view_cost(v, part[3], sizeof part[3], max, sizeof max);
+	snprintf(part[4], sizeof part[4], "   scan %.1f ms  clear %.1f ms",
+	    s->scan_ms, s->clear_ms);
+	w = str_width(part[0]);
+	for (i = 0; i < sizeof rank / sizeof rank[0]; i++) {
+		if (w + str_width(part[rank[i]]) > (size_t)COLS)
+			break;
+		keep[rank[i]] = true;
+		w += str_width(part[rank[i]]);
+	}
+	*line = '\0';
+	for (i = 0, w = 0; i < 5; i++)
+		if (keep[i] && w < size)
+			w += (size_t)snprintf(line + w, size - w, "%s", part[i]);
+}
+
 /* The header: who, how, which cycle, what state, and the totals. */
 static int
 view_draw_header(const struct view *v)
 {
 	const struct snapshot	*s = v->snap;
-	char			 line[512], b1[32], b2[32], iv[32];
+	char			 line[512], iv[32];
 	char			 comm[128], method[64], src[256];
-	char			 cost[64], max[64], gone[48];
+	char			 cost[64], max[64];
 	int			 y = 0;
 
 	view_cost(v, cost, sizeof cost, max, sizeof max);
@@ -250,21 +291,9 @@ view_draw_header(const struct view *v)
 	    s != NULL ? s->cycle : 0, view_state_name(v));
 	view_bar(y++, view_bar_attr, line);
 
-	if (s != NULL) {
-		/* Given back is not written: said apart, when it happened. */
-		gone[0] = '\0';
-		if (s->discarded_pages > 0)
-			snprintf(gone, sizeof gone, "   discarded %llu",
-			    (unsigned long long)s->discarded_pages);
-		snprintf(line, sizeof line, " dirty %llu %s (%s) this cycle"
-		    "%s   tracked %llu %s (%s)%s   scan %.1f ms  clear %.1f ms",
-		    (unsigned long long)s->dirty_pages, PAGES(s->dirty_pages),
-		    render_bytes(s->dirty_pages * s->page_size, b1, sizeof b1),
-		    gone, (unsigned long long)s->tracked_pages,
-		    PAGES(s->tracked_pages), render_bytes(s->tracked_pages *
-		    s->page_size, b2, sizeof b2), cost, s->scan_ms,
-		    s->clear_ms);
-	} else
+	if (s != NULL)
+		view_totals(v, line, sizeof line);
+	else
 		snprintf(line, sizeof line, " waiting for the first cycle...");
 	view_put(y++, 0, A_BOLD, line);
 

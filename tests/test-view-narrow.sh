@@ -10,6 +10,9 @@
 #     gives, and the help screen holds that reason whole;
 #   - with all regions shown (w), the read-only ones say "not tracked"
 #     and no dirty count;
+#   - the totals row under the header holds whole parts only (the pages
+#     written, then what fits of the cost, the pages tracked and the
+#     times), never one cut by the edge of the screen;
 #   - an error on the status line goes away by itself;
 #   - under -m uffd-wp, one page a cell, the untouched pages of the
 #     sparse region are "-" (not present) and its written page is not.
@@ -98,6 +101,11 @@ readonly_rows_untracked() {
 	! grep -v 'not tracked' "$tmp/ro" | grep -q . &&
 	    ! grep -q ' dirty' "$tmp/ro"
 }
+# Whether the totals row (the second) is made of whole parts.
+totals_row_whole() {
+	screen | sed -n 2p | sed 's/ *$//' | grep -Eq \
+	    '^ dirty [0-9]+ pages? \([^)]*\) this cycle(   discarded [0-9]+)?(   tracked [0-9]+ pages? \([^)]*\))?(   cost [^ ]+ \([^)]*\))?(   scan [0-9.]+ ms  clear [0-9.]+ ms)?$'
+}
 # Whether a title row (perms shown) names the workload's file.
 shows_workload_title() {
 	screen | grep -q 'rw-p.*workload'
@@ -110,6 +118,8 @@ for size in 80x24 132x45; do
 
 	start -i 0.2 "$wpid"
 	wait_for " this cycle"
+	wait_until "$size: the totals row is cut: $(screen | sed -n 2p)" \
+	    totals_row_whole
 
 	# --- the names ---
 	wait_for "[heap]"
