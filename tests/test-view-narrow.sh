@@ -104,7 +104,7 @@ readonly_rows_untracked() {
 # Whether the totals row (the second) is made of whole parts.
 totals_row_whole() {
 	screen | sed -n 2p | sed 's/ *$//' | grep -Eq \
-	    '^ dirty [0-9]+ pages? \([^)]*\) this cycle(   discarded [0-9]+)?(   tracked [0-9]+ pages? \([^)]*\))?(   cost [^ ]+ \([^)]*\))?(   scan [0-9.]+ ms  clear [0-9.]+ ms)?$'
+	    '^ dirty [0-9]+ pages? \([^)]*\) this cycle(   discarded [0-9]+)?(   tracked [0-9]+ pages? \([^)]*\))?(   cost [0-9.]+% \([^)]*\)|   cost unknown)?(   scan [0-9.]+ ms  clear [0-9.]+ ms)?$'
 }
 # Whether a title row (perms shown) names the workload's file.
 shows_workload_title() {
