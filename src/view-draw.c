@@ -230,6 +230,33 @@ view_cost(const struct view *v, char *cost, size_t csize, char *max,
 		snprintf(max, msize, " (max-cost %g%%)", s->max_cost);
 }
 
+#define VIEW_PARTS	6
+
+/*
+ * Join into line the parts of a row that fit in the width, whole: part 0
+ * always, then the others in the order of rank (n - 1 indexes) while
+ * they fit; shown in the order of their indexes.
+ */
+static void
+view_fit(char *line, size_t size, char part[][96], size_t n,
+    const int *rank)
+{
+	bool	 keep[VIEW_PARTS] = { true };
+	size_t	 i, w;
+
+	w = str_width(part[0]);
+	for (i = 0; i + 1 < n; i++) {
+		if (w + str_width(part[rank[i]]) > (size_t)COLS)
+			break;
+		keep[rank[i]] = true;
+		w += str_width(part[rank[i]]);
+	}
+	*line = '\0';
+	for (i = 0, w = 0; i < n; i++)
+		if (keep[i] && w < size)
+			w += (size_t)snprintf(line + w, size - w, "%s", part[i]);
+}
+
 /*
  * The totals of the cycle, as many as fit in the width: the pages
  * written always, then those given back (when there are), what watching
@@ -240,9 +267,7 @@ view_totals(const struct view *v, char *line, size_t size)
 {
 	const struct snapshot	*s = v->snap;
 	char			 part[5][96], b[32], max[64];
-	size_t			 i, w;
-	bool			 keep[5] = { true, false, false, false, false };
-	static const int	 rank[] = { 1, 3, 2, 4 };	/* after part 0 */
+	static const int	 rank[] = { 1, 3, 2, 4 };
 
 	snprintf(part[0], sizeof part[0], " dirty %llu %s (%s) this cycle",
 	    (unsigned long long)s->dirty_pages, PAGES(s->dirty_pages),
@@ -258,17 +283,7 @@ view_totals(const struct view *v, char *line, size_t size)
 	view_cost(v, part[3], sizeof part[3], max, sizeof max);
 	snprintf(part[4], sizeof part[4], "   scan %.1f ms  clear %.1f ms",
 	    s->scan_ms, s->clear_ms);
-	w = str_width(part[0]);
-	for (i = 0; i < sizeof rank / sizeof rank[0]; i++) {
-		if (w + str_width(part[rank[i]]) > (size_t)COLS)
-			break;
-		keep[rank[i]] = true;
-		w += str_width(part[rank[i]]);
-	}
-	*line = '\0';
-	for (i = 0, w = 0; i < 5; i++)
-		if (keep[i] && w < size)
-			w += (size_t)snprintf(line + w, size - w, "%s", part[i]);
+	view_fit(line, size, part, 5, rank);
 }
 
 /* The header: who, how, which cycle, what state, and the totals. */
@@ -310,32 +325,46 @@ view_draw_header(const struct view *v)
 	return (y);
 }
 
-/* The pre-copy line: the measured rate and what it means for migration. */
+/*
+ * The pre-copy line: what round 0 sends over which link, whether it
+ * converges, then as much as fits of the downtime, the rate, the total
+ * time and the bytes sent.
+ */
 static int
 view_draw_precopy(const struct view *v, int y)
 {
 	const struct precopy	*p = &v->snap->precopy;
-	char			 line[512], rate[32], bw[32], sent[32], mem[32];
+	char			 line[512], part[6][96], b[32];
+	static const int	 rank[] = { 1, 2, 3, 4, 5 };
+	size_t			 n = 6;
 
 	if (!v->snap->has_precopy)
 		return (y);
-	render_bytes((uint64_t)p->dirty_rate_bps, rate, sizeof rate);
-	render_bytes((uint64_t)p->bandwidth_bps, bw, sizeof bw);
-	render_bytes(p->memory_bytes, mem, sizeof mem);
+	snprintf(part[0], sizeof part[0], " pre-copy of %s resident",
+	    render_bytes(p->memory_bytes, b, sizeof b));
+	snprintf(part[1], sizeof part[1], " over %s/s",
+	    render_bytes((uint64_t)p->bandwidth_bps, b, sizeof b));
 	if (p->converges && p->downtime_ms >= 0) {
-		snprintf(line, sizeof line, " pre-copy of %s resident over %s/s:"
-		    " dirty rate %s/s, converges in %u round%s, downtime %.1f ms,"
-		    " total %.2f s, %s sent", mem, bw, rate, p->rounds,
-		    p->rounds == 1 ? "" : "s", p->downtime_ms,
-		    p->total_ms / 1000, render_bytes(p->sent_bytes, sent,
-		    sizeof sent));
-		view_put(y, 0, view_conv_attr, line);
+		snprintf(part[2], sizeof part[2], ": converges in %u round%s",
+		    p->rounds, p->rounds == 1 ? "" : "s");
+		snprintf(part[3], sizeof part[3], ", downtime %.1f ms",
+		    p->downtime_ms);
+		snprintf(part[4], sizeof part[4], ", dirty rate %s/s",
+		    render_bytes((uint64_t)p->dirty_rate_bps, b, sizeof b));
+		snprintf(part[5], sizeof part[5], ", total %.2f s, %s sent",
+		    p->total_ms / 1000, render_bytes(p->sent_bytes, b,
+		    sizeof b));
 	} else {
-		snprintf(line, sizeof line, " pre-copy of %s resident over %s/s:"
-		    " dirty rate %s/s, does not converge (the process dirties"
-		    " memory faster than the link sends it)", mem, bw, rate);
-		view_put(y, 0, view_error_attr, line);
+		snprintf(part[2], sizeof part[2], ": does not converge");
+		snprintf(part[3], sizeof part[3], ", dirty rate %s/s",
+		    render_bytes((uint64_t)p->dirty_rate_bps, b, sizeof b));
+		snprintf(part[4], sizeof part[4], " (the process dirties "
+		    "memory faster than the link sends it)");
+		n = 5;
 	}
+	view_fit(line, sizeof line, part, n, rank);
+	view_put(y, 0, p->converges && p->downtime_ms >= 0 ? view_conv_attr :
+	    view_error_attr, line);
 	return (y + 1);
 }
 

@@ -13,6 +13,7 @@
 #   - the totals row under the header holds whole parts only (the pages
 #     written, then what fits of the cost, the pages tracked and the
 #     times), never one cut by the edge of the screen;
+#     The pre-copy row (--bandwidth) too;
 #   - an error on the status line goes away by itself;
 #   - under -m uffd-wp, one page a cell, the untouched pages of the
 #     sparse region are "-" (not present) and its written page is not.
@@ -106,6 +107,11 @@ totals_row_whole() {
 	screen | sed -n 2p | sed 's/ *$//' | grep -Eq \
 	    '^ dirty [0-9]+ pages? \([^)]*\) this cycle(   discarded [0-9]+)?(   tracked [0-9]+ pages? \([^)]*\))?(   cost [0-9.]+% \([^)]*\)|   cost unknown)?(   scan [0-9.]+ ms  clear [0-9.]+ ms)?$'
 }
+# Whether the pre-copy row is made of whole parts.
+precopy_row_whole() {
+	screen | grep -m 1 '^ pre-copy ' | sed 's/ *$//' | grep -Eq \
+	    '^ pre-copy of [0-9.]+ [A-Za-z]+ resident( over [0-9.]+ [A-Za-z]+/s)?(: converges in [0-9]+ rounds?|: does not converge)?(, downtime [0-9.]+ ms)?(, dirty rate [0-9.]+ [A-Za-z]+/s)?(, total [0-9.]+ s, [0-9.]+ [A-Za-z]+ sent| \(the process dirties memory faster than the link sends it\))?$'
+}
 # Whether a title row (perms shown) names the workload's file.
 shows_workload_title() {
 	screen | grep -q 'rw-p.*workload'
@@ -116,10 +122,13 @@ for size in 80x24 132x45; do
 	PANE_ROWS=${size#*x}
 	export PANE_COLS PANE_ROWS
 
-	start -i 0.2 "$wpid"
+	start -i 0.2 --bandwidth 1Gbit "$wpid"
 	wait_for " this cycle"
 	wait_until "$size: the totals row is cut: $(screen | sed -n 2p)" \
 	    totals_row_whole
+	wait_for " pre-copy of "
+	wait_until "$size: the pre-copy row is cut: $(screen | grep '^ pre-copy')" \
+	    precopy_row_whole
 
 	# --- the names ---
 	wait_for "[heap]"
