@@ -3,10 +3,12 @@
  *
  * A page is discarded when it was resident (or swapped) at the last
  * collect and is neither at this one: MADV_DONTNEED, MADV_FREE once the
- * kernel reclaimed it, MADV_REMOVE, a hole punched in shared memory. It
- * is not written, and no method reports it as written: a migration sends
+ * kernel reclaimed it. It is not written, and no method reports it as written: a migration sends
  * it as a hole, not as data. Only a VMA at the same addresses, mapping
- * the same thing, in two cycles in a row is judged (a VMA that moved,
+ * the same thing, in two cycles in a row is judged, and only a private
+ * one: the page of a shared mapping stays in the file, memfd or segment
+ * when its entry is dropped (a hole punched there cannot be told from
+ * that), so nothing is judged given back (a VMA that moved,
  * shrank or grew is new, as the session says); pages unmapped with their
  * VMA are not counted, the maps show them gone.
  *

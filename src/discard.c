@@ -113,7 +113,13 @@ discard_judge(struct discard_memory *m, struct snapshot *s, bool peek)
 
 	for (i = 0; i < s->nvma; i++) {
 		sv = &s->vmas[i];
+		/*
+		 * A shared mapping's page outlives its page table entry (in
+		 * the page cache, the memfd, the segment): dropping the entry
+		 * gives nothing back.
+		 */
 		if (!sv->tracked || sv->is_new || sv->present == NULL ||
+		    (sv->vma.prot & VMA_SHARED) != 0 ||
 		    (was = discard_find(m, &sv->vma)) == NULL)
 			continue;
 		if ((sv->discarded = pageset_new(sv->npages)) == NULL ||

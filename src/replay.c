@@ -102,6 +102,7 @@ replay_close(struct replay *r)
 struct rline {
 	struct snapshot	*s;
 	uint64_t	 dirty;		/* written pages of the cycle so far */
+	bool		 memory_given;	/* precopy.memory_bytes was there */
 	char		 why[320];	/* "FIELD: reason" */
 };
 
@@ -378,9 +379,10 @@ replay_precopy(struct rline *l, json_t *o)
 	if (json_is_number(json_object_get(o, "total_ms")) &&
 	    get_num(l, o, "precopy.", "total_ms", 0, 1e18, &p->total_ms) == -1)
 		return (-1);
-	if (get_uint(l, o, "precopy.", "memory_bytes", 0, STR_JSON_MAX_INT,
-	    &p->memory_bytes) == -1)
+	if ((rc = get_uint(l, o, "precopy.", "memory_bytes", 0,
+	    STR_JSON_MAX_INT, &p->memory_bytes)) == -1)
 		return (-1);
+	l->memory_given = rc == 0;
 	if (get_uint(l, o, "precopy.", "rounds", 0, 1000, &rounds) == -1 ||
 	    get_uint(l, o, "precopy.", "sent_bytes", 0, STR_JSON_MAX_INT,
 	    &p->sent_bytes) == -1)
@@ -555,6 +557,19 @@ replay_totals(struct rline *l, json_t *o)
 	if (rc == 0 && v != s->resident_pages)
 		return (bad(l, "resident_pages: %" PRIu64 ", but the regions "
 		    "hold %" PRIu64, v, s->resident_pages));
+	/*
+	 * Round 0 sends the resident pages; a recording made before it
+	 * said so sent the tracked ones, which it then counts as resident.
+	 */
+	if (!s->has_precopy)
+		return (0);
+	if (!l->memory_given)
+		s->precopy.memory_bytes = s->resident_pages * s->page_size;
+	else if (s->precopy.memory_bytes != s->resident_pages * s->page_size)
+		return (bad(l, "precopy.memory_bytes: %" PRIu64 ", but the "
+		    "regions hold %" PRIu64 " resident pages of %" PRIu64
+		    " bytes", s->precopy.memory_bytes, s->resident_pages,
+		    s->page_size));
 	return (0);
 }
 

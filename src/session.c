@@ -531,6 +531,8 @@ int
 session_restart(struct session *s, char **cause)
 {
 	history_reset(&s->history);
+	/* What was present before the clear is not this cycle's to judge. */
+	discard_free(&s->discard);
 	return (session_clear_how(s, true, cause));
 }
 

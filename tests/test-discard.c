@@ -158,6 +158,26 @@ discard_judge__other_mapping_or_new__not_judged(void **state)
 	discard_free(&m);
 }
 
+static void
+discard_judge__shared_mapping__never_judged(void **state)
+{
+	struct discard_memory	 m = { 0 };
+	struct snapshot		*a, *b;
+
+	(void)state;
+	a = snap_one(0, false, was, 2);
+	a->vmas[0].vma.prot |= VMA_SHARED;
+	assert_int_equal(discard_judge(&m, a, false), 0);
+	b = snap_one(0, false, now, 2);
+	b->vmas[0].vma.prot |= VMA_SHARED;
+	/* Dropped from the page tables, the pages stay in the segment. */
+	assert_int_equal(discard_judge(&m, b, false), 0);
+	assert_null(b->vmas[0].discarded);
+	snapshot_free(a);
+	snapshot_free(b);
+	discard_free(&m);
+}
+
 int
 main(void)
 {
@@ -166,6 +186,7 @@ main(void)
 		cmocka_unit_test(discard_judge__peek__remembers_nothing),
 		cmocka_unit_test(
 		    discard_judge__other_mapping_or_new__not_judged),
+		cmocka_unit_test(discard_judge__shared_mapping__never_judged),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

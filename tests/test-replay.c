@@ -94,6 +94,21 @@ snap_build(bool precopy, bool converges)
 	    true);
 	put_vma(s, 3, UINT64_C(0x7f2c1a200000), 9, "r-xp", "/usr/lib/x.so",
 	    false, false, false);
+	/*
+	 * Of the heap's pages not written, 131-139 were given back and
+	 * 250-259 are not there: neither is resident.
+	 */
+	s->vmas[0].present = pageset_new(300);
+	s->vmas[0].discarded = pageset_new(300);
+	assert_non_null(s->vmas[0].present);
+	assert_non_null(s->vmas[0].discarded);
+	for (i = 0; i < 300; i++) {
+		if (pageset_has(s->vmas[0].written, i) ||
+		    ((i < 131 || i >= 140) && (i < 250 || i >= 260)))
+			pageset_add(s->vmas[0].present, i);
+		else if (i < 140)
+			pageset_add(s->vmas[0].discarded, i);
+	}
 	if (precopy) {
 		s->has_precopy = true;
 		s->precopy.bandwidth_bps = 125000000;
@@ -105,6 +120,10 @@ snap_build(bool precopy, bool converges)
 		s->precopy.sent_bytes = 987654321;
 	}
 	snapshot_count(s);
+	s->precopy.memory_bytes = s->resident_pages * s->page_size;
+	/* What a replay knows of the present pages: their count. */
+	pageset_free(s->vmas[0].present);
+	s->vmas[0].present = NULL;
 	return (s);
 }
 
@@ -153,7 +172,11 @@ snap_check_equal(const struct snapshot *a, const struct snapshot *b)
 		assert_true(a->precopy.total_ms == b->precopy.total_ms);
 		assert_int_equal(a->precopy.rounds, b->precopy.rounds);
 		assert_int_equal(a->precopy.sent_bytes, b->precopy.sent_bytes);
+		assert_int_equal(a->precopy.memory_bytes,
+		    b->precopy.memory_bytes);
 	}
+	assert_int_equal(a->discarded_pages, b->discarded_pages);
+	assert_int_equal(a->resident_pages, b->resident_pages);
 	assert_int_equal(a->cost_kind, b->cost_kind);
 	if (a->cost_kind != SNAP_COST_UNKNOWN)
 		assert_true(a->cost_percent == b->cost_percent);
@@ -176,6 +199,14 @@ snap_check_equal(const struct snapshot *a, const struct snapshot *b)
 		assert_int_equal(x->tracked, y->tracked);
 		assert_int_equal(x->is_new, y->is_new);
 		assert_int_equal(x->dirty, y->dirty);
+		assert_int_equal(x->ndiscarded, y->ndiscarded);
+		assert_int_equal(x->resident, y->resident);
+		assert_int_equal(x->has_resident, y->has_resident);
+		for (p = 0; x->discarded != NULL && p < x->npages; p++)
+			if (pageset_has(x->discarded, p) !=
+			    pageset_has(y->discarded, p))
+				fail_msg("VMA %zu page %zu: discarded differs",
+				    i, p);
 		assert_int_equal(x->written == NULL, y->written == NULL);
 		for (p = 0; x->written != NULL && p < x->npages; p++) {
 			if (pageset_has(x->written, p) !=
@@ -319,6 +350,11 @@ static const struct bad bad_records[] = {
 	{ "\"exited\":false", "\"exited\":false,\"precopy\":{\"bandwidth_bps\""
 	  ":1,\"dirty_rate_bps\":-1,\"converges\":true}",
 	  "precopy.dirty_rate_bps: -1 is out of range (0..1e+18)" },
+	{ "\"exited\":false", "\"exited\":false,\"precopy\":{\"memory_bytes\""
+	  ":8192,\"bandwidth_bps\":1,\"dirty_rate_bps\":0,\"converges\":true,"
+	  "\"downtime_ms\":1,\"total_ms\":1,\"rounds\":1,\"sent_bytes\":1}",
+	  "precopy.memory_bytes: 8192, but the regions hold 4 resident pages "
+	  "of 4096 bytes" },
 	{ "\"vmas\":[{", "\"vmas\":\"no\",\"x\":[{", "vmas: not an array" },
 	{ "\"vmas\":[{", "\"vmas\":[5,{", "vmas[0]: not an object" },
 	{ "\"0x1000\"", "\"1000\"", "vmas[0].start: not a \"0x..\" address" },
@@ -513,6 +549,15 @@ replay_parse_line__good_record__parsed(void **state)
 	assert_int_equal(s->cost_kind, SNAP_COST_UNKNOWN);
 	assert_true(s->max_cost == 0);
 	snapshot_free(s);
+	/* Pre-copy recorded before round 0 was said: the tracked pages. */
+	line = variant("\"exited\":false", "\"exited\":false,\"precopy\":"
+	    "{\"bandwidth_bps\":1,\"dirty_rate_bps\":0,\"converges\":true,"
+	    "\"downtime_ms\":1,\"total_ms\":1,\"rounds\":1,"
+	    "\"sent_bytes\":1}");
+	assert_int_equal(replay_parse_line(line, &s, &cause), 0);
+	assert_int_equal(s->precopy.memory_bytes, 4 * 4096);
+	snapshot_free(s);
+	free(line);
 	/* Discarded and resident pages, as sdtop writes them. */
 	line = variant("\"new\":false,", "\"new\":false,\"discarded\":"
 	    "[[\"0x3000\",\"0x5000\"]],\"discarded_pages\":2,"
