@@ -339,6 +339,14 @@ cli_parse(int argc, char **argv, struct options *o, char **cause)
 	if (o->replay != NULL && o->s.max_cost > 0)
 		return (cli_error(cause, "--max-cost sets the interval of a "
 		    "live run: not with --replay"));
+	/* A recording says its own method and pre-copy figures. */
+	if (o->replay != NULL && strcmp(o->s.method, "auto") != 0)
+		return (cli_error(cause, "--method chooses how a live run "
+		    "tracks: not with --replay"));
+	if (o->replay != NULL && o->s.bandwidth_bps > 0)
+		return (cli_error(cause, "--bandwidth models a live run: a "
+		    "recording holds its own pre-copy figures, not with "
+		    "--replay"));
 	if (o->list && o->s.pid == 0)
 		return (cli_error(cause, "--list needs a PID"));
 	return (CLI_RUN);

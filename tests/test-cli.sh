@@ -67,6 +67,8 @@ expect 2 "max-cost: not a number: 'lots'" -b --max-cost lots 1
 expect 2 "max-cost: not a number: '5%'" -b --max-cost 5% 1
 expect 2 "option '--max-cost' needs an argument" -b --max-cost
 expect 2 "max-cost sets the interval of a live run" --replay x --max-cost 5
+expect 2 "--method chooses how a live run tracks: not with --replay" --replay x -m hash
+expect 2 "--bandwidth models a live run" --replay x --bandwidth 1Gbit
 expect 2 "json goes with --batch" --json 1
 expect 2 "list needs a PID" -l
 expect 2 "replay shows a recording" --replay x 1
