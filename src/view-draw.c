@@ -231,6 +231,7 @@ view_cost(const struct view *v, char *cost, size_t csize, char *max,
 }
 
 #define VIEW_PARTS	6
+#define VIEW_PART	256	/* bytes of a part */
 
 /*
  * Join into line the parts of a row that fit in the width, whole: part 0
@@ -238,7 +239,7 @@ view_cost(const struct view *v, char *cost, size_t csize, char *max,
  * they fit; shown in the order of their indexes.
  */
 static void
-view_fit(char *line, size_t size, char part[][96], size_t n,
+view_fit(char *line, size_t size, char part[][VIEW_PART], size_t n,
     const int *rank)
 {
 	bool	 keep[VIEW_PARTS] = { true };
@@ -266,7 +267,7 @@ static void
 view_totals(const struct view *v, char *line, size_t size)
 {
 	const struct snapshot	*s = v->snap;
-	char			 part[5][96], b[32], max[64];
+	char			 part[5][VIEW_PART], b[32], max[64];
 	static const int	 rank[] = { 1, 3, 2, 4 };
 
 	snprintf(part[0], sizeof part[0], " dirty %llu %s (%s) this cycle",
@@ -293,17 +294,23 @@ view_draw_header(const struct view *v)
 	const struct snapshot	*s = v->snap;
 	char			 line[512], iv[32];
 	char			 comm[128], method[64], src[256];
-	char			 cost[64], max[64];
+	char			 cost[64], max[64], part[5][VIEW_PART];
+	static const int	 rank[] = { 4, 3, 1, 2 };
 	int			 y = 0;
 
 	view_cost(v, cost, sizeof cost, max, sizeof max);
-	snprintf(line, sizeof line, " sdtop  pid %ld %s  method %s  %s %s%s"
-	    "  cycle %lu  [%s]", (long)v->pid,
-	    view_safe(v, v->comm, comm, sizeof comm),
-	    view_safe(v, v->method, method, sizeof method),
+	/* Who, then what fits: the state, the cycle, method, interval. */
+	snprintf(part[0], sizeof part[0], " sdtop  pid %ld %s", (long)v->pid,
+	    view_safe(v, v->comm, comm, sizeof comm));
+	snprintf(part[1], sizeof part[1], "  method %s",
+	    view_safe(v, v->method, method, sizeof method));
+	snprintf(part[2], sizeof part[2], "  %s %s%s",
 	    v->replay ? "played every" : "interval",
-	    view_seconds(v->interval, iv, sizeof iv), max,
-	    s != NULL ? s->cycle : 0, view_state_name(v));
+	    view_seconds(v->interval, iv, sizeof iv), max);
+	snprintf(part[3], sizeof part[3], "  cycle %lu",
+	    s != NULL ? s->cycle : 0);
+	snprintf(part[4], sizeof part[4], "  [%s]", view_state_name(v));
+	view_fit(line, sizeof line, part, 5, rank);
 	view_bar(y++, view_bar_attr, line);
 
 	if (s != NULL)
@@ -334,7 +341,7 @@ static int
 view_draw_precopy(const struct view *v, int y)
 {
 	const struct precopy	*p = &v->snap->precopy;
-	char			 line[512], part[6][96], b[32];
+	char			 line[512], part[6][VIEW_PART], b[32];
 	static const int	 rank[] = { 1, 2, 3, 4, 5 };
 	size_t			 n = 6;
 
@@ -564,9 +571,10 @@ view_draw_status(const struct view *v, int y)
 		view_put(y, 0, v->status_error ? view_error_attr : A_BOLD,
 		    left);
 	}
+	/* The right part only where it leaves the left one whole. */
 	x = COLS - (int)strlen(right);
-	if (x > 0 && (v->typing || v->status[0] == '\0' ||
-	    x > (int)str_width(v->status) + 2))
+	if (x > 0 && (v->typing ? x > (int)str_width(left) :
+	    v->status[0] == '\0' || x > (int)str_width(v->status) + 2))
 		view_put(y, x, view_bar_attr, right);
 }
 

@@ -10,7 +10,8 @@
 #     gives, and the help screen holds that reason whole;
 #   - with all regions shown (w), the read-only ones say "not tracked"
 #     and no dirty count;
-#   - the totals row under the header holds whole parts only (the pages
+#   - the title bar ends with the state ([running]), and the totals row
+#     under it holds whole parts only (the pages
 #     written, then what fits of the cost, the pages tracked and the
 #     times), never one cut by the edge of the screen;
 #     The pre-copy row (--bandwidth) too;
@@ -102,6 +103,10 @@ readonly_rows_untracked() {
 	! grep -v 'not tracked' "$tmp/ro" | grep -q . &&
 	    ! grep -q ' dirty' "$tmp/ro"
 }
+# Whether the title bar (the first row) ends with the state, whole.
+title_has_state() {
+	screen | sed -n 1p | grep -Eq '  \[[a-z ]+\] *$'
+}
 # Whether the totals row (the second) is made of whole parts.
 totals_row_whole() {
 	screen | sed -n 2p | sed 's/ *$//' | grep -Eq \
@@ -126,6 +131,8 @@ for size in 80x24 132x45; do
 	wait_for " this cycle"
 	wait_until "$size: the totals row is cut: $(screen | sed -n 2p)" \
 	    totals_row_whole
+	wait_until "$size: the title bar lost the state: $(screen | sed -n 1p)" \
+	    title_has_state
 	wait_for " pre-copy of "
 	wait_until "$size: the pre-copy row is cut: $(screen | grep '^ pre-copy')" \
 	    precopy_row_whole
