@@ -22,6 +22,9 @@
 #include "pftrace-perms.h"
 #include "str-escape.h"
 
+/* The most sets of permissions a text line shows: the first and last. */
+#define PFPERMS_SHOWN	8
+
 /* The kinds in the order the report prints them, and their names. */
 static const enum pf_kind kinds[] = { PF_KIND_READ, PF_KIND_WRITE,
 	PF_KIND_EXEC, PF_KIND_UNKNOWN };
@@ -84,6 +87,13 @@ pfperms_print(FILE *out, const struct pfrep_perms *h)
 		return;
 	fputs("        permissions changed:", out);
 	for (i = 0; i < h->n; i++) {
+		/* A region changed thousands of times: its ends, and how many. */
+		if (h->n > PFPERMS_SHOWN && i == PFPERMS_SHOWN / 2) {
+			fprintf(out, "; ... %zu more (--json lists them all)",
+			    h->n - PFPERMS_SHOWN);
+			i = h->n - PFPERMS_SHOWN / 2 - 1;
+			continue;
+		}
 		p = &h->v[i];
 		fprintf(out, "%s %.4s from %.6f s (%s), faults %" PRIu64,
 		    i > 0 ? ";" : "", p->perms, (double)p->from / 1e9,

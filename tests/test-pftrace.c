@@ -20,6 +20,7 @@
 
 #include "bitmap.h"
 #include "pftrace-format.h"
+#include "pftrace-perms.h"
 #include "pftrace-read.h"
 #include "pftrace-report.h"
 
@@ -480,6 +481,43 @@ pftrace_parse_line__numbers__digits_only(void **state)
 	    "count: not a decimal number");
 }
 
+/*
+ * A region whose permissions changed thousands of times: the text line
+ * shows the first four and the last four, and how many are left out.
+ */
+static void
+pfperms_print__many_changes__ends_and_count(void **state)
+{
+	struct pfrep_perms	 h = { NULL, 0, 0 };
+	char			*buf = NULL, want[128];
+	size_t			 len = 0, i, nl;
+	FILE			*f;
+
+	(void)state;
+	for (i = 0; i < 3000; i++)
+		assert_int_equal(pfperms_note(&h, (uint64_t)i * 1000000000,
+		    i % 2 == 0 ? "rw-p" : "r--p", "mprotect"), 0);
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	pfperms_print(f, &h);
+	assert_int_equal(fclose(f), 0);
+	/* One line, the ends in order, the rest counted. */
+	for (i = 0, nl = 0; i < len; i++)
+		nl += buf[i] == '\n';
+	assert_int_equal(nl, 1);
+	assert_non_null(strstr(buf, "rw-p from 0.000000 s (mprotect)"));
+	assert_non_null(strstr(buf, "r--p from 3.000000 s (mprotect)"));
+	assert_null(strstr(buf, " from 4.000000 s"));
+	assert_null(strstr(buf, " from 2995.000000 s"));
+	assert_non_null(strstr(buf, "r--p from 2999.000000 s (mprotect)"));
+	assert_non_null(strstr(buf, "rw-p from 2996.000000 s (mprotect)"));
+	snprintf(want, sizeof want, "... %d more (--json lists them all)",
+	    3000 - 8);
+	assert_non_null(strstr(buf, want));
+	free(buf);
+	pfperms_free(&h);
+}
+
 int
 main(void)
 {
@@ -498,6 +536,7 @@ main(void)
 		    pftrace_parse_line__each_record_type__names_its_bad_field),
 		cmocka_unit_test(
 		    pftrace_parse_line__numbers__digits_only),
+		cmocka_unit_test(pfperms_print__many_changes__ends_and_count),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
