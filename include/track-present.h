@@ -3,16 +3,23 @@
  * ask the kernel for them apart from the written ones (uffd-wp, and
  * soft-dirty by PAGEMAP_SCAN), kept in a present map (present-map.h).
  *
+ * A page that maps the shared zero page (a read of a page never written,
+ * or given back) holds nothing a migration must send: it counts as absent
+ * here, as a hole does.
+ *
  * A collect brings the map up to date before it asks for the written
  * pages: by a full walk of the present (or swapped) pages when the map is
  * PRESENT_MAP_AGE old, and otherwise by a walk of the absent pages alone
- * (neither present nor swapped), which leave the map; then the pages
- * written join it. The absent walk costs the kernel about what the
- * written walk does (each page table entry is read, no page looked up),
- * far less than the full walk, so every page given back is seen at the
- * first collect after it, and the discarded pages of a cycle (discard.h)
- * are exact. A page faulted in by a read alone (never written) joins only
- * at the next full walk, PRESENT_MAP_AGE at most: it was not given back.
+ * (neither present nor swapped, or the zero page), which leave the map;
+ * then the pages written join it. The absent walk goes only over the
+ * map's runs (a page not in it cannot be given back), runs closer than
+ * a few hundred pages walked as one span, and costs the kernel about
+ * what the written walk does over them (each page table entry is read,
+ * no page looked up), far less than the full walk, so every page given
+ * back is seen at the first collect after it, read again or not, and the
+ * discarded pages of a cycle (discard.h) are exact. A page faulted in by
+ * a read alone (never written) joins only at the next full walk,
+ * PRESENT_MAP_AGE at most: it was not given back.
  *
  * Addresses are in bytes.
  */
@@ -30,7 +37,7 @@ struct snap_vma;
 
 /*
  * The PAGEMAP_SCAN masks of the absent walk: pages neither present nor
- * swapped, no WP flag (it protects nothing), and no PAGE_IS_FILE, which
+ * swapped, or mapping the zero page (PAGE_IS_PFNZERO), no WP flag (it protects nothing), and no PAGE_IS_FILE, which
  * would make the kernel look up the page of every entry.
  */
 void	 present_absent_masks(struct pmscan_arg *a);

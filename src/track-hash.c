@@ -10,11 +10,12 @@
  * collect, is invisible. A page that became present between the two counts
  * as changed (anonymous memory faulted in); one that became absent (given
  * back: MADV_DONTNEED) does not: it is discarded, not written, as the
- * session judges from the present pages (discard.h). A page given back and
- * faulted in again is compared like any other (by a read it holds zeros,
- * so it changed unless it held zeros already). Nothing is done to the
- * target but reading its memory; a swapped-out page counts as present and
- * the read swaps it in.
+ * session judges from the present pages (discard.h). A page that maps the
+ * shared zero page (given back, then read) holds nothing to send: it is
+ * not present, and a page found changed that maps it after the read (given
+ * back while the collect ran) is neither written nor present
+ * (track-zero.h). Nothing is done to the target but reading its memory; a
+ * swapped-out page counts as present and the read swaps it in.
  *
  * Each page is read once per cycle: what the collect read becomes the next
  * cycle's baseline, and the clear reads nothing for a VMA that has it. So
@@ -36,7 +37,8 @@
  * The present pages are listed with PAGEMAP_SCAN (Linux 6.7) when the
  * kernel has it, as it skips unpopulated page tables: a sparse VMA of
  * terabytes (a sanitizer's shadow, a reserved heap) costs what its present
- * pages cost. Older kernels read every pagemap entry instead.
+ * pages cost. Older kernels read every pagemap entry instead, and cannot
+ * tell the zero page (its PFN is hidden without privilege).
  *
  * Units: pages of page_size() bytes, counted from each VMA's start; the
  * read buffer holds HASH_BUF_BYTES bytes, pagemap entries are read
@@ -71,6 +73,7 @@
 #include "snapshot.h"
 #include "track.h"
 #include "track-hash-probe.h"
+#include "track-zero.h"
 
 /*
  * Bytes read by one process_vm_readv: 128 pages of 4 KiB. The hash then
@@ -383,8 +386,8 @@ hash_scan_region(const struct pmscan_region *r, void *arg)
 }
 
 /*
- * List the pages of the VMA that hold content (present or swapped) with
- * PAGEMAP_SCAN. 0; 1 when the kernel refuses it (before 6.7: ENOTTY) and
+ * List the pages of the VMA that hold content (present or swapped, not
+ * the shared zero page: nothing to send) with PAGEMAP_SCAN. 0; 1 when the kernel refuses it (before 6.7: ENOTTY) and
  * nothing was listed yet; -1 with errno.
  */
 static int
@@ -394,6 +397,8 @@ hash_scan(struct hash_pass *p)
 	int			 r;
 
 	memset(&tmpl, 0, sizeof tmpl);
+	tmpl.category_inverted = PAGE_IS_PFNZERO;
+	tmpl.category_mask = PAGE_IS_PFNZERO;
 	tmpl.category_anyof_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED;
 	tmpl.return_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED;
 	r = pagemap_scan(p->hs->pagemap_fd, p->hv->start, p->hv->end, &tmpl,
@@ -484,10 +489,12 @@ hash_walk(struct hash_state *hs, struct hash_vma *hv, struct snap_vma *sv,
 	}
 	if (r == 1)
 		r = hash_read(&p);
-	if (r == -1)
-		return (-1);
 	/* Baseline pages after the last present one have gone: not marked. */
-	return (hash_flush(&p));
+	if (r == -1 || hash_flush(&p) == -1)
+		return (-1);
+	if (sv == NULL || sv->dirty == 0 || hs->no_scan)
+		return (0);
+	return (track_zero_drop(hs->pagemap_fd, sv, hs->psize));
 }
 
 /* Whether err ends the whole cycle rather than one VMA. */

@@ -19,7 +19,11 @@
  * a map of them (track-present.h, as track-uffd.c does), walked in full
  * only when PRESENT_MAP_AGE seconds old, its absent pages every cycle, so
  * that a page given back (an empty entry, never soft-dirty) is seen at
- * once and never taken for a written one.
+ * once and never taken for a written one. The scan tells a page that maps
+ * the shared zero page (PAGE_IS_PFNZERO) and counts it absent, as
+ * track-present.h says; a read cannot (the PFN is hidden without
+ * privilege), so there such a page counts as present, and a page given
+ * back and read again in one cycle is not seen as given back.
  *
  * Clearing is process-wide and cannot be undone: the only trace left on
  * the target is that its soft-dirty bits were cleared (which matters to

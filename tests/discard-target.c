@@ -2,7 +2,7 @@
  * discard-target.c - a process that gives pages back on a schedule and
  * says which and when: the ground truth of tests/test-discard-live.sh.
  *
- *	discard-target [--rewrite] [--pages N]
+ *	discard-target [--rewrite | --readback] [--pages N]
  *
  * It maps two regions, each between PROT_NONE guards (a VMA of its own),
  * without transparent huge pages:
@@ -12,13 +12,19 @@
  * and prints, on stdout (line-buffered):
  *	region disc 0xSTART 0xEND
  *	region sparse 0xSTART 0xEND PAGES	(the written pages)
+ *	zeropage yes|no|unknown
  *	ready
+ * "zeropage" says whether a read of a page given back maps the shared
+ * zero page here (PAGEMAP_SCAN, PAGE_IS_PFNZERO, on a page of its own):
+ * some kernels map a page of zeros instead, "unknown" without the ioctl.
  * On SIGUSR1 it starts its events, one every 60 to 210 ms, until SIGUSR2
  * ("stopped") or until no page is left to give back ("exhausted"):
  *	discard T0 T1 PAGES	pages of "disc" given back (MADV_DONTNEED),
  *				each only once, nothing else done to them
  *	rewrite T0 T1 PAGES	(--rewrite, every other event) pages of
  *				"disc" given back and written again at once
+ * With --readback, each page of a "discard" event is read again at once
+ * (it then maps the zero page, or holds zeros): given back all the same.
  * T0 and T1 are Unix times (CLOCK_REALTIME, the clock of sdtop's JSON
  * "time" and "clear_time") taken before the first madvise() and after the
  * last write. Nothing else is written in either region. On SIGTERM it
@@ -30,9 +36,11 @@
  */
 #include "config.h"
 
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -41,6 +49,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "kernel-compat.h"
 
 #define SPARSE_PAGES	256
 #define MAX_PAGES	4096
@@ -54,6 +64,7 @@ static size_t	 npages;
 static uint32_t	 gen[MAX_PAGES];	/* writes of each "disc" page */
 static bool	 gone[MAX_PAGES];	/* given back, never written again */
 static bool	 touched[SPARSE_PAGES];
+static bool	 readback;		/* read the pages given back again */
 
 /* Note which signal came; the main loop acts on it. */
 static void
@@ -187,11 +198,48 @@ event(bool rewrite_event, bool rewrite)
 			write_page(pages[i]);
 		else
 			gone[pages[i]] = true;
+		if (!rewrite_event && readback)
+			(void)*(volatile uint64_t *)(disc + pages[i] * psz);
 	}
 	t1 = now_real();
 	printf("%s %.6f %.6f ", rewrite_event ? "rewrite" : "discard", t0, t1);
 	print_pages(pages, n);
 	putchar('\n');
+}
+
+/*
+ * Whether a page given back and read again maps the zero page here: "yes",
+ * "no", or "unknown" (no PAGEMAP_SCAN).
+ */
+static const char *
+zero_page_read(void)
+{
+	struct pmscan_region	 reg;
+	struct pmscan_arg	 a;
+	uint8_t			*p;
+	long			 n;
+	int			 fd;
+
+	p = mmap(NULL, psz, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+	    MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED || (fd = open("/proc/self/pagemap", O_RDONLY)) ==
+	    -1)
+		return ("unknown");
+	*(volatile uint8_t *)p = 1;
+	(void)madvise(p, psz, MADV_DONTNEED);
+	(void)*(volatile uint8_t *)p;
+	memset(&a, 0, sizeof a);
+	a.size = sizeof a;
+	a.start = (uint64_t)(uintptr_t)p;
+	a.end = a.start + psz;
+	a.vec = (uint64_t)(uintptr_t)&reg;
+	a.vec_len = 1;
+	a.category_mask = PAGE_IS_PFNZERO;
+	a.return_mask = PAGE_IS_PFNZERO;
+	n = ioctl(fd, PMSCAN_IOCTL, &a);
+	close(fd);
+	munmap(p, psz);
+	return (n == -1 ? "unknown" : n == 1 ? "yes" : "no");
 }
 
 /* Whether any page is left to give back for good. */
@@ -249,14 +297,16 @@ main(int argc, char **argv)
 	for (a = 1; a < argc; a++) {
 		if (strcmp(argv[a], "--rewrite") == 0)
 			rewrite = true;
+		else if (strcmp(argv[a], "--readback") == 0)
+			readback = true;
 		else if (strcmp(argv[a], "--pages") == 0 && a + 1 < argc)
 			npages = strtoul(argv[++a], NULL, 10);
 		else
 			npages = 0;
 	}
-	if (npages < 8 || npages > MAX_PAGES) {
-		fprintf(stderr, "usage: discard-target [--rewrite] "
-		    "[--pages 8..%d]\n", MAX_PAGES);
+	if (npages < 8 || npages > MAX_PAGES || (rewrite && readback)) {
+		fprintf(stderr, "usage: discard-target [--rewrite | "
+		    "--readback] [--pages 8..%d]\n", MAX_PAGES);
 		return (2);
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -292,7 +342,7 @@ main(int argc, char **argv)
 	printf("region sparse %p %p ", (void *)sparse, (void *)(sparse +
 	    SPARSE_PAGES * psz));
 	print_pages(marks, nmarks);
-	printf("\nready\n");
+	printf("\nzeropage %s\nready\n", zero_page_read());
 
 	/* Until SIGUSR1 (or SIGTERM). */
 	sigprocmask(SIG_BLOCK, &block, &old);

@@ -2,8 +2,11 @@
 # test-discard-live.sh - pages given back, through the real sdtop, against
 # tests/discard-target, which writes its pages once and then gives some
 # back (MADV_DONTNEED) on a schedule, saying which and when. For uffd-wp
-# (when this kernel and user can) and hash, twice: pages given back for
-# good, and (--rewrite) also pages given back and written again at once.
+# (when this kernel and user can) and hash, three times: pages given back
+# for good, (--rewrite) also pages given back and written again at once,
+# and (--readback) pages given back and read again at once, which then map
+# the shared zero page: given back all the same, neither written nor
+# resident (skipped where such a read maps a page of zeros instead).
 #  - In every cycle that can be judged by time (tests/discheck), the
 #    region's "discarded" pages are exactly those given back since the
 #    last collect and its "dirty" pages exactly those written again;
@@ -78,6 +81,13 @@ run() {
 	WPID=$!
 	wait_line '^ready' "$T/t.out" ||
 	    { fail "$m $v: the target did not start: $(cat "$T/t.out")"; return; }
+	if [ "$v" = --readback ] && ! grep -q '^zeropage yes' "$T/t.out"; then
+		echo "$m $v: skipped, a read here does not map the zero page"
+		kill -9 "$WPID"
+		wait "$WPID" 2>/dev/null
+		WPID=
+		return
+	fi
 	"$sdtop" --batch --json -m "$m" -n 24 -i 0.15 "$WPID" \
 	    > "$T/run.jsonl" 2> "$T/err" &
 	SPID=$!
@@ -129,5 +139,6 @@ methods=hash
 for m in $methods; do
 	run "$m"
 	run "$m" --rewrite
+	run "$m" --readback
 done
 finish
