@@ -99,6 +99,19 @@ int	 proc_stat_field(const struct proc_target *t, unsigned int n,
 /* The flag in field 9 (flags) of a kernel thread (PF_KTHREAD). */
 #define PROC_PF_KTHREAD	0x00200000ULL
 
+/* The flag in field 9 of a thread that has begun to exit (PF_EXITING). */
+#define PROC_PF_EXITING	0x00000004ULL
+
+/*
+ * Whether the process has begun to exit: each of its threads has entered
+ * the kernel's exit (or is gone), so none will run the program again, nor
+ * another one. A process that exits drops its address space at once but
+ * may take long (seconds for many GiB) to free it before it is a zombie;
+ * a process that runs execve() has a thread that is not exiting. 1, 0, or
+ * -1 with errno.
+ */
+int	 proc_exiting(const struct proc_target *t);
+
 /*
  * The ids of the target's threads other than its main one, in the order of
  * its task directory, into a malloc'd *tids (*n of them). -1 with errno.

@@ -302,9 +302,10 @@ proc_status_long(const struct proc_target *t, pid_t tid, const char *key,
 	return (0);
 }
 
-int
-proc_stat_field(const struct proc_target *t, unsigned int n,
-    unsigned long long *val)
+/* Field n of the stat file name ("stat", "task/TID/stat"); as below. */
+static int
+proc_stat_field_of(const struct proc_target *t, const char *name,
+    unsigned int n, unsigned long long *val)
 {
 	char		*buf, *p, *end;
 	unsigned int	 i;
@@ -313,7 +314,7 @@ proc_stat_field(const struct proc_target *t, unsigned int n,
 		errno = EINVAL;
 		return (-1);
 	}
-	if (proc_read_file(t, "stat", &buf, NULL) == -1)
+	if (proc_read_file(t, name, &buf, NULL) == -1)
 		return (-1);
 	if ((p = strrchr(buf, ')')) == NULL) {
 		free(buf);
@@ -338,6 +339,24 @@ proc_stat_field(const struct proc_target *t, unsigned int n,
 	}
 	free(buf);
 	return (0);
+}
+
+int
+proc_stat_field(const struct proc_target *t, unsigned int n,
+    unsigned long long *val)
+{
+	return (proc_stat_field_of(t, "stat", n, val));
+}
+
+/* Whether the stat file name shows a thread that has begun to exit. */
+static int
+proc_thread_exiting(const struct proc_target *t, const char *name)
+{
+	unsigned long long	 flags;
+
+	if (proc_stat_field_of(t, name, 9, &flags) == -1)
+		return (proc_gone(errno) ? 1 : -1);
+	return ((flags & PROC_PF_EXITING) != 0);
 }
 
 /* The target's directory name ("task", "fd"), open for readdir(3). */
@@ -384,6 +403,33 @@ proc_other_threads(const struct proc_target *t, pid_t **tids, size_t *n)
 	closedir(d);
 	*tids = v;
 	return (0);
+}
+
+int
+proc_exiting(const struct proc_target *t)
+{
+	struct dirent	*de;
+	DIR		*d;
+	const char	*dir;
+	char		 name[64];
+	uint64_t	 tid;
+	int		 r;
+
+	if ((r = proc_thread_exiting(t, "stat")) != 1)
+		return (r);
+	/* Every thread, listed in task/ (or in .. when read through one). */
+	dir = t->tid != t->pid ? ".." : "task";
+	if ((d = proc_opendir(t, dir)) == NULL)
+		return (proc_gone(errno) ? 1 : -1);
+	while (r == 1 && (de = readdir(d)) != NULL) {
+		if (num_u64(de->d_name, 10, 1, INT_MAX, &tid) == -1)
+			continue;
+		snprintf(name, sizeof name, "%s/%llu/stat", dir,
+		    (unsigned long long)tid);
+		r = proc_thread_exiting(t, name);
+	}
+	closedir(d);
+	return (r);
 }
 
 int

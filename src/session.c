@@ -185,6 +185,20 @@ fail:
 }
 
 /*
+ * Whether a step that failed with errno err failed because the process
+ * has gone or is exiting (an exiting process cannot be stopped: EPERM).
+ */
+static bool
+session_is_gone(struct session *s, int err)
+{
+	bool	 gone;
+
+	gone = proc_gone(err) || proc_exiting(&s->target) == 1;
+	errno = err;
+	return (gone);
+}
+
+/*
  * Clear; fresh: the method keeps nothing of the cycles before. When it
  * kept its last collect's reading, the cycle began at that collect.
  */
@@ -211,8 +225,14 @@ session_clear_how(struct session *s, bool fresh, char **cause)
 	 */
 	s->tracker.fresh = fresh || s->read_end == 0;
 	s->tracker.kept = false;
-	if (m->start_cycle(&s->tracker, &s->at_clear, cause) == -1)
-		return (-1);
+	if (m->start_cycle(&s->tracker, &s->at_clear, cause) == -1) {
+		/* Exiting: the next collect says so. */
+		if (!session_is_gone(s, errno))
+			return (-1);
+		free(*cause);
+		*cause = NULL;
+		s->mm_gone = true;
+	}
 	s->clear_time = now_mono();
 	s->clear_ms = (s->clear_time - t0) * 1e3;
 	if (s->tracker.kept) {
@@ -303,7 +323,11 @@ session_exec(struct session *s, struct snapshot **out, char **cause)
 	free(why);
 	if (r == -1) {
 		vma_list_free(&now);
-		return (proc_gone(errno) ? 1 : -1);
+		if (!session_is_gone(s, errno))
+			return (-1);
+		free(*cause);
+		*cause = NULL;
+		return (1);
 	}
 	s->attached = true;
 	session_fault_cost(s);
@@ -335,8 +359,8 @@ nomem:
  * another one). While a thread that is not the main one runs execve(),
  * the process looks gone for a moment (the main thread exits, the other
  * takes its place): what it is is asked again, for up to 200 ms, before
- * it is taken for gone. Fills *out with the snapshot that says which; -1
- * with *cause on failure.
+ * it is taken for gone; a process whose threads all exit is gone at once.
+ * Fills *out with the snapshot that says which; -1 with *cause on failure.
  */
 static int
 session_ended(struct session *s, struct snapshot **out, char **cause)
@@ -346,6 +370,13 @@ session_ended(struct session *s, struct snapshot **out, char **cause)
 	int		 tries;
 
 	for (tries = 0; proc_running(&s->target) == 1; tries++) {
+		/*
+		 * Its address space goes at the start of an exit, and freeing
+		 * it may take seconds before the process is a zombie: one
+		 * that exits has exited, it runs no other program.
+		 */
+		if (proc_exiting(&s->target) == 1)
+			break;
 		/* Once seen, an exec is followed to its end. */
 		if (execed || proc_mm_alive(&s->target) == 0) {
 			execed = true;
@@ -408,7 +439,7 @@ session_scan(struct session *s, struct snapshot **out, char **cause)
 	t0 = now_mono();
 	if (s->tracker.method->collect(&s->tracker, snap, cause) == -1) {
 		snapshot_free(snap);
-		if (!proc_gone(errno))
+		if (!session_is_gone(s, errno))
 			return (-1);
 		free(*cause);
 		*cause = NULL;
