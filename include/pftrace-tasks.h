@@ -35,6 +35,8 @@ struct pftask {
 	bool		 expect_stop;	/* the SIGSTOP of a new task is due */
 	bool		 held;		/* stopped before its creator's event */
 	bool		 in_memcall;	/* resumed to a memory call's exit */
+	bool		 in_exec;	/* between its execve entry and the
+					   exec (or the call's failure) */
 	const char	*memcall;	/* its name */
 	uint64_t	 call_start;	/* CLOCK_MONOTONIC ns at its entry; 0 */
 	uint64_t	 call_time;	/* the kernel's time of its first region

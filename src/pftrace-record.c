@@ -178,13 +178,28 @@ on_sample(void *arg, const struct pfperf_sample *s)
 	R->st->faults++;
 }
 
+/*
+ * Whether t's samples may be written now. Not before its process's proc
+ * record (the command's events start at its exec, whose proc record is
+ * written at the exec event stop), nor while it runs execve(): the
+ * kernel's own faults late in the call (the new stack, .bss) fall in the
+ * new program, after the records of the exec. Until then they wait in
+ * the ring.
+ */
+static bool
+task_writable(const struct pftask *t)
+{
+	return (t->p != NULL && t->p->started && !t->in_exec);
+}
+
 /* Write everything t's ring buffer holds. */
 static void
 task_drain(struct rec *R, struct pftask *t)
 {
 	struct sample_to	to = { R, t };
 
-	pfperf_drain(&R->perf, &t->ev, on_sample, &to);
+	if (task_writable(t))
+		pfperf_drain(&R->perf, &t->ev, on_sample, &to);
 }
 
 /* Write t's tracepoint sample that got no major/minor sample. */
@@ -193,7 +208,8 @@ task_flush(struct rec *R, struct pftask *t)
 {
 	struct sample_to	to = { R, t };
 
-	pfperf_flush(&t->ev, on_sample, &to);
+	if (task_writable(t))
+		pfperf_flush(&t->ev, on_sample, &to);
 }
 
 static void
@@ -249,13 +265,16 @@ memcall_done(struct rec *R, struct pftask *t)
 	layout_read(R, t, t->memcall, t->call_time);
 }
 
-/* Resume t, to the next memory call (or the exit of this one). */
+/*
+ * Resume t, to the next memory call (or the exit of this one, or of an
+ * execve() that fails).
+ */
 static void
 task_resume(struct rec *R, struct pftask *t, int sig)
 {
 	int	req;
 
-	if (t->in_memcall || !R->cmd.seccomp)
+	if (t->in_memcall || t->in_exec || !R->cmd.seccomp)
 		req = PTRACE_SYSCALL;
 	else
 		req = PTRACE_CONT;
@@ -286,6 +305,8 @@ task_gone(struct rec *R, struct pftask *t, int status, bool quiet)
 	struct pfproc	*p = t->p;
 	struct pf_rec	 r;
 
+	/* Killed in execve(): what it wrote is written before its end. */
+	t->in_exec = false;
 	task_drain(R, t);
 	task_flush(R, t);
 	if (p != NULL && p->record && p->started && !quiet) {
@@ -397,6 +418,8 @@ task_exec(struct rec *R, struct pftask *t)
 		task_gone(R, t, 0, true);
 		t = old;
 	}
+	/* Its samples are written once the exec's records are. */
+	t->in_exec = false;
 	if (!t->p->record)
 		return (t);
 	if (!t->p->started) {
@@ -445,6 +468,8 @@ task_stopped(struct rec *R, struct pftask *t, int status, char **cause)
 			return (0);
 		}
 		if (exit) {
+			/* An execve() that failed: the program goes on. */
+			t->in_exec = false;
 			if (t->in_memcall) {
 				t->in_memcall = false;
 				if (t->p->record && t->p->started)
@@ -453,8 +478,10 @@ task_stopped(struct rec *R, struct pftask *t, int status, char **cause)
 			}
 		} else {
 			/* Faults before an exec are in the old layout. */
-			if (name != NULL && strncmp(name, "exec", 4) == 0)
+			if (name != NULL && strncmp(name, "exec", 4) == 0) {
 				drain_all(R);
+				t->in_exec = true;
+			}
 			/* exec has its own event; nothing to diff at exit. */
 			t->in_memcall = name != NULL &&
 			    strncmp(name, "exec", 4) != 0;
@@ -584,7 +611,8 @@ trace_idle(struct rec *R, int sfd)
 	R->pfd[0].fd = sfd;
 	R->pfd[0].events = POLLIN;
 	for (i = 0, n = 1; i < R->ts.nt && n < POLL_MAX; i++) {
-		if ((fd = pfperf_poll_fd(&R->ts.t[i]->ev)) < 0)
+		if (!task_writable(R->ts.t[i]) ||
+		    (fd = pfperf_poll_fd(&R->ts.t[i]->ev)) < 0)
 			continue;
 		R->pfd[n].fd = fd;
 		R->pfd[n++].events = POLLIN;

@@ -83,9 +83,50 @@ session_no_memory(struct session *s)
 	    s->comm));
 }
 
-int
-session_open(struct session *s, const struct session_options *o,
-    char **why_method, char **cause)
+/*
+ * Whether the process ran a new program while it was being opened: it
+ * still runs, is not exiting, no kernel thread, and the address space whose pagemap was
+ * opened has gone (its maps may then have read as none, or its pagemap
+ * as holding nothing).
+ */
+static bool
+session_execed(struct session *s)
+{
+	unsigned long long	flags;
+
+	if (proc_running(&s->target) != 1 || proc_exiting(&s->target) == 1 ||
+	    (proc_stat_field(&s->target, 9, &flags) == 0 &&
+	    (flags & PROC_PF_KTHREAD)))
+		return (false);
+	return (proc_mm_alive(&s->target) == 0);
+}
+
+/*
+ * Undo a failed open, keeping errno; whether the process ran a new
+ * program meanwhile.
+ */
+static bool
+session_open_failed(struct session *s, char **why_method)
+{
+	bool	execed;
+	int	err = errno;
+
+	execed = session_execed(s);
+	vma_list_free(&s->at_clear);
+	if (why_method != NULL) {
+		free(*why_method);
+		*why_method = NULL;
+	}
+	history_free(&s->history);
+	proc_close(&s->target);
+	errno = err;
+	return (execed);
+}
+
+/* Open the process, read its maps and attach the method; -1 with *cause. */
+static int
+session_open_once(struct session *s, const struct session_options *o,
+    char **why_method, bool *execed, char **cause)
 {
 	const struct track_method	*m;
 	char				*why = NULL;
@@ -174,13 +215,7 @@ session_open(struct session *s, const struct session_options *o,
 	return (0);
 
 fail:
-	vma_list_free(&s->at_clear);
-	if (why_method != NULL) {
-		free(*why_method);
-		*why_method = NULL;
-	}
-	history_free(&s->history);
-	proc_close(&s->target);
+	*execed = session_open_failed(s, why_method);
 	return (-1);
 }
 
@@ -196,6 +231,30 @@ session_is_gone(struct session *s, int err)
 	gone = proc_gone(err) || proc_exiting(&s->target) == 1;
 	errno = err;
 	return (gone);
+}
+
+/*
+ * A process that runs execve() while sdtop opens it is opened again, on
+ * its new program, for up to 200 ms.
+ */
+int
+session_open(struct session *s, const struct session_options *o,
+    char **why_method, char **cause)
+{
+	struct timespec	 ts = { 0, 10000000 };
+	bool		 execed;
+	int		 tries;
+
+	for (tries = 0;; tries++) {
+		execed = false;
+		if (session_open_once(s, o, why_method, &execed, cause) == 0)
+			return (0);
+		if (!execed || tries == 20)
+			return (-1);
+		free(*cause);
+		*cause = NULL;
+		nanosleep(&ts, NULL);
+	}
 }
 
 /*

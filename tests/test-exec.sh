@@ -8,8 +8,9 @@
 # scripts, env, pyenv shims and launchers do: `sh -c 'exec WORKLOAD'`,
 # `env WORKLOAD`, and the workload re-running itself (--exec-self). For
 # every method this kernel has. Also: --until-converged never reports
-# convergence from the empty map of the exec cycle, and a PID watched from
-# outside is followed the same way.
+# convergence from the empty map of the exec cycle and starts its history
+# again with the new program, and a PID watched from outside is followed
+# the same way.
 
 set -u
 name=test-exec
@@ -90,23 +91,103 @@ for m in $methods; do
 done
 
 # --until-converged: the exec cycle (nothing tracked) never converges,
-# and convergence is only reported on a cycle that tracked pages.
-"$sdtop" -b --json --until-converged -n 40 -i 0.1 --window 3 -- sh -c \
-    "sleep 0.3; exec '$workload' --pages 8 > /dev/null" > "$T/conv.jsonl" \
-    2> "$T/err"
-st=$?
-[ $st -eq 0 ] || fail "--until-converged across an exec: status $st: $(cat "$T/err")"
-jq -e -s 'any(.exec) and (last | .converged and .tracked_pages > 0 and
-    .comm == "workload") and all(select(.exec) | .converged == false)' \
-    "$T/conv.jsonl" > /dev/null 2>&1 ||
-    fail "--until-converged across an exec: $(jq -c -s 'map({cycle, exec, comm, tracked_pages, converged})' "$T/conv.jsonl")"
+# convergence is only reported on a cycle that tracked pages, and the
+# history starts again with the new program. sh waits on a FIFO, writing
+# nothing, while sdtop watches its PID; it runs sleep, which writes
+# nothing once set up, in a known cycle: sdtop's output is a FIFO filled
+# up beforehand, so sdtop stops at printing its first cycle (which --record
+# has then written) until the test reads it, which it does once sleep
+# runs. A zero before the exec (sh's cycle, as a rule) and zeros after
+# it: a history that kept sh's cycle, or counted the exec cycle, would
+# converge before the rule says it may. Every cycle after the exec is
+# judged against the rule applied to the counts printed after it.
+sh_waits() {
+	[ -e "$T/ready" ] &&
+	    grep -q '^State:[[:space:]]*S' "/proc/$1/status" 2>/dev/null
+}
+comm_is() {
+	[ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ]
+}
+lines_in() {
+	[ "$(wc -l < "$1")" -ge "$2" ]
+}
+
+# run_converge: that run, its cycles in $T/conv.jsonl; 1 (having said
+# why) when it could not be made.
+run_converge() {
+	mkfifo "$T/go" "$T/out"
+	: > "$T/conv.jsonl"
+	sh -c "echo > '$T/ready'; read x < '$T/go'; exec sleep 600" &
+	WPID=$!
+	if ! wait_for sh_waits "$WPID"; then
+		fail "--until-converged: sh did not start"
+		kill "$WPID"
+		WPID=
+		return 1
+	fi
+	# The test holds the FIFO open both ways (no open of it waits) and
+	# fills it; the processes it starts do not inherit that descriptor.
+	exec 3<> "$T/out"
+	dd if=/dev/zero of="$T/out" bs=1M count=4 oflag=nonblock \
+	    2> /dev/null 3<&-
+	"$sdtop" -b --json --until-converged -n 40 -i 0.1 --window 3 \
+	    --tolerance 10 --record "$T/conv.jsonl" "$WPID" > "$T/out" \
+	    2> "$T/err" 3<&- &
+	SPID=$!
+	wait_for lines_in "$T/conv.jsonl" 1 &&
+	    echo go > "$T/go" &&
+	    wait_for comm_is "$WPID" sleep ||
+	    fail "--until-converged: no exec after the first cycle: $(cat "$T/err")"
+	cat "$T/out" > /dev/null 3<&- &
+	TPID=$!
+	wait "$SPID"
+	st=$?
+	SPID=
+	exec 3<&-
+	wait "$TPID"
+	TPID=
+	kill "$WPID"
+	wait "$WPID" 2> /dev/null
+	WPID=
+	rm -f "$T/go" "$T/out" "$T/ready"
+	[ $st -eq 0 ] && return 0
+	fail "--until-converged across an exec: status $st: $(cat "$T/err")"
+	return 1
+}
+
+# The rule (history.c): the last W counts all within +-T of their mean.
+if run_converge && ! jq -e -s --argjson w 3 --argjson tol 0.10 '
+    def abs: if . < 0 then -. else . end;
+    def conv: length >= $w and (.[-$w:] as $l | ($l | add / $w) as $m |
+        all($l[]; (. - $m | abs) <= $tol * $m));
+    (map(.exec) | index(true)) as $e |
+    $e != null and
+    (.[:$e] | all(.converged == false)) and
+    (last | .converged and .tracked_pages > 0 and .comm == "sleep") and
+    all(select(.exec) | .converged == false) and
+    (reduce .[$e + 1:][] as $s ({c: [], ok: true};
+        if $s.tracked_pages > 0 and ($s.exec | not) then
+            .c += [$s.dirty_pages] | .ok = (.ok and
+            ($s.converged == (.c | conv)))
+        else .ok = (.ok and ($s.converged == false)) end) | .ok)' \
+    "$T/conv.jsonl" > /dev/null 2>&1; then
+	fail "--until-converged across an exec: $(jq -c -s 'map({cycle, exec, comm, tracked_pages, dirty_pages, converged})' "$T/conv.jsonl")"
+fi
+jq -r -s '(map(.exec) | index(true)) as $e | "--until-converged across" +
+    " an exec: exec in cycle \(.[$e].cycle) after \(.[:$e] | map(select(
+    .tracked_pages > 0)) | length) counted cycles, converged at cycle" +
+    " \(last.cycle)"' "$T/conv.jsonl" 2>/dev/null
 
 # A PID watched from outside, which execs while watched.
 for m in $methods; do
 	: > "$T/wl.out"
+	rm -f "$T/ready"
 	mkfifo "$T/fifo"
-	sh -c "read x < '$T/fifo'; exec '$workload' --phase 1 > '$T/wl.out'" &
+	sh -c "echo > '$T/ready'; read x < '$T/fifo'; exec '$workload' \
+	    --phase 1 > '$T/wl.out'" &
 	WPID=$!
+	# sdtop watches sh, waiting on the FIFO (not the shell that starts it).
+	wait_for sh_waits "$WPID" || fail "$m, PID: sh did not start"
 	"$sdtop" -b --json -m "$m" -i 0.15 -n 200 "$WPID" > "$T/pid.jsonl" \
 	    2> "$T/err" &
 	SPID=$!
