@@ -85,9 +85,9 @@ session_no_memory(struct session *s)
 
 /*
  * Whether the process ran a new program while it was being opened: it
- * still runs, is not exiting, no kernel thread, and the address space whose pagemap was
- * opened has gone (its maps may then have read as none, or its pagemap
- * as holding nothing).
+ * still runs, is not exiting, is no kernel thread, and the address space
+ * whose pagemap was opened has gone (its maps may then have read as none,
+ * or its pagemap as holding nothing).
  */
 static bool
 session_execed(struct session *s)
