@@ -58,8 +58,20 @@ struct snap_vma {
 enum snap_cost {
 	SNAP_COST_UNKNOWN,		/* no figure */
 	SNAP_COST_FAULTS,		/* the target's write-protect faults */
-	SNAP_COST_SDTOP_CPU		/* sdtop's own CPU time (hash) */
+	SNAP_COST_SDTOP_CPU,		/* sdtop's own CPU time (hash) */
+	SNAP_COST_MIXED			/* a set's: the sum of both kinds */
 };
+
+/* What a snapshot is of: one process, or a set of them (procset.h). */
+enum snap_set {
+	SNAP_SET_NONE,			/* one process, as ever */
+	SNAP_SET_PIDS,			/* the PIDs given */
+	SNAP_SET_TREE,			/* processes and their descendants */
+	SNAP_SET_CGROUP			/* the processes of a cgroup */
+};
+
+/* The most processes a set's snapshot holds. */
+#define SNAPSHOT_MAX_PROCS	65536
 
 struct snapshot {
 	unsigned long	 cycle;		/* 1-based */
@@ -89,6 +101,26 @@ struct snapshot {
 	bool		 lengthened;	/* max_cost made interval longer */
 	size_t		 nvma;
 	struct snap_vma	*vmas;
+
+	/* Of a process of a set (an element of procs[] below). */
+	pid_t		 ppid;		/* its parent; 0 when not known */
+	bool		 joined;	/* its first cycle in the set */
+	char		*error;		/* why it is not watched, or NULL */
+	uint64_t	 shared_dirty_pages; /* of dirty_pages, those of
+					   shared mappings */
+
+	/*
+	 * Of a set: its totals above count a page that backs a shared
+	 * mapping of several processes once (snapshot_set_count()); its
+	 * pid and comm are those of its first root (none for a cgroup),
+	 * its vmas none.
+	 */
+	enum snap_set	 set;
+	char		*cgroup;	/* SNAP_SET_CGROUP: the directory */
+	pid_t		*roots;		/* the PIDs given */
+	size_t		 nroots;
+	size_t		 nproc;
+	struct snapshot	**procs;	/* each process, in tree order */
 };
 
 /* A snapshot with room for n VMAs, all zeroed; NULL on allocation failure. */
@@ -112,5 +144,19 @@ const char	*snap_vma_error(const struct snap_vma *sv);
  * npages unless a recording said otherwise) and the snapshot totals.
  */
 void		 snapshot_count(struct snapshot *s);
+
+/*
+ * The totals of the set s from its processes: dirty, discarded, tracked
+ * and resident pages summed over the processes, except that a page of a
+ * shared mapping (VMA_SHARED, with an inode: shared anonymous memory,
+ * memfd, tmpfs, System V, files) counts once however many processes map
+ * it, keyed by device, inode and page offset; shared_dirty_pages is the
+ * number of such pages written. Sets each process's shared_dirty_pages
+ * too. -1 (errno ENOMEM) on allocation failure.
+ */
+int		 snapshot_set_count(struct snapshot *s);
+
+/* Whether v is counted by what backs it rather than by process. */
+bool		 snapshot_vma_shared(const struct vma *v);
 
 #endif

@@ -39,6 +39,12 @@ snapshot_free(struct snapshot *s)
 		pageset_free(s->vmas[i].discarded);
 	}
 	free(s->vmas);
+	for (i = 0; i < s->nproc; i++)
+		snapshot_free(s->procs[i]);
+	free(s->procs);
+	free(s->roots);
+	free(s->cgroup);
+	free(s->error);
 	free(s);
 }
 
