@@ -90,15 +90,15 @@ procset_add(struct procset *set, pid_t pid, pid_t ppid, bool joined)
 	return (0);
 }
 
-/* Close and free member i, keeping what it could not undo. */
+/* Close m's session, keeping what it could not undo. */
 static void
-procset_drop(struct procset *set, size_t i)
+procset_close_member(struct procset *set, struct procset_member *m)
 {
-	struct procset_member	*m = set->m[i];
-	char			*left = NULL, *both;
+	char	*left = NULL, *both;
 
 	if (m->open)
 		left = session_close(&m->s);
+	m->open = false;
 	if (left != NULL && set->left != NULL) {
 		both = cause_fmt("%s; %s", set->left, left);
 		free(left);
@@ -106,6 +106,23 @@ procset_drop(struct procset *set, size_t i)
 		set->left = both;
 	} else if (left != NULL)
 		set->left = left;
+}
+
+void
+procset_unwatch(struct procset *set, struct procset_member *m, char *why)
+{
+	procset_close_member(set, m);
+	free(m->error);
+	m->error = why;
+}
+
+/* Close and free member i, keeping what it could not undo. */
+static void
+procset_drop(struct procset *set, size_t i)
+{
+	struct procset_member	*m = set->m[i];
+
+	procset_close_member(set, m);
 	free(m->error);
 	free(m);
 	memmove(&set->m[i], &set->m[i + 1], (set->n - i - 1) * sizeof *set->m);
@@ -171,9 +188,10 @@ procset_leave(struct procset *set, const struct proc_entries *cg)
 		if (e != NULL)
 			m->ppid = e->ppid;
 		if (cg != NULL && proc_list_find(cg, m->pid) == NULL &&
-		    e != NULL && !m->gone) {
-			procset_drop(set, i);
-			continue;
+		    e != NULL && !m->left) {
+			procset_unwatch(set, m, cause_fmt("moved out of "
+			    "the cgroup"));
+			m->left = true;
 		}
 		i++;
 	}
@@ -368,11 +386,8 @@ procset_clear_how(struct procset *set, bool restart, char **cause)
 		rc = restart ? session_restart(&m->s, &why) :
 		    session_clear(&m->s, &why);
 		if (rc == -1) {
-			free(m->error);
-			m->error = why;
+			procset_unwatch(set, m, why);
 			why = NULL;
-			free(session_close(&m->s));
-			m->open = false;
 		}
 	}
 	set->clear_time = now_mono();
