@@ -17,6 +17,7 @@
 
 #include "cause.h"
 #include "proc-list.h"
+#include "str-escape.h"
 
 #ifndef KCMP_VM
 #define KCMP_VM		1
@@ -182,6 +183,19 @@ cgroup_walk(int dirfd, struct proc_entries *out, int depth)
 	return (rc);
 }
 
+/* A cause naming the cgroup path, escaped: it may hold anything. */
+static char *
+cgroup_cause(int err, const char *path, const char *what)
+{
+	char	*q, *c;
+
+	q = str_escape_dup(path, 0);
+	c = err == 0 ? cause_fmt("%s %s", q != NULL ? q : "?", what) :
+	    cause_errno(err, "%s %s", what, q != NULL ? q : "?");
+	free(q);
+	return (c);
+}
+
 int
 proc_list_cgroup(const char *path, struct proc_entries *out, char **cause)
 {
@@ -189,15 +203,16 @@ proc_list_cgroup(const char *path, struct proc_entries *out, char **cause)
 
 	out->n = 0;
 	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		*cause = cause_errno(errno, "cannot open cgroup %s", path);
+		*cause = cgroup_cause(errno, path, "cannot open cgroup");
 		return (-1);
 	}
 	if (faccessat(fd, "cgroup.procs", R_OK, 0) == -1) {
 		err = errno;
 		close(fd);
-		*cause = err == ENOENT ? cause_fmt("%s is not a cgroup "
-		    "directory (it has no cgroup.procs)", path) :
-		    cause_errno(err, "cannot read %s/cgroup.procs", path);
+		*cause = err == ENOENT ? cgroup_cause(0, path, "is not a "
+		    "cgroup directory (it has no cgroup.procs)") :
+		    cgroup_cause(err, path, "cannot read the processes of "
+		    "cgroup");
 		errno = err;
 		return (-1);
 	}
@@ -205,8 +220,8 @@ proc_list_cgroup(const char *path, struct proc_entries *out, char **cause)
 	err = errno;
 	close(fd);
 	if (rc == -1) {
-		*cause = cause_errno(err, "cannot read the processes of "
-		    "cgroup %s", path);
+		*cause = cgroup_cause(err, path, "cannot read the processes "
+		    "of cgroup");
 		errno = err;
 		return (-1);
 	}

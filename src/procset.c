@@ -55,7 +55,7 @@ procset_add(struct procset *set, pid_t pid, pid_t ppid, bool joined)
 	char			 *cause = NULL, *why = NULL;
 	size_t			  cap;
 
-	if (procset_shares_mm(set, pid))
+	if (set->n >= SNAPSHOT_MAX_PROCS || procset_shares_mm(set, pid))
 		return (0);
 	if (set->n == set->cap) {
 		cap = set->cap == 0 ? 16 : set->cap * 2;
