@@ -48,7 +48,8 @@ procset_shares_mm(const struct procset *set, pid_t pid)
  * gone, -1 on allocation failure.
  */
 static int
-procset_add(struct procset *set, pid_t pid, pid_t ppid, bool joined)
+procset_add(struct procset *set, pid_t pid, const struct proc_entry *e,
+    bool joined)
 {
 	struct procset_member	**m, *nm;
 	struct session_options	  o = set->opts;
@@ -67,8 +68,11 @@ procset_add(struct procset *set, pid_t pid, pid_t ppid, bool joined)
 	if ((nm = calloc(1, sizeof *nm)) == NULL)
 		return (-1);
 	nm->pid = o.pid = pid;
-	nm->ppid = ppid;
 	nm->joined = joined;
+	if (e != NULL) {
+		nm->ppid = e->ppid;
+		snprintf(nm->comm, sizeof nm->comm, "%s", e->comm);
+	}
 	/* The set's cost rule is the set's: no member lengthens alone. */
 	o.max_cost = 0;
 	o.bandwidth_bps = 0;
@@ -156,7 +160,7 @@ procset_candidates(struct procset *set, struct proc_entries *cg,
     char **cause)
 {
 	const struct proc_entry	*e;
-	size_t			 i;
+	size_t			 i, j;
 
 	if (proc_list_all(set->opts.proc_root, &set->all, cause) == -1)
 		return (-1);
@@ -164,9 +168,11 @@ procset_candidates(struct procset *set, struct proc_entries *cg,
 		return (0);
 	if (proc_list_cgroup(set->cgroup, cg, cause) == -1)
 		return (-1);
-	for (i = 0; i < cg->n; i++)
+	/* Its parent and name; one that has exited is none. */
+	for (i = j = 0; i < cg->n; i++)
 		if ((e = proc_list_find(&set->all, cg->e[i].pid)) != NULL)
-			cg->e[i].ppid = e->ppid;
+			cg->e[j++] = *e;
+	cg->n = j;
 	return (0);
 }
 
@@ -212,7 +218,7 @@ procset_join(struct procset *set, const struct proc_entries *cand,
 		if (set->kind == SNAP_SET_TREE && !procset_in_tree(set,
 		    &set->all, e->ppid))
 			continue;
-		if (procset_add(set, e->pid, e->ppid, joined) == -1) {
+		if (procset_add(set, e->pid, e, joined) == -1) {
 			*cause = cause_fmt("out of memory");
 			errno = ENOMEM;
 			return (-1);
@@ -318,8 +324,7 @@ procset_first(struct procset *set, char **cause)
 		return (-1);
 	for (i = 0; i < set->nroots; i++) {
 		e = proc_list_find(&set->all, set->roots[i]);
-		if (procset_add(set, set->roots[i], e != NULL ? e->ppid : 0,
-		    false) == -1) {
+		if (procset_add(set, set->roots[i], e, false) == -1) {
 			*cause = cause_fmt("out of memory");
 			return (-1);
 		}
