@@ -228,16 +228,14 @@ procset_join(struct procset *set, const struct proc_entries *cand,
 }
 
 /*
- * Who is in the set now. Under a tree, a process joins when its parent
- * is a member or joins in the same pass: the list is sorted by PID, and a
- * child usually has a higher PID than its parent; the pass is repeated
- * while it adds anyone, for PIDs that wrapped.
+ * Who is in the set now: members that exited or left go, and under a
+ * tree, every process one of whose ancestors is a member joins (its
+ * parent may be joining with it); under a cgroup, every process of it.
  */
 static int
 procset_refresh(struct procset *set, bool joined, char **cause)
 {
 	struct proc_entries	 cg = { 0 };
-	size_t			 before;
 	int			 rc = -1;
 
 	if (procset_candidates(set, &cg, cause) == -1)
@@ -245,16 +243,9 @@ procset_refresh(struct procset *set, bool joined, char **cause)
 	procset_leave(set, set->kind == SNAP_SET_CGROUP ? &cg : NULL);
 	if (set->kind == SNAP_SET_PIDS)
 		rc = 0;
-	else if (set->kind == SNAP_SET_CGROUP)
-		rc = procset_join(set, &cg, joined, cause);
-	else {
-		do {
-			before = set->n;
-			if ((rc = procset_join(set, &set->all, joined,
-			    cause)) == -1)
-				break;
-		} while (set->n > before);
-	}
+	else
+		rc = procset_join(set, set->kind == SNAP_SET_CGROUP ? &cg :
+		    &set->all, joined, cause);
 out:
 	proc_list_free(&cg);
 	return (rc);
