@@ -132,8 +132,10 @@ check_set_text() {
 }
 
 if ! command -v python3 >/dev/null 2>&1 ||
-    ! command -v jq >/dev/null 2>&1; then
-	echo "note: the README's set example was not run (it needs python3 and jq)"
+    ! command -v jq >/dev/null 2>&1 ||
+    ! command -v timeout >/dev/null 2>&1; then
+	echo "note: the README's set example was not run" \
+	    "(it needs python3, jq and timeout)"
 else
 	mkdir "$T/set"
 	readme_block set-example >"$T/set/example.sh"
@@ -206,10 +208,11 @@ else
 	    "scan_ms", "converged", "exited", "exec", "vmas"] and
 	    all(.vmas[]; keys_unsorted[-3:] == ["offset", "dev", "inode"]))' \
 	    "$T/run.jsonl" >/dev/null ||
-	    fail "a single process's line is not as documented: $(head -c 400 "$T/run.jsonl")"
+	    fail "a single process's line is not as documented:" \
+		"$(head -c 400 "$T/run.jsonl")"
 
 	# MAP_PRIVATE, as the README says: nothing shared, the set the sum.
-	sed 's/mmap\.mmap(-1, 64 \* 4096)/mmap.mmap(-1, 64 * 4096, mmap.MAP_PRIVATE)/' \
+	sed 's/\(mmap\.mmap(-1, 64 \* 4096\))/\1, mmap.MAP_PRIVATE)/' \
 	    "$T/set/shared.py" >"$T/set/private.py"
 	grep -q 'MAP_PRIVATE)' "$T/set/private.py" ||
 	    fail "the README's shared.py has no mmap.mmap(-1, 64 * 4096)"
