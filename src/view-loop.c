@@ -37,6 +37,7 @@
 #include "view-draw.h"
 #include "view-keys.h"
 #include "view-loop.h"
+#include "view-paint.h"
 
 /* Set by the SIGTSTP handler; the loop suspends at its next turn. */
 static volatile sig_atomic_t view_tstp;
@@ -125,7 +126,7 @@ view_term_start(struct view *v, SCREEN **scr, char **cause)
 #else
 	mousemask(BUTTON4_PRESSED, NULL);
 #endif
-	view_draw_setup(v);
+	view_paint_setup(v);
 
 	sigaction(SIGTSTP, NULL, &view_old_tstp);
 	view_tstp = 0;
