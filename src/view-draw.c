@@ -10,7 +10,8 @@
  * the screen shows, not what it maps. Text from the target or a file
  * (names, comm, method) is escaped with str_escape() before it is drawn,
  * and fitted by its width in columns, not its length in bytes. What each
- * part is drawn with is view-paint.c's.
+ * part is drawn with is view-paint.c's. Of a set of processes, the body is
+ * the list of its processes (view-pane.c) or the map of the one opened.
  */
 #include "config.h"
 
@@ -28,6 +29,7 @@
 #include "view-help.h"
 #include "view-layout.h"
 #include "view-paint.h"
+#include "view-pane.h"
 #include "view-title.h"
 
 /* "page" or "pages", after a count of n. */
@@ -46,6 +48,8 @@ view_state_name(const struct view *v)
 			return ("paused, converged");
 		return ("paused");
 	case VIEW_EXITED:
+		if (v->snap != NULL && v->snap->set != SNAP_SET_NONE)
+			return ("all exited");
 		return ("process exited");
 	case VIEW_ENDED:
 		return ("end of recording");
@@ -142,6 +146,11 @@ view_totals(const struct view *v, char *line, size_t size)
 	snprintf(part[0], sizeof part[0], " dirty %llu %s (%s) this cycle",
 	    (unsigned long long)s->dirty_pages, PAGES(s->dirty_pages),
 	    render_bytes(s->dirty_pages * s->page_size, b, sizeof b));
+	/* A set's: a page of a shared mapping counted once. */
+	if (s->set != SNAP_SET_NONE && s->shared_dirty_pages > 0)
+		snprintf(part[0] + strlen(part[0]), sizeof part[0] -
+		    strlen(part[0]), ", %llu in shared mappings",
+		    (unsigned long long)s->shared_dirty_pages);
 	/* Given back is not written: said apart, when it happened. */
 	part[1][0] = '\0';
 	if (s->discarded_pages > 0)
@@ -154,6 +163,31 @@ view_totals(const struct view *v, char *line, size_t size)
 	snprintf(part[4], sizeof part[4], "   scan %.1f ms  clear %.1f ms",
 	    s->scan_ms, s->clear_ms);
 	view_fit(line, size, part, 5, rank);
+}
+
+/*
+ * Who a set is, for the header: what it is, how many processes it has,
+ * and which joined and exited this cycle (after the first).
+ */
+static void
+view_set_who(const struct view *v, char *buf, size_t size)
+{
+	const struct view_procs	*p = &v->procs;
+	char			 label[128];
+	size_t			 len;
+
+	len = (size_t)snprintf(buf, size, " sdtop  %s  %zu %s", view_safe(v,
+	    v->comm, label, sizeof label), p->nlive, p->nlive == 1 ?
+	    "process" : "processes");
+	if (v->snap->cycle <= 1 || len >= size)
+		return;
+	if (p->njoined > 0 && p->nexited > 0)
+		snprintf(buf + len, size - len, ", +%zu joined, %zu exited",
+		    p->njoined, p->nexited);
+	else if (p->njoined > 0)
+		snprintf(buf + len, size - len, ", +%zu joined", p->njoined);
+	else if (p->nexited > 0)
+		snprintf(buf + len, size - len, ", %zu exited", p->nexited);
 }
 
 /* The header: who, how, which cycle, what state, and the totals. */
@@ -169,8 +203,11 @@ view_draw_header(const struct view *v)
 
 	view_cost(v, cost, sizeof cost, max, sizeof max);
 	/* Who, then what fits: the state, the cycle, method, interval. */
-	snprintf(part[0], sizeof part[0], " sdtop  pid %ld %s", (long)v->pid,
-	    view_safe(v, v->comm, comm, sizeof comm));
+	if (s != NULL && s->set != SNAP_SET_NONE)
+		view_set_who(v, part[0], sizeof part[0]);
+	else
+		snprintf(part[0], sizeof part[0], " sdtop  pid %ld %s",
+		    (long)v->pid, view_safe(v, v->comm, comm, sizeof comm));
 	snprintf(part[1], sizeof part[1], "  method %s",
 	    view_safe(v, v->method, method, sizeof method));
 	snprintf(part[2], sizeof part[2], "  %s %s%s",
@@ -234,8 +271,9 @@ view_draw_precopy(const struct view *v, int y)
 		snprintf(part[2], sizeof part[2], ": does not converge");
 		snprintf(part[3], sizeof part[3], ", dirty rate %s/s",
 		    render_bytes((uint64_t)p->dirty_rate_bps, b, sizeof b));
-		snprintf(part[4], sizeof part[4], " (the process dirties "
-		    "memory faster than the link sends it)");
+		snprintf(part[4], sizeof part[4], " (the %s memory faster"
+		    " than the link sends it)", v->snap->set != SNAP_SET_NONE ?
+		    "processes dirty" : "process dirties");
 		n = 5;
 	}
 	view_fit(line, sizeof line, part, n, rank);
@@ -317,7 +355,8 @@ view_draw_title(const struct view *v, const struct snap_vma *sv, int y)
 {
 	char	line[512];
 
-	view_title(sv, v->snap->page_size, &v->title_fmt, line, sizeof line);
+	view_title(sv, view_regions(v)->page_size, &v->title_fmt, line,
+	    sizeof line);
 	view_put(y, 0, sv->error != 0 ? view_error_attr : view_title_attr,
 	    line);
 }
@@ -349,7 +388,7 @@ view_draw_map(const struct view *v, int y, int height)
 	size_t			 i;
 
 	for (i = 0; i < v->norder && row < v->top + height; i++) {
-		sv = &v->snap->vmas[v->order[i]];
+		sv = &view_regions(v)->vmas[v->order[i]];
 		rows = view_vma_rows(sv->npages, v->zoom, COLS,
 		    v->title_cols[i]);
 		if (row + rows <= v->top) {
@@ -416,10 +455,14 @@ view_draw_status(const struct view *v, int y)
 	char	right[160], left[300], b[32];
 	int	x;
 
-	if (v->snap != NULL && v->zoom > 1)
+	if (view_shows_procs(v))
+		snprintf(right, sizeof right, " processes | Enter opens |"
+		    " h help ");
+	else if (v->snap != NULL && v->zoom > 1)
 		snprintf(right, sizeof right, " 1 cell = %llu pages (%s)%s |"
 		    " %s | %s | h help ", (unsigned long long)v->zoom,
-		    render_bytes(v->zoom * v->snap->page_size, b, sizeof b),
+		    render_bytes(v->zoom * view_regions(v)->page_size, b,
+		    sizeof b),
 		    v->autozoom ? " auto" : "",
 		    v->by_dirty ? "by dirty" : "by address",
 		    v->writable_only ? "writable" : "all regions");
@@ -498,16 +541,19 @@ view_draw_help(struct view *v, int rows, int cols)
 	const char		*why = v->replay ? NULL : v->why_method;
 	char			 title[128];
 	long			 total, maxtop;
+	bool			 set = v->snap != NULL &&
+				     v->snap->set != SNAP_SET_NONE;
 
-	total = (long)view_help_rows(v->replay, v->method, why, cols, NULL,
-	    NULL);
+	total = (long)view_help_rows(v->replay, set, v->method, why, cols,
+	    NULL, NULL);
 	maxtop = total - (rows - 1);
 	if (v->help_top > maxtop)
 		v->help_top = maxtop;
 	if (v->help_top < 0)
 		v->help_top = 0;
 	snprintf(title, sizeof title, " sdtop keys (%s)%s", v->replay ?
-	    "replaying a recording" : "watching a live process",
+	    "replaying a recording" : set ? "watching live processes" :
+	    "watching a live process",
 	    maxtop > 0 ? "   Up, Down: more" : "");
 	attrset(A_REVERSE);
 	mvhline(0, 0, ' ', cols);
@@ -516,7 +562,8 @@ view_draw_help(struct view *v, int rows, int cols)
 	at.top = v->help_top;
 	at.rows = rows;
 	at.cols = cols;
-	view_help_rows(v->replay, v->method, why, cols, view_help_row, &at);
+	view_help_rows(v->replay, set, v->method, why, cols, view_help_row,
+	    &at);
 }
 
 /* Draw the whole screen, or the help, or why it is too small. */
@@ -545,10 +592,22 @@ view_draw(struct view *v)
 		y = view_draw_history(v, y);
 	}
 	height = LINES - y - 2;
+	if (view_shows_procs(v)) {
+		view_pane_draw(v, y, height);
+		view_pane_legend(v, LINES - 2);
+		view_draw_status(v, LINES - 1);
+		refresh();
+		return;
+	}
+	/* The regions of one process of a set: which one, first. */
+	if (v->procs.opened != NULL && height > 1) {
+		y = view_pane_title(v, y);
+		height--;
+	}
 	view_layout(v, COLS, height);
 	if (v->snap != NULL) {
 		if (v->norder == 0)
-			view_put(y, 1, A_DIM, v->snap->nvma == 0 ?
+			view_put(y, 1, A_DIM, view_regions(v)->nvma == 0 ?
 			    "no regions" : "no writable regions (w shows all)");
 		view_draw_map(v, y, height);
 	}

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "now.h"
+#include "snapshot.h"
 #include "view.h"
 
 void
@@ -33,6 +34,20 @@ view_free(struct view *v)
 	v->order = NULL;
 	v->title_cols = NULL;
 	v->norder = v->order_cap = 0;
+	view_procs_free(&v->procs);
+}
+
+const struct snapshot *
+view_regions(const struct view *v)
+{
+	return (v->procs.opened != NULL ? v->procs.opened : v->snap);
+}
+
+bool
+view_shows_procs(const struct view *v)
+{
+	return (v->snap != NULL && v->snap->set != SNAP_SET_NONE &&
+	    v->procs.opened == NULL);
 }
 
 void
