@@ -115,6 +115,7 @@ struct view_procs_fmt {
 	int	 shared_w;
 	int	 resident_w;
 	int	 spark_w;	/* cycles the sparkline shows */
+	uint64_t spark_max;	/* the count a full column stands for */
 	int	 method_w;
 	bool	 ascii;		/* names escaped to ASCII, an ASCII tree */
 };
@@ -140,7 +141,11 @@ struct view_procs_row {
 	char			 tail[1024];
 };
 
-/* The columns of the rows of the set shown on cols columns. */
+/*
+ * The columns of the rows of the set shown on cols columns; the
+ * sparklines share one scale, the most pages any process wrote in a
+ * cycle they show, so that rows compare.
+ */
 void	 view_procs_fmt(struct view_procs_fmt *f, const struct view_procs *p,
 	     int cols, bool ascii);
 
@@ -160,9 +165,10 @@ void	 view_procs_title(const struct snapshot *ps, bool ascii, char *buf,
 	     size_t size);
 
 /*
- * What the set s is, for the header when its source did not say:
- * "tree of 1234 (postgres)", "processes 12 34", "cgroup /sys/fs/...".
- * Not escaped.
+ * What the set s is, for the header when neither it nor its source says
+ * it (a set's comm does): "tree of 1234 (postgres)", "pids 12 34",
+ * "cgroup /sys/fs/...", from its kind, its roots and its comm taken as
+ * the first root's. Not escaped.
  */
 void	 view_procs_label(const struct snapshot *s, char *buf, size_t size);
 

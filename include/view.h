@@ -65,6 +65,7 @@ struct view {
 	size_t			 order_cap;
 
 	/* A set of processes: the list, and the process opened. */
+	bool			 set;		/* the source is a set */
 	struct view_procs	 procs;
 
 	/* The bottom line. */

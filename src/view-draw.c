@@ -48,7 +48,7 @@ view_state_name(const struct view *v)
 			return ("paused, converged");
 		return ("paused");
 	case VIEW_EXITED:
-		if (v->snap != NULL && v->snap->set != SNAP_SET_NONE)
+		if (v->set)
 			return ("all exited");
 		return ("process exited");
 	case VIEW_ENDED:
@@ -167,7 +167,7 @@ view_totals(const struct view *v, char *line, size_t size)
 
 /*
  * Who a set is, for the header: what it is, how many processes it has,
- * and which joined and exited this cycle (after the first).
+ * and how many joined and exited this cycle.
  */
 static void
 view_set_who(const struct view *v, char *buf, size_t size)
@@ -176,10 +176,13 @@ view_set_who(const struct view *v, char *buf, size_t size)
 	char			 label[128];
 	size_t			 len;
 
-	len = (size_t)snprintf(buf, size, " sdtop  %s  %zu %s", view_safe(v,
-	    v->comm, label, sizeof label), p->nlive, p->nlive == 1 ?
-	    "process" : "processes");
-	if (v->snap->cycle <= 1 || len >= size)
+	len = (size_t)snprintf(buf, size, " sdtop  %s", view_safe(v, v->comm,
+	    label, sizeof label));
+	if (v->snap == NULL || len >= size)
+		return;
+	len += (size_t)snprintf(buf + len, size - len, "  %zu %s", p->nlive,
+	    p->nlive == 1 ? "process" : "processes");
+	if (len >= size)
 		return;
 	if (p->njoined > 0 && p->nexited > 0)
 		snprintf(buf + len, size - len, ", +%zu joined, %zu exited",
@@ -203,7 +206,7 @@ view_draw_header(const struct view *v)
 
 	view_cost(v, cost, sizeof cost, max, sizeof max);
 	/* Who, then what fits: the state, the cycle, method, interval. */
-	if (s != NULL && s->set != SNAP_SET_NONE)
+	if (v->set)
 		view_set_who(v, part[0], sizeof part[0]);
 	else
 		snprintf(part[0], sizeof part[0], " sdtop  pid %ld %s",
@@ -272,8 +275,8 @@ view_draw_precopy(const struct view *v, int y)
 		snprintf(part[3], sizeof part[3], ", dirty rate %s/s",
 		    render_bytes((uint64_t)p->dirty_rate_bps, b, sizeof b));
 		snprintf(part[4], sizeof part[4], " (the %s memory faster"
-		    " than the link sends it)", v->snap->set != SNAP_SET_NONE ?
-		    "processes dirty" : "process dirties");
+		    " than the link sends it)", v->set ? "processes dirty" :
+		    "process dirties");
 		n = 5;
 	}
 	view_fit(line, sizeof line, part, n, rank);
@@ -541,8 +544,7 @@ view_draw_help(struct view *v, int rows, int cols)
 	const char		*why = v->replay ? NULL : v->why_method;
 	char			 title[128];
 	long			 total, maxtop;
-	bool			 set = v->snap != NULL &&
-				     v->snap->set != SNAP_SET_NONE;
+	bool			 set = v->set;
 
 	total = (long)view_help_rows(v->replay, set, v->method, why, cols,
 	    NULL, NULL);

@@ -323,8 +323,7 @@ view_key(struct view *v, int key)
 	k = view_key_find(key);
 	mode = v->replay ? MODE_REPLAY : MODE_LIVE;
 	/* Keys of a set's list are none of one process's. */
-	if (k == NULL || ((k->modes & MODE_SET) && (v->snap == NULL ||
-	    v->snap->set == SNAP_SET_NONE))) {
+	if (k == NULL || ((k->modes & MODE_SET) && !v->set)) {
 		view_status(v, false, "unknown key; h shows the keys");
 		return (ACT_NONE);
 	}

@@ -261,7 +261,7 @@ view_loop_exit_status(struct view_loop *l)
 	const char	*last = NULL;
 	char		 how[96], esc[256] = "";
 
-	if (v->snap != NULL && v->snap->set != SNAP_SET_NONE)
+	if (v->set)
 		view_status(v, false, "every process has exited; q quits");
 	else
 		view_status(v, false, "process %ld exited; q quits",
@@ -312,9 +312,9 @@ view_loop_end(struct view_loop *l)
 }
 
 /*
- * Show the snapshot of a set: what the set is (as the source says it,
- * live), its list of processes, their sparklines fed when history, and
- * what became of the process opened.
+ * Show the snapshot of a set: what the set is (its comm says it, else
+ * its source, else its kind and roots), its list of processes, their
+ * sparklines fed when history, and what became of the process opened.
  */
 static void
 view_loop_set(struct view_loop *l, const struct snapshot *snap,
@@ -324,7 +324,9 @@ view_loop_set(struct view_loop *l, const struct snapshot *snap,
 	enum view_procs_took	 took;
 	pid_t			 open = v->procs.open;
 
-	if (!v->replay && l->src->comm[0] != '\0')
+	if (snap->comm[0] != '\0')
+		snprintf(v->comm, sizeof v->comm, "%s", snap->comm);
+	else if (l->src->comm[0] != '\0')
 		snprintf(v->comm, sizeof v->comm, "%s", l->src->comm);
 	else
 		view_procs_label(snap, v->comm, sizeof v->comm);
@@ -384,7 +386,8 @@ view_loop_take(struct view_loop *l, int rc, struct snapshot *snap,
 	v->snap = snap;
 	v->pid = snap->pid;
 	snprintf(v->method, sizeof v->method, "%s", snap->method);
-	if (snap->set != SNAP_SET_NONE) {
+	v->set = snap->set != SNAP_SET_NONE;
+	if (v->set) {
 		view_loop_set(l, snap, history);
 		return (true);
 	}
@@ -583,6 +586,7 @@ view_loop_init(struct view_loop *l, struct source *src,
 	snprintf(l->v.method, sizeof l->v.method, "%s", src->method);
 	l->v.interval = src->interval;
 	l->v.writable_only = !src->all_vmas;
+	l->v.set = src->set;
 	view_loop_history(l);
 }
 

@@ -3,8 +3,9 @@
  * would have it: one row per process in the order of the set (parents
  * before their children), each indented under its parent, with its PID,
  * its pages written this cycle (of which in shared mappings) and
- * resident, a sparkline of its last cycles, its method, its name and
- * what happened to it this cycle (joined, exited, not watched and why).
+ * resident, a sparkline of its last cycles (one scale for all), its
+ * method, its name and what happened to it this cycle (joined, exited,
+ * not watched and why).
  *
  * The selection follows its process from cycle to cycle by PID; when the
  * process opened (whose regions the screen shows) exits or is not in a
@@ -372,6 +373,24 @@ view_procs_col(const char *heading, uint64_t widest)
 	return ((int)strlen(heading) > w ? (int)strlen(heading) : w);
 }
 
+/* The largest of the last n counts of every sparkline. */
+static uint64_t
+view_procs_spark_max(const struct view_procs *p, size_t n)
+{
+	const struct view_proc_ring	*r;
+	uint64_t			 max = 0;
+	size_t				 i, k;
+
+	for (i = 0; i < p->nrings; i++) {
+		r = &p->rings[i];
+		for (k = r->n > n ? r->n - n : 0; k < r->n; k++) {
+			if (r->dirty[k] > max)
+				max = r->dirty[k];
+		}
+	}
+	return (max);
+}
+
 void
 view_procs_fmt(struct view_procs_fmt *f, const struct view_procs *p,
     int cols, bool ascii)
@@ -405,6 +424,7 @@ view_procs_fmt(struct view_procs_fmt *f, const struct view_procs *p,
 	f->resident_w = view_procs_col("RESIDENT", res);
 	/* The sparkline gives way to the names on a narrow screen. */
 	f->spark_w = cols >= 100 ? 16 : 8;
+	f->spark_max = view_procs_spark_max(p, (size_t)f->spark_w);
 }
 
 void
@@ -462,8 +482,9 @@ view_procs_spark(const struct view_procs *p, pid_t pid,
 	if (n == 0)
 		return;
 	first = r->n - n;
-	render_sparkline(r->dirty + first, n, 0, !f->ascii, buf + pad,
-	    size - pad);
+	/* A scale of 0 would be each one's own. */
+	render_sparkline(r->dirty + first, n, f->spark_max > 0 ?
+	    f->spark_max : 1, !f->ascii, buf + pad, size - pad);
 }
 
 /* Append to buf (of size, holding *len bytes) what happened to ps. */
@@ -579,10 +600,10 @@ view_procs_label(const struct snapshot *s, char *buf, size_t size)
 				    (long)s->roots[0]);
 			return;
 		}
-		len = (size_t)snprintf(buf, size, "tree of");
+		len = (size_t)snprintf(buf, size, "trees of");
 		break;
 	default:
-		len = (size_t)snprintf(buf, size, "processes");
+		len = (size_t)snprintf(buf, size, "pids");
 		break;
 	}
 	for (i = 0; i < s->nroots && len < size; i++)

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "now.h"
-#include "snapshot.h"
 #include "view.h"
 
 void
@@ -46,8 +45,7 @@ view_regions(const struct view *v)
 bool
 view_shows_procs(const struct view *v)
 {
-	return (v->snap != NULL && v->snap->set != SNAP_SET_NONE &&
-	    v->procs.opened == NULL);
+	return (v->set && v->snap != NULL && v->procs.opened == NULL);
 }
 
 void

@@ -156,11 +156,14 @@ view_procs_row__tree__children_under_their_parents(void **state)
 	view_procs_heading(&f, heading, sizeof heading);
 	assert_string_equal(heading, " PID DIRTY SHARED RESIDENT  HISTORY "
 	    "  METHOD   PROCESS");
-	/* The sparklines have one cycle: a count of 0 is a blank. */
+	/*
+	 * The sparklines have one cycle, on one scale: b's 1500 pages fill
+	 * the column, a few pages take its lowest level, none is a blank.
+	 */
 	assert_string_equal(row(&p, 0, 80, true, NULL),
-	    " 100    12      0      117         #  uffd-wp  sh");
+	    " 100    12      0      117         _  uffd-wp  sh");
 	assert_string_equal(row(&p, 1, 80, true, NULL),
-	    " 101     3      0      117         #  uffd-wp  |- a");
+	    " 101     3      0      117         _  uffd-wp  |- a");
 	assert_string_equal(row(&p, 2, 80, true, NULL),
 	    " 103     0      0      117            uffd-wp  |  `- c");
 	assert_string_equal(row(&p, 3, 80, true, NULL),
@@ -170,7 +173,7 @@ view_procs_row__tree__children_under_their_parents(void **state)
 	    " watched: Permission denied");
 	/* Its parent is not in the set: a root of its own. */
 	assert_string_equal(row(&p, 5, 80, true, NULL),
-	    " 105     7      0      117         #  uffd-wp  e");
+	    " 105     7      0      117         _  uffd-wp  e");
 	/* In UTF-8, as htop draws its tree. */
 	assert_non_null(strstr(row(&p, 1, 80, false, NULL),
 	    "uffd-wp  \xe2\x94\x9c\xe2\x94\x80 a"));
@@ -263,9 +266,14 @@ view_procs_take__sparklines__fed_stepped_back_and_reset(void **state)
 	}
 	assert_string_equal(ring_of(&p, 100), "10,20,30,40");
 	assert_string_equal(ring_of(&p, 101), "2,4,8,16");
-	/* Drawn right-aligned, the last cycle in the last column. */
+	/*
+	 * Drawn right-aligned, the last cycle in the last column, on the
+	 * scale of sh's 40 pages.
+	 */
 	assert_string_equal(row(&p, 1, 80, true, NULL),
-	    " 101    16      0      117      _.=#  uffd-wp  `- a");
+	    " 101    16      0      117      __.-  uffd-wp  `- a");
+	assert_string_equal(row(&p, 0, 80, true, NULL),
+	    " 100    40      0      117      .=*#  uffd-wp  sh");
 	/* A rescan is kept out of the history. */
 	take(&p, s[4], false);
 	assert_string_equal(ring_of(&p, 101), "2,4,8,16");
@@ -384,6 +392,7 @@ view_procs_open__regions_of_the_process_until_it_exits(void **state)
 	s1 = set_make(1, procs, NTREE);
 	view_init(&v);
 	v.snap = s1;
+	v.set = true;
 	v.autozoom = false;
 	take(&v.procs, s1, true);
 	assert_true(view_shows_procs(&v));
@@ -493,10 +502,10 @@ view_procs_label__each_kind_of_set(void **state)
 	s->roots[1] = 4242;
 	s->nroots = 2;
 	view_procs_label(s, buf, sizeof buf);
-	assert_string_equal(buf, "processes 100 4242");
+	assert_string_equal(buf, "pids 100 4242");
 	s->set = SNAP_SET_TREE;
 	view_procs_label(s, buf, sizeof buf);
-	assert_string_equal(buf, "tree of 100 4242");
+	assert_string_equal(buf, "trees of 100 4242");
 	s->set = SNAP_SET_CGROUP;
 	s->cgroup = strdup("/sys/fs/cgroup/system.slice/pg.service");
 	assert_non_null(s->cgroup);
