@@ -18,8 +18,8 @@
 
 struct snapshot;
 
-/* The cycles a process's sparkline remembers. */
-#define VIEW_PROC_RING	32
+/* The cycles a process's sparkline remembers, and shows at most. */
+#define VIEW_PROC_RING	16
 
 /* The most levels of the tree a row is indented by. */
 #define VIEW_PROC_DEPTH	16
@@ -158,11 +158,12 @@ void	 view_procs_row(const struct view_procs *p, size_t i,
 	     const struct view_procs_fmt *f, struct view_procs_row *r);
 
 /*
- * The title of the process opened: its PID, name, parent, method, pages
- * written and resident, and the key that goes back to the list.
+ * The title of the process opened, on cols columns: its PID and name,
+ * then, whole, as many as fit of its pages written, the key that goes
+ * back to the list, its resident pages, its parent and its method.
  */
-void	 view_procs_title(const struct snapshot *ps, bool ascii, char *buf,
-	     size_t size);
+void	 view_procs_title(const struct snapshot *ps, bool ascii, int cols,
+	     char *buf, size_t size);
 
 /*
  * What the set s is, for the header when neither it nor its source says

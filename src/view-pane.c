@@ -89,12 +89,17 @@ view_pane_draw(struct view *v, int y, int height)
 void
 view_pane_legend(const struct view *v, int y)
 {
+	const char	*keys = " Enter: the regions of the process selected";
+	const char	*history = "   HISTORY: its pages written per cycle,"
+			    " the last at the right";
+
 	(void)v;
 	move(y, 0);
 	clrtoeol();
-	view_put(y, 1, A_DIM, "Enter: the regions of the process selected"
-	    "   HISTORY: its pages written per cycle, the last at the"
-	    " right");
+	view_put(y, 0, A_DIM, keys);
+	/* Whole or not at all. */
+	if (str_width(keys) + str_width(history) <= (size_t)COLS)
+		view_put(y, (int)str_width(keys), A_DIM, history);
 }
 
 int
@@ -102,7 +107,8 @@ view_pane_title(const struct view *v, int y)
 {
 	char	line[512];
 
-	view_procs_title(v->procs.opened, !v->unicode, line, sizeof line);
+	view_procs_title(v->procs.opened, !v->unicode, COLS, line,
+	    sizeof line);
 	view_bar(y, A_REVERSE | A_BOLD, line);
 	return (y + 1);
 }

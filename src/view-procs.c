@@ -423,7 +423,7 @@ view_procs_fmt(struct view_procs_fmt *f, const struct view_procs *p,
 	f->shared_w = view_procs_col("SHARED", shared);
 	f->resident_w = view_procs_col("RESIDENT", res);
 	/* The sparkline gives way to the names on a narrow screen. */
-	f->spark_w = cols >= 100 ? 16 : 8;
+	f->spark_w = cols >= 100 ? VIEW_PROC_RING : VIEW_PROC_RING / 2;
 	f->spark_max = view_procs_spark_max(p, (size_t)f->spark_w);
 }
 
@@ -560,24 +560,49 @@ view_procs_row(const struct view_procs *p, size_t i,
 	r->kind = view_procs_marks(ps, flags, r->tail, sizeof r->tail, &len);
 }
 
+/* The parts of the title of a process opened. */
+#define TITLE_PARTS	6
+
 void
-view_procs_title(const struct snapshot *ps, bool ascii, char *buf,
-    size_t size)
+view_procs_title(const struct snapshot *ps, bool ascii, int cols,
+    char *buf, size_t size)
 {
-	int	 flags = ascii ? STR_ESCAPE_ASCII : 0;
-	char	 name[256], method[64], b[32], shared[64] = "";
+	/* After who it is: its pages written, the way back, the rest. */
+	static const int rank[TITLE_PARTS - 1] = { 1, 5, 2, 3, 4 };
+	int		 flags = ascii ? STR_ESCAPE_ASCII : 0;
+	char		 part[TITLE_PARTS][320], name[256], method[64], b[32];
+	bool		 keep[TITLE_PARTS] = { true };
+	size_t		 i, w, len;
 
 	str_escape(name, sizeof name, ps->comm, flags);
 	str_escape(method, sizeof method, ps->method, flags);
-	if (ps->shared_dirty_pages > 0)
-		snprintf(shared, sizeof shared, ", %" PRIu64 " in shared"
-		    " mappings", ps->shared_dirty_pages);
-	snprintf(buf, size, " process %ld %s  dirty %" PRIu64 " %s (%s)%s"
-	    "  resident %" PRIu64 "  parent %ld  method %s   Esc: all"
-	    " processes", (long)ps->pid, name, ps->dirty_pages,
-	    ps->dirty_pages == 1 ? "page" : "pages",
-	    render_bytes(ps->dirty_pages * ps->page_size, b, sizeof b),
-	    shared, ps->resident_pages, (long)ps->ppid, method);
+	snprintf(part[0], sizeof part[0], " process %ld %s", (long)ps->pid,
+	    name);
+	len = (size_t)snprintf(part[1], sizeof part[1], "  dirty %" PRIu64
+	    " %s (%s)", ps->dirty_pages, ps->dirty_pages == 1 ? "page" :
+	    "pages", render_bytes(ps->dirty_pages * ps->page_size, b,
+	    sizeof b));
+	if (ps->shared_dirty_pages > 0 && len < sizeof part[1])
+		snprintf(part[1] + len, sizeof part[1] - len, ", %" PRIu64
+		    " in shared mappings", ps->shared_dirty_pages);
+	snprintf(part[2], sizeof part[2], "  resident %" PRIu64,
+	    ps->resident_pages);
+	snprintf(part[3], sizeof part[3], "  parent %ld", (long)ps->ppid);
+	snprintf(part[4], sizeof part[4], "  method %s", method);
+	snprintf(part[5], sizeof part[5], "   Esc: all processes");
+	w = str_width(part[0]);
+	for (i = 0; i < TITLE_PARTS - 1; i++) {
+		if (w + str_width(part[rank[i]]) > (size_t)cols)
+			break;
+		keep[rank[i]] = true;
+		w += str_width(part[rank[i]]);
+	}
+	*buf = '\0';
+	for (i = 0, len = 0; i < TITLE_PARTS && size > 0; i++) {
+		if (keep[i] && len < size)
+			len += (size_t)snprintf(buf + len, size - len, "%s",
+			    part[i]);
+	}
 }
 
 void

@@ -415,10 +415,16 @@ view_procs_open__regions_of_the_process_until_it_exits(void **state)
 	view_layout(&v, 120, 30);
 	assert_int_equal(v.norder, 3);
 	assert_int_equal(v.map_rows, 1 + 2 + 1);
-	view_procs_title(s1->procs[3], true, why, sizeof why);
+	view_procs_title(s1->procs[3], true, 120, why, sizeof why);
 	assert_string_equal(why, " process 102 b  dirty 1500 pages (5.9 MiB)"
 	    "  resident 117  parent 100  method uffd-wp   Esc: all"
 	    " processes");
+	/* Narrower: whole parts, the way back before the rest. */
+	view_procs_title(s1->procs[3], true, 80, why, sizeof why);
+	assert_string_equal(why, " process 102 b  dirty 1500 pages (5.9 MiB)"
+	    "  resident 117   Esc: all processes");
+	view_procs_title(s1->procs[3], true, 60, why, sizeof why);
+	assert_string_equal(why, " process 102 b  dirty 1500 pages (5.9 MiB)");
 
 	/* The next cycle: still there, opened in it. */
 	s2 = set_make(2, procs, NTREE);
