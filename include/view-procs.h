@@ -68,6 +68,8 @@ enum view_procs_took {
 	VIEW_PROCS_KEPT,	/* still there, or none was open */
 	VIEW_PROCS_EXITED,	/* it exited: the list shows again, on its row */
 	VIEW_PROCS_GONE,	/* it is not in this cycle: the list shows again */
+	VIEW_PROCS_LOST,	/* it cannot be watched any more: the list shows
+				   again, on its row */
 };
 
 /*

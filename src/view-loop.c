@@ -338,6 +338,9 @@ view_loop_set(struct view_loop *l, const struct snapshot *snap,
 	else if (took == VIEW_PROCS_GONE)
 		view_status(v, false, "process %ld is not in cycle %lu; back"
 		    " to the list of processes", (long)open, snap->cycle);
+	else if (took == VIEW_PROCS_LOST)
+		view_status(v, false, "process %ld is not watched any more;"
+		    " back to the list of processes", (long)open);
 }
 
 /*

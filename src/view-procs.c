@@ -250,8 +250,9 @@ view_procs_take(struct view_procs *p, const struct snapshot *s,
 		at = view_procs_find(p, p->open);
 		if (at < 0)
 			*took = VIEW_PROCS_GONE;
-		else if (s->procs[at]->exited) {
-			*took = VIEW_PROCS_EXITED;
+		else if (s->procs[at]->exited || s->procs[at]->error != NULL) {
+			*took = s->procs[at]->exited ? VIEW_PROCS_EXITED :
+			    VIEW_PROCS_LOST;
 			view_procs_select(p, (size_t)at);
 		} else
 			p->opened = s->procs[at];

@@ -444,8 +444,21 @@ view_procs_open__regions_of_the_process_until_it_exits(void **state)
 	assert_int_equal(view_procs_open(&v.procs, why, sizeof why), -1);
 	assert_string_equal(why, "process 102 has exited");
 
+	/* Opened, then it cannot be watched any more: the list again. */
+	view_procs_move(&v.procs, 2);
+	assert_int_equal(v.procs.sel_pid, 105);
+	assert_int_equal(view_procs_open(&v.procs, why, sizeof why), 0);
+	procs[5].error = "Permission denied";
+	snapshot_free(s2);
+	s2 = set_make(4, procs, NTREE);
+	v.snap = s2;
+	assert_int_equal(take(&v.procs, s2, true), VIEW_PROCS_LOST);
+	assert_true(view_shows_procs(&v));
+	assert_int_equal(v.procs.sel_pid, 105);
+	procs[5].error = NULL;
+
 	/* Opened, then a cycle without it (a recording stepped back). */
-	view_procs_move(&v.procs, -2);
+	view_procs_move(&v.procs, -4);
 	assert_int_equal(view_procs_open(&v.procs, why, sizeof why), 0);
 	assert_int_equal(v.procs.open, 101);
 	v.snap = s1;
