@@ -68,8 +68,8 @@ enum view_procs_took {
 	VIEW_PROCS_KEPT,	/* still there, or none was open */
 	VIEW_PROCS_EXITED,	/* it exited: the list shows again, on its row */
 	VIEW_PROCS_GONE,	/* it is not in this cycle: the list shows again */
-	VIEW_PROCS_LOST,	/* it cannot be watched any more: the list shows
-				   again, on its row */
+	VIEW_PROCS_LOST,	/* it cannot be watched any more (or left the
+				   set): the list shows again, on its row */
 };
 
 /*
@@ -98,10 +98,11 @@ void	 view_procs_layout(struct view_procs *p, int height);
 
 /*
  * Open the process selected (its regions are shown), or say in why
- * (of size bytes) why it cannot be: it has exited, or is not watched.
- * 0, or -1.
+ * (of size bytes, escaped, to ASCII when ascii) why it cannot be: it has
+ * exited, or is not watched. 0, or -1.
  */
-int	 view_procs_open(struct view_procs *p, char *why, size_t size);
+int	 view_procs_open(struct view_procs *p, bool ascii, char *why,
+	     size_t size);
 
 /* Back to the list, on the row of the process that was open. */
 void	 view_procs_close(struct view_procs *p);

@@ -232,7 +232,7 @@ view_key_set(struct view *v, enum view_action act)
 	}
 	if (!view_shows_procs(v))
 		return;
-	if (view_procs_open(&v->procs, why, sizeof why) == -1) {
+	if (view_procs_open(&v->procs, !v->unicode, why, sizeof why) == -1) {
 		view_status(v, false, "%s", why);
 		return;
 	}

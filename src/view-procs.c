@@ -251,8 +251,8 @@ view_procs_take(struct view_procs *p, const struct snapshot *s,
 		if (at < 0)
 			*took = VIEW_PROCS_GONE;
 		else if (s->procs[at]->exited || s->procs[at]->error != NULL) {
-			*took = s->procs[at]->exited ? VIEW_PROCS_EXITED :
-			    VIEW_PROCS_LOST;
+			*took = s->procs[at]->error != NULL ?
+			    VIEW_PROCS_LOST : VIEW_PROCS_EXITED;
 			view_procs_select(p, (size_t)at);
 		} else
 			p->opened = s->procs[at];
@@ -315,7 +315,7 @@ view_procs_layout(struct view_procs *p, int height)
 }
 
 int
-view_procs_open(struct view_procs *p, char *why, size_t size)
+view_procs_open(struct view_procs *p, bool ascii, char *why, size_t size)
 {
 	const struct snapshot	*ps;
 	char			 reason[256];
@@ -326,7 +326,8 @@ view_procs_open(struct view_procs *p, char *why, size_t size)
 	}
 	ps = p->set->procs[p->sel];
 	if (ps->error != NULL) {
-		str_escape(reason, sizeof reason, ps->error, 0);
+		str_escape(reason, sizeof reason, ps->error, ascii ?
+		    STR_ESCAPE_ASCII : 0);
 		snprintf(why, size, "process %ld is not watched: %s",
 		    (long)ps->pid, reason);
 		return (-1);
@@ -504,12 +505,17 @@ view_procs_marks(const struct snapshot *ps, int flags, char *buf,
 	if (ps->exec && *len < size)
 		*len += (size_t)snprintf(buf + *len, size - *len,
 		    "  ran a new program");
-	if (ps->exited && *len < size) {
+	if (ps->error != NULL)
+		str_escape(reason, sizeof reason, ps->error, flags);
+	/* Gone with a reason: it left the set (a cgroup) without exiting. */
+	if (ps->exited && ps->error != NULL && *len < size) {
+		*len += (size_t)snprintf(buf + *len, size - *len,
+		    "  left: %s", reason);
+		kind = VIEW_PROCS_LEFT;
+	} else if (ps->exited && *len < size) {
 		*len += (size_t)snprintf(buf + *len, size - *len, "  exited");
 		kind = VIEW_PROCS_LEFT;
-	}
-	if (ps->error != NULL && *len < size) {
-		str_escape(reason, sizeof reason, ps->error, flags);
+	} else if (ps->error != NULL && *len < size) {
 		*len += (size_t)snprintf(buf + *len, size - *len,
 		    "  not watched: %s", reason);
 		kind = VIEW_PROCS_UNWATCHED;

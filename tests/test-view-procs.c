@@ -196,6 +196,7 @@ view_procs_row__joined_exited_unwatched__said_and_kind(void **state)
 		{ 201, 200, "new", 2, true, false, NULL },
 		{ 202, 200, "gone", 9, false, true, NULL },
 		{ 203, 200, "kthread", 0, true, false, "a kernel thread" },
+		{ 204, 200, "moved", 0, false, true, "moved out of the cgroup" },
 	};
 	struct view_procs		 p;
 	struct snapshot			*s;
@@ -204,7 +205,7 @@ view_procs_row__joined_exited_unwatched__said_and_kind(void **state)
 
 	(void)state;
 	memset(&p, 0, sizeof p);
-	s = set_make(4, procs, 4);
+	s = set_make(4, procs, 5);
 	take(&p, s, true);
 	r = row(&p, 0, 80, true, &kind);
 	/* A name from the target reaches no terminal as it is. */
@@ -220,12 +221,17 @@ view_procs_row__joined_exited_unwatched__said_and_kind(void **state)
 	    "uffd-wp  |- gone  exited");
 	assert_int_equal(kind, VIEW_PROCS_LEFT);
 	r = row(&p, 3, 80, true, &kind);
-	assert_non_null(strstr(r, "`- kthread  + joined  not watched: a"
+	assert_non_null(strstr(r, "|- kthread  + joined  not watched: a"
 	    " kernel thread"));
 	assert_int_equal(kind, VIEW_PROCS_UNWATCHED);
+	/* Gone from the set without exiting: it left, and why. */
+	r = row(&p, 4, 80, true, &kind);
+	assert_non_null(strstr(r, "`- moved  left: moved out of the cgroup"));
+	assert_null(strstr(r, "exited"));
+	assert_int_equal(kind, VIEW_PROCS_LEFT);
 	assert_int_equal(p.nlive, 3);
 	assert_int_equal(p.njoined, 2);
-	assert_int_equal(p.nexited, 1);
+	assert_int_equal(p.nexited, 2);
 	view_procs_free(&p);
 	snapshot_free(s);
 }
@@ -399,7 +405,8 @@ view_procs_open__regions_of_the_process_until_it_exits(void **state)
 
 	/* Not watched: nothing to open, and why. */
 	view_procs_move(&v.procs, 4);
-	assert_int_equal(view_procs_open(&v.procs, why, sizeof why), -1);
+	assert_int_equal(view_procs_open(&v.procs, true, why,
+	    sizeof why), -1);
 	assert_string_equal(why, "process 104 is not watched: Permission"
 	    " denied");
 	assert_true(view_shows_procs(&v));
@@ -409,7 +416,8 @@ view_procs_open__regions_of_the_process_until_it_exits(void **state)
 	 * writable ones, the 64 pages below their title.
 	 */
 	view_procs_move(&v.procs, -1);
-	assert_int_equal(view_procs_open(&v.procs, why, sizeof why), 0);
+	assert_int_equal(view_procs_open(&v.procs, true, why,
+	    sizeof why), 0);
 	assert_false(view_shows_procs(&v));
 	assert_ptr_equal(view_regions(&v), s1->procs[3]);
 	view_layout(&v, 120, 30);
@@ -441,13 +449,15 @@ view_procs_open__regions_of_the_process_until_it_exits(void **state)
 	assert_true(view_shows_procs(&v));
 	assert_ptr_equal(view_regions(&v), s3);
 	assert_int_equal(v.procs.sel_pid, 102);
-	assert_int_equal(view_procs_open(&v.procs, why, sizeof why), -1);
+	assert_int_equal(view_procs_open(&v.procs, true, why,
+	    sizeof why), -1);
 	assert_string_equal(why, "process 102 has exited");
 
 	/* Opened, then it cannot be watched any more: the list again. */
 	view_procs_move(&v.procs, 2);
 	assert_int_equal(v.procs.sel_pid, 105);
-	assert_int_equal(view_procs_open(&v.procs, why, sizeof why), 0);
+	assert_int_equal(view_procs_open(&v.procs, true, why,
+	    sizeof why), 0);
 	procs[5].error = "Permission denied";
 	snapshot_free(s2);
 	s2 = set_make(4, procs, NTREE);
@@ -459,7 +469,8 @@ view_procs_open__regions_of_the_process_until_it_exits(void **state)
 
 	/* Opened, then a cycle without it (a recording stepped back). */
 	view_procs_move(&v.procs, -4);
-	assert_int_equal(view_procs_open(&v.procs, why, sizeof why), 0);
+	assert_int_equal(view_procs_open(&v.procs, true, why,
+	    sizeof why), 0);
 	assert_int_equal(v.procs.open, 101);
 	v.snap = s1;
 	assert_int_equal(take(&v.procs, s1, true), VIEW_PROCS_KEPT);
@@ -467,7 +478,8 @@ view_procs_open__regions_of_the_process_until_it_exits(void **state)
 	assert_true(view_shows_procs(&v));
 	assert_int_equal(v.procs.sel_pid, 101);
 	memmove(&procs[1], &procs[2], (NTREE - 2) * sizeof procs[0]);
-	assert_int_equal(view_procs_open(&v.procs, why, sizeof why), 0);
+	assert_int_equal(view_procs_open(&v.procs, true, why,
+	    sizeof why), 0);
 	snapshot_free(s2);
 	s2 = set_make(4, procs, 3);
 	v.snap = s2;
