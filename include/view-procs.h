@@ -57,6 +57,8 @@ struct view_procs {
 	size_t			 nlive;		/* processes that have not exited */
 	size_t			 njoined;	/* joined this cycle */
 	size_t			 nexited;	/* exited this cycle */
+	size_t			 nleft;		/* left it this cycle without
+						   exiting (a cgroup's) */
 
 	struct view_proc_ring	*rings;		/* by PID, ascending */
 	size_t			 nrings;

@@ -167,7 +167,7 @@ view_totals(const struct view *v, char *line, size_t size)
 
 /*
  * Who a set is, for the header: what it is, how many processes it has,
- * and how many joined and exited this cycle.
+ * and how many joined, exited and left (a cgroup) this cycle.
  */
 static void
 view_set_who(const struct view *v, char *buf, size_t size)
@@ -182,15 +182,14 @@ view_set_who(const struct view *v, char *buf, size_t size)
 		return;
 	len += (size_t)snprintf(buf + len, size - len, "  %zu %s", p->nlive,
 	    p->nlive == 1 ? "process" : "processes");
-	if (len >= size)
-		return;
-	if (p->njoined > 0 && p->nexited > 0)
-		snprintf(buf + len, size - len, ", +%zu joined, %zu exited",
-		    p->njoined, p->nexited);
-	else if (p->njoined > 0)
-		snprintf(buf + len, size - len, ", +%zu joined", p->njoined);
-	else if (p->nexited > 0)
-		snprintf(buf + len, size - len, ", %zu exited", p->nexited);
+	if (p->njoined > 0 && len < size)
+		len += (size_t)snprintf(buf + len, size - len, ", +%zu joined",
+		    p->njoined);
+	if (p->nexited > 0 && len < size)
+		len += (size_t)snprintf(buf + len, size - len, ", %zu exited",
+		    p->nexited);
+	if (p->nleft > 0 && len < size)
+		snprintf(buf + len, size - len, ", %zu left", p->nleft);
 }
 
 /* The header: who, how, which cycle, what state, and the totals. */

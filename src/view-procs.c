@@ -222,7 +222,7 @@ view_procs_take(struct view_procs *p, const struct snapshot *s,
 
 	*took = VIEW_PROCS_KEPT;
 	p->set = s;
-	p->nlive = p->njoined = p->nexited = 0;
+	p->nlive = p->njoined = p->nexited = p->nleft = 0;
 	if (s == NULL) {
 		p->open = 0;
 		p->opened = NULL;
@@ -232,7 +232,8 @@ view_procs_take(struct view_procs *p, const struct snapshot *s,
 		ps = s->procs[i];
 		p->nlive += !ps->exited;
 		p->njoined += ps->joined;
-		p->nexited += ps->exited;
+		p->nexited += ps->exited && ps->error == NULL;
+		p->nleft += ps->exited && ps->error != NULL;
 	}
 	if (view_procs_tree(p, s) == -1) {
 		free(p->node);

@@ -231,7 +231,8 @@ view_procs_row__joined_exited_unwatched__said_and_kind(void **state)
 	assert_int_equal(kind, VIEW_PROCS_LEFT);
 	assert_int_equal(p.nlive, 3);
 	assert_int_equal(p.njoined, 2);
-	assert_int_equal(p.nexited, 2);
+	assert_int_equal(p.nexited, 1);
+	assert_int_equal(p.nleft, 1);
 	view_procs_free(&p);
 	snapshot_free(s);
 }
