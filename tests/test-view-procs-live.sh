@@ -22,16 +22,21 @@ if [ ! -x "$workload" ]; then
 	exit 77
 fi
 
+# Whether sdtop can watch a process here at all; if it can, it must
+# watch a tree too.
 guard=
 command -v timeout >/dev/null 2>&1 && guard="timeout -s KILL 60"
-$guard "$sdtop" --batch -n 1 -i 0.1 -T -- sleep 0.3 >/dev/null \
+$guard "$sdtop" --batch -n 1 -i 0.1 -- sleep 0.3 >/dev/null \
     2>"$tmp/probe.err"
 rc=$?
-[ $rc -eq 137 ] && fail "sdtop --batch -T hung on sleep"
+[ $rc -eq 137 ] && fail "sdtop --batch hung on sleep"
 if [ $rc -ne 0 ]; then
-	echo "SKIP: sdtop cannot watch a process here: $(head -1 "$tmp/probe.err")"
+	echo "SKIP: sdtop cannot watch a process here: $(tail -1 "$tmp/probe.err")"
 	exit 77
 fi
+$guard "$sdtop" --batch -n 1 -i 0.1 -T -- sleep 0.3 >/dev/null \
+    2>"$tmp/probe.err" ||
+	fail "sdtop --batch -T failed: $(tail -1 "$tmp/probe.err")"
 
 mkfifo "$tmp/go"
 cat >"$tmp/tree.sh" <<EOF
