@@ -28,7 +28,7 @@ struct rline {
 	uint64_t	 dirty;		/* written and discarded pages of the
 					   whole line so far */
 	bool		 memory_given;	/* precopy.memory_bytes was there */
-	char		 pre[32];	/* the field prefix of s: "" or
+	char		 pre[40];	/* the field prefix of s: "" or
 					   "processes[N]." */
 	char		 why[320];	/* "FIELD: reason" */
 };

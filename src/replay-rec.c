@@ -307,7 +307,7 @@ rec_vma(struct rline *l, size_t i, json_t *o)
 	struct snapshot	*s = l->s;
 	struct vma	 v = { 0 };
 	const char	*str, *p;
-	char		 f[64];
+	char		 f[80];
 	uint64_t	 pages = 0;
 	bool		 tracked, is_new;
 
@@ -435,7 +435,7 @@ int
 rec_total(struct rline *l, json_t *o, const char *key, uint64_t have,
     const char *what)
 {
-	uint64_t	 v;
+	uint64_t	 v = 0;
 	int		 rc;
 
 	if ((rc = rec_uint(l, o, "", key, 0, UINT64_MAX, &v)) == -1)

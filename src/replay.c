@@ -5,6 +5,10 @@
  * and the field ("rec.jsonl:3: page_size: 3000 is not a power of two"),
  * never a crash, a wrong picture or memory out of proportion to the
  * file. Pages are of the recording's page_size, whatever this machine's.
+ *
+ * A line without "format" is of format 1 (sdtop before sets); format 2
+ * adds what backs each region and the lines of sets of processes
+ * (replay-set.c). The fields of a line are read in replay-rec.c.
  */
 #include "config.h"
 
