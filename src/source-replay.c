@@ -233,6 +233,7 @@ tape_peek(struct source *src, struct tape *t, char **cause)
 	if (replay_next(&t->r, &s, &why) == 1 && s->set != SNAP_SET_NONE) {
 		src->pid = s->nroots > 0 ? s->roots[0] : -1;
 		snprintf(src->comm, sizeof src->comm, "%s", s->comm);
+		src->set = true;
 	}
 	snapshot_free(s);
 	free(why);

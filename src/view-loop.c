@@ -307,7 +307,8 @@ view_loop_end(struct view_loop *l)
 	}
 	v->state = l->src->exited ? VIEW_EXITED : VIEW_ENDED;
 	view_status(v, false, "%s after %zu %s; , steps back, q quits",
-	    l->src->exited ? "the process exited" : "end of the recording",
+	    !l->src->exited ? "end of the recording" : v->set ?
+	    "every process exited" : "the process exited",
 	    l->src->ncycles, l->src->ncycles == 1 ? "cycle" : "cycles");
 }
 
@@ -514,7 +515,10 @@ view_loop_step(struct view_loop *l, int dir)
 		rc = source_next(l->src, &snap, &err);
 	else
 		rc = source_prev(l->src, &snap, &err);
-	if (view_loop_take(l, rc, snap, err, true) && v->state == VIEW_PAUSED)
+	/* What the cycle taken said (of a process opened) comes first. */
+	v->status[0] = '\0';
+	if (view_loop_take(l, rc, snap, err, true) &&
+	    v->state == VIEW_PAUSED && v->status[0] == '\0')
 		view_status(v, false, "cycle %lu of %zu read", l->src->at,
 		    l->src->ncycles);
 }
