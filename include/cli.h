@@ -23,6 +23,10 @@ struct options {
 	const char	*record;
 	const char	*replay;
 	char	       **command;		/* after "--", or NULL */
+	bool		 tree;			/* -T: with descendants */
+	const char	*cgroup;		/* --cgroup PATH, or NULL */
+	pid_t		*pids;			/* every PID given (malloc'd) */
+	size_t		 npids;			/* s.pid is the first */
 	struct session_options s;
 };
 
@@ -39,6 +43,12 @@ enum cli_result {
  * usage error. It can be called again: it restarts getopt each time.
  */
 int	 cli_parse(int argc, char **argv, struct options *o, char **cause);
+
+/* Whether o asks for a set of processes rather than one. */
+bool	 cli_is_set(const struct options *o);
+
+/* Free what cli_parse() allocated in o. */
+void	 cli_free(struct options *o);
 
 /* The --help text. */
 void	 cli_usage(FILE *f);

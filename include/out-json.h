@@ -5,6 +5,13 @@
 #ifndef SDTOP_OUT_JSON_H
 #define SDTOP_OUT_JSON_H
 
+/*
+ * The version of the format every line gives as "format": 2 added it,
+ * the vmas' offset, dev and inode, and the lines of sets ("set",
+ * "nproc", "processes"); a line without it is of version 1.
+ */
+#define OUT_JSON_FORMAT	2
+
 #include <stdio.h>
 
 struct snapshot;

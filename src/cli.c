@@ -28,8 +28,9 @@ void
 cli_usage(FILE *f)
 {
 	fprintf(f,
-"usage: sdtop [OPTIONS] [PID]\n"
-"       sdtop [OPTIONS] -- COMMAND [ARGS...]\n"
+"usage: sdtop [OPTIONS] [-T] [PID...]\n"
+"       sdtop [OPTIONS] [-T] -- COMMAND [ARGS...]\n"
+"       sdtop [OPTIONS] --cgroup DIR\n"
 "Show, live, which memory pages a process writes. With no PID and no\n"
 "command, sdtop starts its demo workload (sdtop-demo) and watches it.\n"
 "\n"
@@ -53,13 +54,22 @@ cli_usage(FILE *f)
 "      --max-cost PCT     keep the cost of watching under PCT %% of a CPU\n"
 "                         (%g..%g) by lengthening the interval, up to %g\n"
 "                         times -i\n"
+"  -T, --tree             watch the processes given and all their\n"
+"                         descendants, as they fork and exit\n"
+"      --cgroup DIR       watch every process of the cgroup directory DIR\n"
+"                         and of the directories below it (v1 or v2)\n"
 "      --probe            print what this kernel and user can do, and exit\n"
 "  -h, --help             this help\n"
 "  -V, --version          the version\n"
 "\n"
 "With -- COMMAND, sdtop starts COMMAND and watches that one process, also\n"
 "through the programs it runs with exec, but not its children: for gcc, the\n"
-"driver, not cc1 or as. To watch a child, give its PID.\n"
+"driver, not cc1 or as. With -T, its children too.\n"
+"\n"
+"A set (several PIDs, -T or --cgroup) is watched as one application: each\n"
+"process with its own method, and the totals, convergence and pre-copy\n"
+"model for the whole set, where a page of a shared mapping (shared memory,\n"
+"memfd, tmpfs, a shared file) that several processes write counts once.\n"
 "\n"
 "Each cycle clears the tracking, waits the interval, and rescans. A region\n"
 "row shows one cell per page: X written during the cycle, . not written.\n"
@@ -173,7 +183,8 @@ cli_error_arg(char **cause, const char *before, const char *arg,
 
 enum {
 	OPT_JSON = 256, OPT_UNTIL, OPT_WINDOW, OPT_TOLERANCE, OPT_RECORD,
-	OPT_REPLAY, OPT_BANDWIDTH, OPT_PROBE, OPT_ROOT, OPT_MAX_COST
+	OPT_REPLAY, OPT_BANDWIDTH, OPT_PROBE, OPT_ROOT, OPT_MAX_COST,
+	OPT_CGROUP
 };
 
 static const struct option cli_longopts[] = {
@@ -194,10 +205,71 @@ static const struct option cli_longopts[] = {
 	{ "max-cost",		required_argument,	NULL, OPT_MAX_COST },
 	{ "probe",		no_argument,		NULL, OPT_PROBE },
 	{ "proc-root",		required_argument,	NULL, OPT_ROOT },
+	{ "tree",		no_argument,		NULL, 'T' },
+	{ "cgroup",		required_argument,	NULL, OPT_CGROUP },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 }
 };
+
+/* The PIDs of argv[0..n) into o; -1 with *cause. */
+static int
+cli_pids(struct options *o, int n, char **argv, char **cause)
+{
+	unsigned long	 pid;
+	int		 i;
+
+	if (n <= 0)
+		return (0);
+	if ((o->pids = calloc((size_t)n, sizeof *o->pids)) == NULL)
+		return (cli_error(cause, "out of memory"));
+	for (i = 0; i < n; i++) {
+		if (parse_count("PID", argv[i], 1, INT_MAX, &pid, cause) == -1)
+			return (-1);
+		o->pids[o->npids++] = (pid_t)pid;
+	}
+	o->s.pid = o->pids[0];
+	return (0);
+}
+
+/* What goes with a set (-T, --cgroup, several PIDs); -1 with *cause. */
+static int
+cli_check_set(const struct options *o, char **cause)
+{
+	if (o->cgroup != NULL && (o->npids > 0 || o->command != NULL))
+		return (cli_error(cause, "--cgroup watches the processes of "
+		    "a cgroup: give no PID or command"));
+	if (o->cgroup != NULL && o->tree)
+		return (cli_error(cause, "--cgroup and -T: a cgroup's "
+		    "processes are all of it already, give one or the other"));
+	if (o->npids > 1 && o->command != NULL)
+		return (cli_error(cause, "too many arguments (a command "
+		    "goes after '--')"));
+	if ((o->tree || o->cgroup != NULL) && o->replay != NULL)
+		return (cli_error(cause, "-T and --cgroup choose what a live "
+		    "run watches: not with --replay"));
+	if (cli_is_set(o) && o->list)
+		return (cli_error(cause, "--list reads one process: give one "
+		    "PID, without -T or --cgroup"));
+	if (o->tree && o->npids == 0 && o->command == NULL)
+		return (cli_error(cause, "-T needs a PID or a command after "
+		    "'--'"));
+	return (0);
+}
+
+bool
+cli_is_set(const struct options *o)
+{
+	return (o->tree || o->cgroup != NULL || o->npids > 1);
+}
+
+void
+cli_free(struct options *o)
+{
+	free(o->pids);
+	o->pids = NULL;
+	o->npids = 0;
+}
 
 /* Apply option c (with its argument arg); -1 with *cause. */
 static int
@@ -273,15 +345,22 @@ cli_option(int c, const char *arg, struct options *o, char **cause)
 	case OPT_ROOT:
 		o->s.proc_root = arg;
 		return (0);
+	case 'T':
+		o->tree = true;
+		return (0);
+	case OPT_CGROUP:
+		if (*arg == '\0')
+			return (cli_error(cause, "--cgroup needs a directory"));
+		o->cgroup = arg;
+		return (0);
 	default:
 		return (cli_error(cause, "unknown option"));
 	}
 }
 
-int
-cli_parse(int argc, char **argv, struct options *o, char **cause)
+static int
+cli_parse_args(int argc, char **argv, struct options *o, char **cause)
 {
-	unsigned long	 pid;
 	int		 c, at;
 
 	*cause = NULL;
@@ -299,7 +378,7 @@ cli_parse(int argc, char **argv, struct options *o, char **cause)
 	 */
 	optind = 0;
 	opterr = 0;
-	for (at = 1; (c = getopt_long(argc, argv, "+:bi:n:m:law:hV",
+	for (at = 1; (c = getopt_long(argc, argv, "+:bi:n:m:law:ThV",
 	    cli_longopts, NULL)) != -1; at = optind) {
 		switch (c) {
 		case 'h':
@@ -315,22 +394,17 @@ cli_parse(int argc, char **argv, struct options *o, char **cause)
 		}
 	}
 
-	/* "--" before a command; a PID otherwise. */
+	/* "--" before a command; PIDs otherwise. */
 	if (optind < argc && optind > 0 && strcmp(argv[optind - 1], "--") == 0)
 		o->command = &argv[optind];
-	else if (optind < argc) {
-		if (optind + 1 < argc)
-			return (cli_error(cause, "too many arguments (a command "
-			    "goes after '--')"));
-		if (parse_count("PID", argv[optind], 1, INT_MAX, &pid,
-		    cause) == -1)
-			return (-1);
-		o->s.pid = (pid_t)pid;
-	}
+	else if (cli_pids(o, argc - optind, &argv[optind], cause) == -1)
+		return (-1);
+	if (cli_check_set(o, cause) == -1)
+		return (-1);
 	if (o->json && !o->batch)
 		return (cli_error(cause, "--json goes with --batch (use "
 		    "--record FILE to save JSON from the screen)"));
-	if (o->replay != NULL && (o->s.pid != 0 || o->command != NULL))
+	if (o->replay != NULL && (o->npids > 0 || o->command != NULL))
 		return (cli_error(cause, "--replay shows a recording: give no "
 		    "PID or command"));
 	if (o->replay != NULL && o->record != NULL)
@@ -350,4 +424,14 @@ cli_parse(int argc, char **argv, struct options *o, char **cause)
 	if (o->list && o->s.pid == 0)
 		return (cli_error(cause, "--list needs a PID"));
 	return (CLI_RUN);
+}
+
+int
+cli_parse(int argc, char **argv, struct options *o, char **cause)
+{
+	int	 rc;
+
+	if ((rc = cli_parse_args(argc, argv, o, cause)) != CLI_RUN)
+		cli_free(o);
+	return (rc);
 }

@@ -161,17 +161,50 @@ inj_unregister(int fd, const struct proc_target *t)
 }
 
 /*
+ * Whether the userfaultfd of inode ino is one this injector made in
+ * another process than t: t, forked from that one, holds a copy of it.
+ */
+static bool
+inj_inherited(unsigned long ino, const struct proc_target *t)
+{
+	size_t	 i;
+
+	for (i = 0; i < inj_nrecs; i++)
+		if (inj_recs[i].ino == ino && inj_recs[i].t.pid != t->pid)
+			return (true);
+	return (false);
+}
+
+/* Close fd in the stopped target; -1 with *cause when t has exited. */
+static int
+inj_close_in(struct inject *in, const struct proc_target *t, int fd,
+    char **cause)
+{
+	long	 args[6] = { 0 }, ret;
+	char	*why = NULL;
+
+	args[0] = fd;
+	if (inject_syscall(in, SYS_close, args, &ret, &why) == -1 &&
+	    errno == ESRCH) {
+		free(why);
+		*cause = cause_fmt("PID %ld has exited", (long)t->pid);
+		return (-1);
+	}
+	free(why);
+	return (0);
+}
+
+/*
  * Close, in the stopped target, the userfaultfds left by injectors that
- * were killed. -1 with EBUSY and *cause when a live injector (another
- * sdtop) has one there.
+ * were killed, and the copies of ours it inherited from a process it was
+ * forked from (descriptors the program never opened). -1 with EBUSY and
+ * *cause when a live injector (another sdtop) has one there.
  */
 static int
 inj_sweep(struct inject *in, const struct proc_target *t, char **cause)
 {
-	char		*why;
 	int		 fds[INJ_MAXSCAN], c;
 	size_t		 i, n;
-	long		 args[6] = { 0 }, ret;
 	unsigned long	 ino;
 	pid_t		 owner;
 
@@ -182,8 +215,16 @@ inj_sweep(struct inject *in, const struct proc_target *t, char **cause)
 	for (i = 0; i < n; i++) {
 		if ((c = inj_getfd(t->pidfd, fds[i])) == -1)
 			continue;
-		if (!inj_marked(c, &owner) || owner == getpid()) {
+		if (!inj_marked(c, &owner) || (owner == getpid() &&
+		    !inj_inherited(inj_ino(c), t))) {
 			close(c);
+			continue;
+		}
+		if (owner == getpid()) {
+			/* Not to be unregistered: it is the parent's. */
+			close(c);
+			if (inj_close_in(in, t, fds[i], cause) == -1)
+				return (-1);
 			continue;
 		}
 		if (inj_owner_alive(owner)) {
@@ -203,15 +244,8 @@ inj_sweep(struct inject *in, const struct proc_target *t, char **cause)
 		inj_unregister(c, t);
 		close(c);
 		inj_record_del(ino);
-		args[0] = fds[i];
-		why = NULL;
-		if (inject_syscall(in, SYS_close, args, &ret, &why) == -1 &&
-		    errno == ESRCH) {
-			free(why);
-			*cause = cause_fmt("PID %ld has exited", (long)t->pid);
+		if (inj_close_in(in, t, fds[i], cause) == -1)
 			return (-1);
-		}
-		free(why);
 	}
 	return (0);
 }

@@ -79,38 +79,22 @@ out_json_cost(FILE *f, const struct snapshot *s)
 	else if (s->cost_kind == SNAP_COST_SDTOP_CPU)
 		fprintf(f, ",\"target_cost\":{\"kind\":\"sdtop_cpu\","
 		    "\"percent\":%.6g,\"fault_ns\":null}", s->cost_percent);
+	else if (s->cost_kind == SNAP_COST_MIXED)
+		fprintf(f, ",\"target_cost\":{\"kind\":\"mixed\","
+		    "\"percent\":%.6g,\"fault_ns\":null}", s->cost_percent);
 	if (s->max_cost > 0)
 		fprintf(f, ",\"max_cost\":{\"percent\":%g,\"user_interval\":"
 		    "%g,\"lengthened\":%s}", s->max_cost, s->user_interval,
 		    s->lengthened ? "true" : "false");
 }
 
-int
-out_json(FILE *f, const struct snapshot *s)
+/* The regions of one process: "vmas":[...]. */
+static void
+out_json_vmas(FILE *f, const struct snapshot *s)
 {
 	const struct snap_vma	*sv;
 	size_t			 i;
 
-	fprintf(f, "{\"cycle\":%lu,\"time\":%.6f,", s->cycle, s->time);
-	/* Unknown (0) in a replay of a recording made without it. */
-	if (s->clear_time > 0)
-		fprintf(f, "\"clear_time\":%.6f,", s->clear_time);
-	fprintf(f, "\"pid\":%ld,\"comm\":", (long)s->pid);
-	str_json_put(f, s->comm);
-	fputs(",\"method\":", f);
-	str_json_put(f, s->method);
-	fprintf(f, ",\"interval\":%g,\"dirty_pages\":%" PRIu64
-	    ",\"discarded_pages\":%" PRIu64 ",\"tracked_pages\":%" PRIu64
-	    ",\"resident_pages\":%" PRIu64 ",\"page_size\":%" PRIu64
-	    ",\"clear_ms\":%.3f,\"scan_ms\":%.3f,\"converged\":%s"
-	    ",\"exited\":%s,\"exec\":%s", s->interval, s->dirty_pages,
-	    s->discarded_pages, s->tracked_pages, s->resident_pages,
-	    s->page_size, s->clear_ms, s->scan_ms,
-	    s->converged ? "true" : "false", s->exited ? "true" : "false",
-	    s->exec ? "true" : "false");
-	if (s->has_precopy)
-		out_json_precopy(f, &s->precopy);
-	out_json_cost(f, s);
 	fputs(",\"vmas\":[", f);
 	for (i = 0; i < s->nvma; i++) {
 		sv = &s->vmas[i];
@@ -137,9 +121,109 @@ out_json(FILE *f, const struct snapshot *s)
 			fputs(",\"error\":", f);
 			str_json_put(f, snap_vma_error(sv));
 		}
-		fputc('}', f);
+		fprintf(f, ",\"offset\":\"0x%" PRIx64 "\",\"dev\":\"%02x:%02x\","
+		    "\"inode\":%" PRIu64 "}", sv->vma.offset, sv->vma.dev_major,
+		    sv->vma.dev_minor, sv->vma.inode);
 	}
-	fputs("]}\n", f);
+	fputc(']', f);
+}
+
+/*
+ * The counts every line and every process of a set has; of a set and its
+ * processes (in_set), also the pages written in shared mappings.
+ */
+static void
+out_json_counts(FILE *f, const struct snapshot *s, bool in_set)
+{
+	fprintf(f, ",\"dirty_pages\":%" PRIu64, s->dirty_pages);
+	if (in_set)
+		fprintf(f, ",\"shared_dirty_pages\":%" PRIu64,
+		    s->shared_dirty_pages);
+	fprintf(f, ",\"discarded_pages\":%" PRIu64 ",\"tracked_pages\":%"
+	    PRIu64 ",\"resident_pages\":%" PRIu64, s->discarded_pages,
+	    s->tracked_pages, s->resident_pages);
+}
+
+/* One process of a set: an element of "processes". */
+static void
+out_json_process(FILE *f, const struct snapshot *p, bool first)
+{
+	fprintf(f, "%s{\"pid\":%ld,\"ppid\":%ld,\"comm\":", first ? "" :
+	    ",", (long)p->pid, (long)p->ppid);
+	str_json_put(f, p->comm);
+	fputs(",\"method\":", f);
+	str_json_put(f, p->method);
+	fprintf(f, ",\"joined\":%s,\"exited\":%s,\"exec\":%s,\"error\":",
+	    p->joined ? "true" : "false", p->exited ? "true" : "false",
+	    p->exec ? "true" : "false");
+	if (p->error != NULL)
+		str_json_put(f, p->error);
+	else
+		fputs("null", f);
+	out_json_counts(f, p, true);
+	fprintf(f, ",\"clear_ms\":%.3f,\"scan_ms\":%.3f", p->clear_ms,
+	    p->scan_ms);
+	out_json_cost(f, p);
+	out_json_vmas(f, p);
+	fputc('}', f);
+}
+
+/* What a set is: "set":{"kind":..,"roots":[..],"cgroup":..}. */
+static void
+out_json_set(FILE *f, const struct snapshot *s)
+{
+	static const char *const kinds[] = { "none", "pids", "tree",
+	    "cgroup" };
+	size_t	 i;
+
+	fprintf(f, "\"set\":{\"kind\":\"%s\",\"roots\":[", kinds[s->set]);
+	for (i = 0; i < s->nroots; i++)
+		fprintf(f, "%s%ld", i == 0 ? "" : ",", (long)s->roots[i]);
+	fputs("],\"cgroup\":", f);
+	if (s->cgroup != NULL)
+		str_json_put(f, s->cgroup);
+	else
+		fputs("null", f);
+	fputs("},", f);
+}
+
+int
+out_json(FILE *f, const struct snapshot *s)
+{
+	size_t	 i;
+
+	fprintf(f, "{\"format\":%d,\"cycle\":%lu,\"time\":%.6f,",
+	    OUT_JSON_FORMAT, s->cycle, s->time);
+	/* Unknown (0) in a replay of a recording made without it. */
+	if (s->clear_time > 0)
+		fprintf(f, "\"clear_time\":%.6f,", s->clear_time);
+	if (s->set != SNAP_SET_NONE)
+		out_json_set(f, s);
+	fprintf(f, "\"pid\":%ld,\"comm\":", (long)s->pid);
+	str_json_put(f, s->comm);
+	fputs(",\"method\":", f);
+	str_json_put(f, s->method);
+	fprintf(f, ",\"interval\":%g", s->interval);
+	out_json_counts(f, s, s->set != SNAP_SET_NONE);
+	fprintf(f, ",\"page_size\":%" PRIu64 ",\"clear_ms\":%.3f,"
+	    "\"scan_ms\":%.3f,\"converged\":%s,\"exited\":%s,\"exec\":%s",
+	    s->page_size, s->clear_ms, s->scan_ms,
+	    s->converged ? "true" : "false", s->exited ? "true" : "false",
+	    s->exec ? "true" : "false");
+	if (s->set != SNAP_SET_NONE)
+		fprintf(f, ",\"nproc\":%zu", s->nproc);
+	if (s->has_precopy)
+		out_json_precopy(f, &s->precopy);
+	out_json_cost(f, s);
+	if (s->set == SNAP_SET_NONE)
+		out_json_vmas(f, s);
+	else {
+		fputs(",\"processes\":[", f);
+		for (i = 0; i < s->nproc; i++)
+			out_json_process(f, s->procs[i], i == 0);
+		fputc(']', f);
+	}
+	fputs("}\n", f);
 	return (ferror(f) ? -1 : 0);
 }
 

@@ -22,12 +22,14 @@
 #include "injector.h"
 #include "page.h"
 #include "probe.h"
+#include "procset.h"
 #include "proc.h"
 #include "proc-maps.h"
 #include "session.h"
 #include "source.h"
 #include "source-live.h"
 #include "source-replay.h"
+#include "source-set.h"
 #include "str-escape.h"
 #include "tail-file.h"
 #include "track-softdirty.h"
@@ -194,6 +196,63 @@ run_session(struct session *s, const struct options *o, FILE *record,
 	return (rc);
 }
 
+/* Make the child sdtop started the one root of -T. */
+static int
+cli_set_pids(struct options *o, pid_t child)
+{
+	free(o->pids);
+	if ((o->pids = calloc(1, sizeof *o->pids)) == NULL)
+		return (-1);
+	o->pids[0] = child;
+	o->npids = 1;
+	return (0);
+}
+
+/*
+ * Watch a set of processes (several PIDs, -T, --cgroup); child, when not
+ * 0, is the command sdtop started, stopped until the set is open. Returns
+ * the exit status.
+ */
+static int
+run_set(const struct options *o, pid_t child, FILE *record,
+    struct tail_file *err)
+{
+	struct procset	 set;
+	struct source	 src;
+	enum snap_set	 kind = SNAP_SET_PIDS;
+	char		*cause = NULL, *left;
+	int		 rc;
+
+	if (o->cgroup != NULL)
+		kind = SNAP_SET_CGROUP;
+	else if (o->tree)
+		kind = SNAP_SET_TREE;
+	if (procset_open(&set, &o->s, kind, o->pids, o->npids, o->cgroup,
+	    &cause) == -1) {
+		fprintf(stderr, "sdtop: %s\n", cause);
+		free(cause);
+		return (EXIT_RUNTIME);
+	}
+	if (child != 0)
+		kill(child, SIGCONT);
+	if (o->batch && set.why_method != NULL && !o->json &&
+	    strcmp(o->s.method, "auto") == 0)
+		fprintf(stderr, "sdtop: using %s (%s)\n", set.n > 0 &&
+		    set.m[0]->open ? set.m[0]->s.tracker.method->name : "?",
+		    set.why_method);
+	else if (o->batch && set.why_method != NULL && !o->json)
+		fprintf(stderr, "sdtop: note: %s\n", set.why_method);
+	source_set(&src, &set);
+	rc = run_source(&src, o, record, set.why_method, err);
+	if ((left = source_close(&src)) != NULL) {
+		fprintf(stderr, "sdtop: %s\n", left);
+		free(left);
+		if (rc == 0)
+			rc = EXIT_RUNTIME;
+	}
+	return (rc);
+}
+
 /*
  * Watch a live process: the one of -p, or a child started from the
  * command after "--" (the demo when there is none).
@@ -233,10 +292,19 @@ run_live(struct options *o)
 			return (EXIT_RUNTIME);
 		}
 		o->s.pid = child;
+		if (o->tree && cli_set_pids(o, child) == -1) {
+			fprintf(stderr, "sdtop: out of memory\n");
+			child_stop(child);
+			tail_file_close(&err);
+			free(demo);
+			return (EXIT_RUNTIME);
+		}
 	}
 	if (o->record != NULL && (record = fopen(o->record, "w")) == NULL)
 		fprintf(stderr, "sdtop: cannot write %s: %s\n", o->record,
 		    strerror(errno));
+	else if (cli_is_set(o))
+		rc = run_set(o, child, record, err.fd != -1 ? &err : NULL);
 	else if (session_open(&s, &o->s, &why, &cause) == -1) {
 		fprintf(stderr, "sdtop: %s\n", cause);
 		free(cause);
@@ -260,6 +328,7 @@ main(int argc, char **argv)
 {
 	struct options	 o;
 	char		*cause = NULL;
+	int		 rc;
 
 	switch (cli_parse(argc, argv, &o, &cause)) {
 	case CLI_RUN:
@@ -279,10 +348,13 @@ main(int argc, char **argv)
 	install_signals();
 
 	if (o.probe)
-		return (probe_print(stdout, o.s.pid) == -1 ? EXIT_RUNTIME : 0);
-	if (o.list)
-		return (run_list(&o));
-	if (o.replay != NULL)
-		return (run_replay(&o));
-	return (run_live(&o));
+		rc = probe_print(stdout, o.s.pid) == -1 ? EXIT_RUNTIME : 0;
+	else if (o.list)
+		rc = run_list(&o);
+	else if (o.replay != NULL)
+		rc = run_replay(&o);
+	else
+		rc = run_live(&o);
+	cli_free(&o);
+	return (rc);
 }

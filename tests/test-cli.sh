@@ -48,7 +48,17 @@ nopid=$(( $(cat /proc/sys/kernel/pid_max) + 1 ))
 
 expect 2 "PID: not a whole number: 'abc'" -b abc
 expect 2 "PID: must be at least 1, not 0" -b 0
-expect 2 "too many arguments" -b 1 2
+# Several PIDs are a set; a word among them is no PID, and a command goes
+# after "--".
+expect 2 "PID: not a whole number: 'sleep'" -b 1 sleep 1
+expect 2 "^sdtop: -T needs a PID or a command after '--' " -b -T
+expect 2 "^sdtop: --cgroup watches the processes of a cgroup: give no PID" \
+    -b --cgroup /sys/fs/cgroup 1
+expect 2 "^sdtop: --list reads one process" -l 1 2
+expect 1 "^sdtop: no such process: 2147483646$" -b -T 2147483646
+expect 1 "^sdtop: cannot open cgroup /nonexistent: No such file" \
+    -b --cgroup /nonexistent
+expect 1 "^sdtop: /tmp is not a cgroup directory" -b --cgroup /tmp
 expect 2 "interval: 0.01 is out of range" -b -i 0.01 1
 expect 2 "interval: not a number" -b -i soon 1
 # A count names the bound it crossed, never a bound nobody reads.
@@ -108,8 +118,10 @@ if [ -z "$cfg" ] && { [ -r /proc/config.gz ] || [ -r "/boot/config-$(uname -r)" 
 	expect 1 "run sdtop -b -n 1 $$\$" -l $$
 fi
 
-# sdtop -- CMD watches CMD alone: --help says its children are not.
-if "$SDTOP" --help | grep -q "not its children"; then
+# sdtop -- CMD watches CMD alone: --help says its children are not, and
+# that -T watches them.
+if "$SDTOP" --help | grep -q "not its children" &&
+    "$SDTOP" --help | grep -q "With -T, its children too"; then
 	echo "ok: --help says -- CMD does not watch the children"
 else
 	echo "FAIL: --help does not say that -- CMD leaves the children out"

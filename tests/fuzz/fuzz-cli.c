@@ -70,8 +70,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (strchr(cause, '\n') != NULL)
 			fuzz_fail("cli: a cause of more than one line");
 		fuzz_check_text("cli cause", cause, strlen(cause));
-	} else if (rc == CLI_RUN)
+	} else if (rc == CLI_RUN) {
 		check_options(&o);
+		cli_free(&o);
+	}
 	else if (rc != CLI_HELP && rc != CLI_VERSION)
 		fuzz_fail("cli: unknown result %d", rc);
 	free(cause);
