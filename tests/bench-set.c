@@ -237,67 +237,92 @@ later(const double *v, size_t k)
 	return (bench_median(c, k - 1));
 }
 
-/* One row for r (against ref, when not NULL), and its cycles below it. */
-static void
-row(const char *method, int nproc, int mib, const struct result *r,
-    const struct result *ref, int refn)
+/* The cost per cycle of r, per resident page or (by_proc) per process. */
+static double
+unit_ms(const struct result *r, int nproc, int by_proc)
 {
-	char	label[64], note[160], cyc[16 * MAXC];
-	double	ms[MAXC], ratio[MAXC], per;
-	size_t	i, n = r->k - 1;
-	int	off = 0;
-
-	if (ref != NULL)
-		snprintf(label, sizeof label, "set %s %d x %g MiB / %d", method,
-		    nproc, (double)mib / nproc, refn);
-	else
-		snprintf(label, sizeof label, "set %s %d x %g MiB", method,
-		    nproc, (double)mib / nproc);
-	per = ref != NULL ? later(ref->ms, ref->k) / (double)ref->resident :
-	    0;
-	for (i = 0; i < n; i++) {
-		ms[i] = r->ms[i + 1];
-		ratio[i] = ms[i] / (double)r->resident / per;
-	}
-	snprintf(note, sizeof note, "%ld processes; startup %.0f ms + first "
-	    "clear %.0f ms; sdtop CPU %.1f ms/cycle, %.0f ms in all",
-	    r->nproc, r->start_ms, r->first_ms, later(r->cpu, r->k),
-	    r->total_cpu);
-	bench_row(label, (uint64_t)r->resident, ms, ref != NULL ? ratio :
-	    NULL, n, note);
-	for (i = 0; i < r->k && off < (int)sizeof cyc - 32; i++)
-		off += snprintf(cyc + off, sizeof cyc - (size_t)off,
-		    " %.1f+%.1f/%.1f", r->clear[i], r->ms[i] - r->clear[i],
-		    r->cpu[i]);
-	printf("  cycles, clear+scan/CPU ms:%s\n", cyc);
-	fflush(stdout);
+	return (later(r->ms, r->k) / (by_proc ? nproc : (double)r->resident));
 }
 
-/* Case 8 under one method: 1, 20 and 200 processes of mib MiB in all. */
+/*
+ * One row for r, of nproc processes of mib MiB in all; against ref (of
+ * refn processes, refmib MiB) per page or (by_proc) per process, when
+ * not NULL; then r's cycles under it. Returns the median ratio.
+ */
+static double
+row(const char *method, int nproc, int mib, const struct result *r,
+    const struct result *ref, int refn, int refmib, int by_proc)
+{
+	char	label[64], note[160], cyc[16 * MAXC];
+	double	ms[MAXC], ratio[MAXC], unit = 0;
+	size_t	i, n = r->k - 1;
+	int	off;
+
+	off = snprintf(label, sizeof label, "set %s %dx%gMiB", method,
+	    nproc, (double)mib / nproc);
+	if (ref != NULL) {
+		snprintf(label + off, sizeof label - (size_t)off, " / %dx%g%s",
+		    refn, (double)refmib / refn, by_proc ? ", per proc" : "");
+		unit = unit_ms(ref, refn, by_proc);
+	}
+	for (i = 0; i < n; i++) {
+		ms[i] = r->ms[i + 1];
+		ratio[i] = ms[i] / (by_proc ? nproc : (double)r->resident) /
+		    unit;
+	}
+	snprintf(note, sizeof note, "%ld processes, %.3f ms each; startup "
+	    "%.0f ms + first clear %.0f ms; sdtop CPU %.1f ms/cycle",
+	    r->nproc, later(r->ms, r->k) / nproc, r->start_ms, r->first_ms,
+	    later(r->cpu, r->k));
+	bench_row(label, (uint64_t)r->resident, ms, ref != NULL ? ratio :
+	    NULL, n, note);
+	if (by_proc || ref == NULL || refn != 20) {
+		off = 0;
+		for (i = 0; i < r->k && off < (int)sizeof cyc - 32; i++)
+			off += snprintf(cyc + off, sizeof cyc - (size_t)off,
+			    " %.1f+%.1f/%.1f", r->clear[i], r->ms[i] -
+			    r->clear[i], r->cpu[i]);
+		printf("  cycles, clear+scan/CPU ms:%s; CPU in all %.0f ms\n",
+		    cyc, r->total_cpu);
+		fflush(stdout);
+	}
+	return (ref != NULL ? bench_median(ratio, n) : 0);
+}
+
+/*
+ * Case 8 under one method: mib MiB in 1, 20 and 200 processes (the cost
+ * per resident page against ten times fewer processes), then mib / 10 MiB
+ * in 20 processes (the cost per process of 200 against 20 processes of
+ * the same size: 1.00 when it grows as the processes, 10 as their square).
+ */
 static void
 case_set(const char *method, int mib, int cycles)
 {
-	static const int	 nproc[] = { 1, 20, 200 };
-	struct result		 r[3];
+	static const int	 nproc[] = { 1, 20, 20, 200 };
+	const int		 size[] = { mib, mib, mib / 10, mib };
+	struct result		 r[4];
 	char			 label[64], goal[96];
+	double			 page, proc;
 	int			 i;
 
-	for (i = 0; i < 3; i++) {
-		if (watch(method, nproc[i], mib, cycles, &r[i]) == -1) {
+	for (i = 0; i < 4; i++)
+		if (watch(method, nproc[i], size[i], cycles, &r[i]) == -1) {
 			snprintf(label, sizeof label, "set %s %d processes",
 			    method, nproc[i]);
 			bench_skip(label, "the tree or sdtop failed");
 			return;
 		}
-		row(method, nproc[i], mib, &r[i], i > 0 ? &r[i - 1] : NULL,
-		    i > 0 ? nproc[i - 1] : 0);
-	}
+	row(method, 1, mib, &r[0], NULL, 0, 0, 0);
+	row(method, 20, mib, &r[1], &r[0], 1, mib, 0);
+	row(method, 20, mib / 10, &r[2], NULL, 0, 0, 0);
+	page = row(method, 200, mib, &r[3], &r[1], 20, mib, 0);
+	proc = row(method, 200, mib, &r[3], &r[2], 20, mib / 10, 1);
+	snprintf(goal, sizeof goal, "8 %s cycle per process, 200 vs 20 "
+	    "processes", method);
+	bench_verdict(goal, proc, 1.5, 0, " x");
 	snprintf(goal, sizeof goal, "8 %s cycle per resident page, 200 vs 20 "
 	    "processes", method);
-	for (i = 0; i < (int)r[2].k - 1; i++)
-		r[2].ms[i] = r[2].ms[i + 1] / (double)r[2].resident /
-		    (later(r[1].ms, r[1].k) / (double)r[1].resident);
-	bench_verdict(goal, bench_median(r[2].ms, r[2].k - 1), 1.5, 0, " x");
+	bench_verdict(goal, page, 1.5, 0, " x");
 }
 
 int
