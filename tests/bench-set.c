@@ -4,18 +4,23 @@
  *	tests/bench-set SDTOP BENCH-TREE [MIB [CYCLES]]
  *
  * tests/bench-tree makes MIB MiB resident (400 by default) in 1, in 20 and
- * in 200 processes (one and its children), each writing 10 % of its pages
- * a second, and `sdtop -b --json -m METHOD -T -i 1 -n CYCLES ROOT` watches
- * the tree, under uffd-wp and under hash. From sdtop's JSON lines: the
- * startup (from sdtop's start to the clear_time of its first cycle: the
- * attach of every member, injections included, then that first clear's
- * clear_ms), and each cycle's clear_ms and scan_ms for the set; from
- * /proc/PID/task/TID/schedstat, the CPU time of sdtop and of its own
- * children (the injector) between two lines. The cycles after the first
- * make a row; its ratio is the cost per resident page against the same
- * total in ten times fewer processes, watched in the same run: 1.00 when
- * a cycle costs what its pages cost, however many processes hold them.
- * Units: milliseconds, nanoseconds per resident page.
+ * in 200 processes (one and its children), then MIB / 10 MiB in 20, each
+ * process writing 10 % of its pages a second, and
+ * `sdtop -b --json -m METHOD -T -i 1 -n CYCLES ROOT` (6 cycles by default)
+ * watches the tree, under uffd-wp and under hash. From sdtop's JSON lines:
+ * the startup (from sdtop's start to the clear_time of its first cycle:
+ * the attach of every member, injections included; then that first
+ * clear's clear_ms) and each cycle's clear_ms and scan_ms for the set;
+ * from /proc/PID/task/TID/schedstat, the CPU time of sdtop and of its own
+ * children (the injector) from one line to the next. A row is sdtop's CPU
+ * per cycle, the cycles after the first; its ratio compares, in the same
+ * run, the CPU per resident page with the same total in ten times fewer
+ * processes (1.00: a cycle costs what its pages cost, however many
+ * processes hold them), or the CPU per process of 200 processes of
+ * MIB / 200 MiB with 20 of the same size (1.00: the cost grows as the
+ * processes, 10.00 as their square). A line under the row gives every
+ * cycle as clear_ms+scan_ms/CPU ms. Units: milliseconds, nanoseconds per
+ * resident page.
  */
 #include "config.h"
 
@@ -237,23 +242,24 @@ later(const double *v, size_t k)
 	return (bench_median(c, k - 1));
 }
 
-/* The cost per cycle of r, per resident page or (by_proc) per process. */
+/* sdtop's CPU per cycle for r, per resident page or (by_proc) process. */
 static double
 unit_ms(const struct result *r, int nproc, int by_proc)
 {
-	return (later(r->ms, r->k) / (by_proc ? nproc : (double)r->resident));
+	return (later(r->cpu, r->k) / (by_proc ? nproc : (double)r->resident));
 }
 
 /*
- * One row for r, of nproc processes of mib MiB in all; against ref (of
- * refn processes, refmib MiB) per page or (by_proc) per process, when
- * not NULL; then r's cycles under it. Returns the median ratio.
+ * One row for r, of nproc processes of mib MiB in all: sdtop's CPU per
+ * cycle; against ref (of refn processes, refmib MiB in all) per page or
+ * (by_proc) per process, when not NULL; then r's cycles under it.
+ * Returns the median ratio.
  */
 static double
 row(const char *method, int nproc, int mib, const struct result *r,
     const struct result *ref, int refn, int refmib, int by_proc)
 {
-	char	label[64], note[160], cyc[16 * MAXC];
+	char	label[64], note[160], cyc[24 * MAXC];
 	double	ms[MAXC], ratio[MAXC], unit = 0;
 	size_t	i, n = r->k - 1;
 	int	off;
@@ -266,19 +272,19 @@ row(const char *method, int nproc, int mib, const struct result *r,
 		unit = unit_ms(ref, refn, by_proc);
 	}
 	for (i = 0; i < n; i++) {
-		ms[i] = r->ms[i + 1];
+		ms[i] = r->cpu[i + 1];
 		ratio[i] = ms[i] / (by_proc ? nproc : (double)r->resident) /
 		    unit;
 	}
-	snprintf(note, sizeof note, "%ld processes, %.3f ms each; startup "
-	    "%.0f ms + first clear %.0f ms; sdtop CPU %.1f ms/cycle",
-	    r->nproc, later(r->ms, r->k) / nproc, r->start_ms, r->first_ms,
-	    later(r->cpu, r->k));
+	snprintf(note, sizeof note, "%ld procs, %.3f ms CPU each; clear+scan "
+	    "%.1f ms; startup %.0f ms + first clear %.0f ms", r->nproc,
+	    later(r->cpu, r->k) / nproc, later(r->ms, r->k), r->start_ms,
+	    r->first_ms);
 	bench_row(label, (uint64_t)r->resident, ms, ref != NULL ? ratio :
 	    NULL, n, note);
 	if (by_proc || ref == NULL || refn != 20) {
 		off = 0;
-		for (i = 0; i < r->k && off < (int)sizeof cyc - 32; i++)
+		for (i = 0; i < r->k && off < (int)sizeof cyc - 40; i++)
 			off += snprintf(cyc + off, sizeof cyc - (size_t)off,
 			    " %.1f+%.1f/%.1f", r->clear[i], r->ms[i] -
 			    r->clear[i], r->cpu[i]);
@@ -317,10 +323,10 @@ case_set(const char *method, int mib, int cycles)
 	row(method, 20, mib / 10, &r[2], NULL, 0, 0, 0);
 	page = row(method, 200, mib, &r[3], &r[1], 20, mib, 0);
 	proc = row(method, 200, mib, &r[3], &r[2], 20, mib / 10, 1);
-	snprintf(goal, sizeof goal, "8 %s cycle per process, 200 vs 20 "
+	snprintf(goal, sizeof goal, "8 %s CPU per process, 200 vs 20 "
 	    "processes", method);
 	bench_verdict(goal, proc, 1.5, 0, " x");
-	snprintf(goal, sizeof goal, "8 %s cycle per resident page, 200 vs 20 "
+	snprintf(goal, sizeof goal, "8 %s CPU per resident page, 200 vs 20 "
 	    "processes", method);
 	bench_verdict(goal, page, 1.5, 0, " x");
 }

@@ -50,6 +50,8 @@ mkdir "$D" || exit 1
 if [ -n "$AS_PG" ]; then
 	chmod 711 "$T" && chown nobody:nogroup "$D" || exit 1
 fi
+$AS_PG test -w "$D" ||
+    { echo "SKIP: nobody cannot write to $D (a directory above is closed)"; exit 77; }
 AS_SDTOP=$AS_PG
 if [ -n "$AS_PG" ] && ! $AS_PG test -x "$sdtop"; then
 	echo "note: nobody cannot run $sdtop: sdtop runs as root"
