@@ -88,8 +88,10 @@ cleanup_more() {
 pg "$pgbin/initdb" -D "$D/data" -U sdtop -A trust --no-sync -E UTF8 \
     --locale=C > "$T/initdb.log" 2>&1 ||
     { fail "initdb: $(tail -n 3 "$T/initdb.log")"; finish; }
+# Shared memory in base pages (huge_pages=off): sdtop leaves huge pages
+# untracked.
 $AS_PG env HOME="$D" "$pgbin/postgres" -D "$D/data" -k "$D" \
-    -c listen_addresses= > "$T/server.log" 2>&1 &
+    -c listen_addresses= -c huge_pages=off > "$T/server.log" 2>&1 &
 PGPID=$!
 pm=$PGPID
 wait_for pg "$pgbin/pg_isready" -q ||
