@@ -3,7 +3,8 @@
 # PostgreSQL server of this machine's (/usr/lib/postgresql/VERSION/bin),
 # run by an unprivileged user (nobody when the test runs as root) in a
 # directory of the test's own and listening only on a Unix socket there,
-# serves pgbench (4 clients, 2 threads, 5 s of TPC-B) while
+# serves pgbench (4 clients, 2 threads, 5 s of TPC-B, then 3 s with a
+# new connection, so a new backend, for every transaction) while
 # `sdtop -b --json -T POSTMASTER -i 0.5`, run by the same user, watches
 # the postmaster and all it forks.
 #
@@ -99,6 +100,21 @@ wait_for pg "$pgbin/pg_isready" -q ||
 pg "$pgbin/pgbench" -i -s 1 -q > "$T/init.log" 2>&1 ||
     { fail "pgbench -i: $(tail -n 3 "$T/init.log")"; finish; }
 
+# judge_pgbench LABEL FILE STATUS: the run of pgbench whose output is
+# FILE ended well and made transactions, whose number adds to $ntx.
+ntx=0
+judge_pgbench() {
+	[ "$3" -eq 0 ] || fail "$1: status $3: $(tail -n 5 "$2")"
+	grep -qi 'error' "$2" &&
+	    fail "$1 reports errors: $(grep -i error "$2" | head -n 3)"
+	grep -q '^number of failed transactions: 0 ' "$2" ||
+	    fail "$1: failed transactions: $(grep failed "$2")"
+	n=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' \
+	    "$2")
+	[ "${n:-0}" -gt 0 ] || fail "$1 made no transaction: $(cat "$2")"
+	ntx=$((ntx + ${n:-0}))
+}
+
 # sdtop watches the server; pgbench starts once its first cycle is out.
 $AS_SDTOP "$sdtop" -b --json -i 0.5 -T "$PGPID" > "$T/run.jsonl" \
     2> "$T/err" &
@@ -116,15 +132,7 @@ backends() {
 }
 wait_for backends || fail "pg_stat_activity never showed 4 pgbench backends"
 wait "$BPID"
-st=$?
-[ $st -eq 0 ] || fail "pgbench: status $st: $(tail -n 5 "$T/bench.out")"
-grep -qi 'error' "$T/bench.out" &&
-    fail "pgbench reports errors: $(grep -i error "$T/bench.out" | head -n 3)"
-ntx=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' \
-    "$T/bench.out")
-grep -q '^number of failed transactions: 0 ' "$T/bench.out" ||
-    fail "pgbench: failed transactions: $(grep failed "$T/bench.out")"
-[ "${ntx:-0}" -gt 0 ] || fail "pgbench made no transaction: $(cat "$T/bench.out")"
+judge_pgbench pgbench "$T/bench.out" $?
 backend_list=$(tr '\n' ' ' < "$T/backends")
 
 # lines: the complete lines of sdtop's output so far, one array.
@@ -141,6 +149,14 @@ backends_gone() {
 }
 wait_for backends_gone ||
     fail "the backends $backend_list were never listed as exited"
+
+# Then a backend for every transaction (-C): processes that fork and exit
+# while sdtop opens them, injects into them and reads them. No vacuum
+# first (-n): it would empty pgbench_history.
+pg "$pgbin/pgbench" -n -C -c 4 -j 2 -T 3 > "$T/bench-c.out" 2>&1
+judge_pgbench "pgbench -C" "$T/bench-c.out" $?
+kill -0 "$SPID" 2>/dev/null ||
+    fail "sdtop ended during pgbench -C: $(cat "$T/err")"
 
 # The database is whole.
 [ "$(sql 'SELECT count(*) FROM pgbench_history')" = "$ntx" ] ||
@@ -216,6 +232,6 @@ jq -e 'def hex: ltrimstr("0x") | explode | reduce .[] as $c (0;
 jq -e 'any(.[]; .shared_dirty_pages > 0)' "$T/all.json" > /dev/null ||
     fail "no cycle saw a page of the shared buffers written"
 
-methods=$(jq -r '[.[].processes[].method] | unique | join(",")' "$T/all.json")
+methods=$(jq -r '[.[].processes[] | select(.error == null) | .method] | unique | join(",")' "$T/all.json")
 echo "watched by sdtop as $(if [ -n "$AS_SDTOP" ]; then echo nobody; else id -un; fi), methods $methods: $ntx transactions, up to $(jq 'map(.nproc) | max' "$T/all.json") processes, at most $(jq 'map(.shared_dirty_pages) | max' "$T/all.json") shared pages written in a cycle"
 finish
