@@ -16,6 +16,7 @@
 struct proc_entry {
 	pid_t	 pid;
 	pid_t	 ppid;
+	char	 comm[16];	/* as stat gives it; "" from a cgroup */
 };
 
 struct proc_entries {
@@ -25,9 +26,10 @@ struct proc_entries {
 };
 
 /*
- * Every process under the procfs root with its parent (kernel threads
- * included: their parent is kthreadd, 2, or 0). A process that exits
- * while it is read is left out. -1 with *cause.
+ * Every process under the procfs root with its parent and name (kernel
+ * threads included: their parent is kthreadd, 2, or 0). A process that
+ * has exited (a zombie, or one that exits while it is read) is left out.
+ * -1 with *cause.
  */
 int	 proc_list_all(const char *root, struct proc_entries *out,
 	     char **cause);

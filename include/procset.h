@@ -13,7 +13,8 @@
  * first; under a cgroup, the processes of the directory and of those below
  * it, read from cgroup.procs. A process joins at a clear, so its first
  * cycle is a whole one; one that exits is in the snapshot of its exit
- * once, then leaves. A thread is its process; a process that shares its
+ * once, then leaves; one moved out of the cgroup is in the next snapshot
+ * once, as exited with the error "moved out of the cgroup". A thread is its process; a process that shares its
  * address space with a member (vfork(), CLONE_VM) is not watched twice.
  * A process that cannot be watched (permission, a kernel thread) stays
  * listed with why, and the rest are watched.
@@ -41,6 +42,7 @@ struct procset_member {
 	char		*error;		/* why it is not watched, or NULL */
 	bool		 joined;	/* joined since the last collect */
 	bool		 gone;		/* its exit was given: it leaves */
+	bool		 left;		/* it left the cgroup: say so once */
 };
 
 struct procset {
@@ -95,6 +97,13 @@ int	 procset_rescan(struct procset *set, struct snapshot **out,
 	     char **cause);
 
 void	 procset_set_interval(struct procset *set, double seconds);
+
+/*
+ * Stop watching member m, after a step failed on it: it stays listed with
+ * why (malloc'd, taken over). What it could not undo is kept for close.
+ */
+void	 procset_unwatch(struct procset *set, struct procset_member *m,
+	     char *why);
 
 /* Close every member; what could not be undone (malloc'd), or NULL. */
 char	*procset_close(struct procset *set);

@@ -141,13 +141,14 @@ out_text_process(FILE *f, const struct snapshot *p,
 	fprintf(f, "process %ld (", (long)p->pid);
 	str_escape_put(f, p->comm);
 	fputc(')', f);
-	if (p->exited) {
-		fputs(": exited", f);
-		if (p->error != NULL) {
-			fputs(": ", f);
-			str_escape_put(f, p->error);
-		}
+	if (p->exited && p->error != NULL) {
+		fputs(": left: ", f);
+		str_escape_put(f, p->error);
 		fputc('\n', f);
+		return;
+	}
+	if (p->exited) {
+		fputs(": exited\n", f);
 		return;
 	}
 	if (p->error != NULL) {

@@ -17,6 +17,7 @@
 
 #include "cause.h"
 #include "proc-list.h"
+#include "str-escape.h"
 
 #ifndef KCMP_VM
 #define KCMP_VM		1
@@ -26,7 +27,7 @@
 #define CGROUP_MAX_DEPTH	64
 
 static int
-entries_push(struct proc_entries *l, pid_t pid, pid_t ppid)
+entries_push(struct proc_entries *l, const struct proc_entry *pe)
 {
 	struct proc_entry	*e;
 	size_t			 cap;
@@ -38,9 +39,7 @@ entries_push(struct proc_entries *l, pid_t pid, pid_t ppid)
 		l->e = e;
 		l->cap = cap;
 	}
-	l->e[l->n].pid = pid;
-	l->e[l->n].ppid = ppid;
-	l->n++;
+	l->e[l->n++] = *pe;
 	return (0);
 }
 
@@ -83,14 +82,16 @@ pid_parse(const char *s)
 }
 
 /*
- * The parent of the process whose procfs directory is dirfd, from its stat
- * (after the last ')' of the name: state, then ppid); -1 if it has gone.
+ * The parent and name of the process whose stat file is name under dirfd
+ * (its name between the first '(' and the last ')', then its state and
+ * parent); -1 if it has gone or exited (state Z or X).
  */
-static pid_t
-stat_ppid(int dirfd, const char *name)
+static int
+stat_read(int dirfd, const char *name, struct proc_entry *e)
 {
-	char	 buf[1024], *p;
+	char	 buf[1024], *lp, *rp, state;
 	ssize_t	 n;
+	size_t	 len;
 	long	 ppid;
 	int	 fd;
 
@@ -101,19 +102,28 @@ stat_ppid(int dirfd, const char *name)
 	if (n <= 0)
 		return (-1);
 	buf[n] = '\0';
-	if ((p = strrchr(buf, ')')) == NULL ||
-	    sscanf(p + 1, " %*c %ld", &ppid) != 1)
+	if ((lp = strchr(buf, '(')) == NULL ||
+	    (rp = strrchr(buf, ')')) == NULL || rp < lp ||
+	    sscanf(rp + 1, " %c %ld", &state, &ppid) != 2 ||
+	    state == 'Z' || state == 'X')
 		return (-1);
-	return ((pid_t)ppid);
+	len = (size_t)(rp - lp - 1);
+	if (len >= sizeof e->comm)
+		len = sizeof e->comm - 1;
+	memcpy(e->comm, lp + 1, len);
+	e->comm[len] = '\0';
+	e->ppid = (pid_t)ppid;
+	return (0);
 }
 
 int
 proc_list_all(const char *root, struct proc_entries *out, char **cause)
 {
 	struct dirent	*de;
+	struct proc_entry e;
 	char		 name[64];
 	DIR		*d;
-	pid_t		 pid, ppid;
+	pid_t		 pid;
 
 	out->n = 0;
 	if ((d = opendir(root)) == NULL) {
@@ -124,9 +134,11 @@ proc_list_all(const char *root, struct proc_entries *out, char **cause)
 		if ((pid = pid_parse(de->d_name)) == 0)
 			continue;
 		snprintf(name, sizeof name, "%ld/stat", (long)pid);
-		if ((ppid = stat_ppid(dirfd(d), name)) == -1)
+		memset(&e, 0, sizeof e);
+		e.pid = pid;
+		if (stat_read(dirfd(d), name, &e) == -1)
 			continue;
-		if (entries_push(out, pid, ppid) == -1) {
+		if (entries_push(out, &e) == -1) {
 			closedir(d);
 			*cause = cause_fmt("out of memory");
 			errno = ENOMEM;
@@ -142,11 +154,11 @@ proc_list_all(const char *root, struct proc_entries *out, char **cause)
 static int
 cgroup_walk(int dirfd, struct proc_entries *out, int depth)
 {
+	struct proc_entry e;
 	struct dirent	*de;
 	char		 line[32];
 	FILE		*f;
 	DIR		*d;
-	pid_t		 pid;
 	int		 fd, sub, rc = 0;
 
 	if (depth > CGROUP_MAX_DEPTH)
@@ -157,9 +169,10 @@ cgroup_walk(int dirfd, struct proc_entries *out, int depth)
 		close(fd);
 		return (-1);
 	}
+	memset(&e, 0, sizeof e);
 	while (rc == 0 && fgets(line, sizeof line, f) != NULL)
-		if ((pid = pid_parse(line)) != 0)
-			rc = entries_push(out, pid, 0);
+		if ((e.pid = pid_parse(line)) != 0)
+			rc = entries_push(out, &e);
 	fclose(f);
 	if (rc == -1)
 		return (-1);
@@ -182,6 +195,19 @@ cgroup_walk(int dirfd, struct proc_entries *out, int depth)
 	return (rc);
 }
 
+/* A cause naming the cgroup path, escaped: it may hold anything. */
+static char *
+cgroup_cause(int err, const char *path, const char *what)
+{
+	char	*q, *c;
+
+	q = str_escape_dup(path, 0);
+	c = err == 0 ? cause_fmt("%s %s", q != NULL ? q : "?", what) :
+	    cause_errno(err, "%s %s", what, q != NULL ? q : "?");
+	free(q);
+	return (c);
+}
+
 int
 proc_list_cgroup(const char *path, struct proc_entries *out, char **cause)
 {
@@ -189,15 +215,16 @@ proc_list_cgroup(const char *path, struct proc_entries *out, char **cause)
 
 	out->n = 0;
 	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		*cause = cause_errno(errno, "cannot open cgroup %s", path);
+		*cause = cgroup_cause(errno, path, "cannot open cgroup");
 		return (-1);
 	}
 	if (faccessat(fd, "cgroup.procs", R_OK, 0) == -1) {
 		err = errno;
 		close(fd);
-		*cause = err == ENOENT ? cause_fmt("%s is not a cgroup "
-		    "directory (it has no cgroup.procs)", path) :
-		    cause_errno(err, "cannot read %s/cgroup.procs", path);
+		*cause = err == ENOENT ? cgroup_cause(0, path, "is not a "
+		    "cgroup directory (it has no cgroup.procs)") :
+		    cgroup_cause(err, path, "cannot read the processes of "
+		    "cgroup");
 		errno = err;
 		return (-1);
 	}
@@ -205,8 +232,8 @@ proc_list_cgroup(const char *path, struct proc_entries *out, char **cause)
 	err = errno;
 	close(fd);
 	if (rc == -1) {
-		*cause = cause_errno(err, "cannot read the processes of "
-		    "cgroup %s", path);
+		*cause = cgroup_cause(err, path, "cannot read the processes "
+		    "of cgroup");
 		errno = err;
 		return (-1);
 	}

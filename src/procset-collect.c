@@ -42,13 +42,20 @@ member_unwatched(const struct procset_member *m)
  * failure only.
  */
 static int
-member_collect(struct procset_member *m, bool whole, struct snapshot **out)
+member_collect(struct procset *set, struct procset_member *m, bool whole,
+    struct snapshot **out)
 {
 	char	*why = NULL;
 	int	 rc;
 
 	*out = NULL;
-	if (m->open) {
+	if (m->left) {
+		if ((*out = member_unwatched(m)) == NULL)
+			return (-1);
+		(*out)->exited = true;
+		if (whole)
+			m->gone = true;
+	} else if (m->open) {
 		rc = whole ? session_collect(&m->s, out, &why) :
 		    session_rescan(&m->s, out, &why);
 		if (rc == -1) {
@@ -56,10 +63,7 @@ member_collect(struct procset_member *m, bool whole, struct snapshot **out)
 				free(why);
 				return (-1);
 			}
-			free(m->error);
-			m->error = why;
-			free(session_close(&m->s));
-			m->open = false;
+			procset_unwatch(set, m, why);
 		} else if ((*out)->exited && whole)
 			m->gone = true;
 		if (*out != NULL && m->open)
@@ -302,7 +306,7 @@ procset_gather(struct procset *set, struct snapshot **out, bool whole,
 	    NULL)
 		goto nomem;
 	for (i = 0; i < set->n; i++) {
-		if (member_collect(set->m[i], whole, &s->procs[i]) == -1)
+		if (member_collect(set, set->m[i], whole, &s->procs[i]) == -1)
 			goto nomem;
 		s->nproc++;
 		if (set->m[i]->gone || s->procs[i]->exited)

@@ -48,14 +48,15 @@ procset_shares_mm(const struct procset *set, pid_t pid)
  * gone, -1 on allocation failure.
  */
 static int
-procset_add(struct procset *set, pid_t pid, pid_t ppid, bool joined)
+procset_add(struct procset *set, pid_t pid, const struct proc_entry *e,
+    bool joined)
 {
 	struct procset_member	**m, *nm;
 	struct session_options	  o = set->opts;
 	char			 *cause = NULL, *why = NULL;
 	size_t			  cap;
 
-	if (procset_shares_mm(set, pid))
+	if (set->n >= SNAPSHOT_MAX_PROCS || procset_shares_mm(set, pid))
 		return (0);
 	if (set->n == set->cap) {
 		cap = set->cap == 0 ? 16 : set->cap * 2;
@@ -67,8 +68,11 @@ procset_add(struct procset *set, pid_t pid, pid_t ppid, bool joined)
 	if ((nm = calloc(1, sizeof *nm)) == NULL)
 		return (-1);
 	nm->pid = o.pid = pid;
-	nm->ppid = ppid;
 	nm->joined = joined;
+	if (e != NULL) {
+		nm->ppid = e->ppid;
+		snprintf(nm->comm, sizeof nm->comm, "%s", e->comm);
+	}
 	/* The set's cost rule is the set's: no member lengthens alone. */
 	o.max_cost = 0;
 	o.bandwidth_bps = 0;
@@ -90,15 +94,15 @@ procset_add(struct procset *set, pid_t pid, pid_t ppid, bool joined)
 	return (0);
 }
 
-/* Close and free member i, keeping what it could not undo. */
+/* Close m's session, keeping what it could not undo. */
 static void
-procset_drop(struct procset *set, size_t i)
+procset_close_member(struct procset *set, struct procset_member *m)
 {
-	struct procset_member	*m = set->m[i];
-	char			*left = NULL, *both;
+	char	*left = NULL, *both;
 
 	if (m->open)
 		left = session_close(&m->s);
+	m->open = false;
 	if (left != NULL && set->left != NULL) {
 		both = cause_fmt("%s; %s", set->left, left);
 		free(left);
@@ -106,6 +110,23 @@ procset_drop(struct procset *set, size_t i)
 		set->left = both;
 	} else if (left != NULL)
 		set->left = left;
+}
+
+void
+procset_unwatch(struct procset *set, struct procset_member *m, char *why)
+{
+	procset_close_member(set, m);
+	free(m->error);
+	m->error = why;
+}
+
+/* Close and free member i, keeping what it could not undo. */
+static void
+procset_drop(struct procset *set, size_t i)
+{
+	struct procset_member	*m = set->m[i];
+
+	procset_close_member(set, m);
 	free(m->error);
 	free(m);
 	memmove(&set->m[i], &set->m[i + 1], (set->n - i - 1) * sizeof *set->m);
@@ -139,7 +160,7 @@ procset_candidates(struct procset *set, struct proc_entries *cg,
     char **cause)
 {
 	const struct proc_entry	*e;
-	size_t			 i;
+	size_t			 i, j;
 
 	if (proc_list_all(set->opts.proc_root, &set->all, cause) == -1)
 		return (-1);
@@ -147,9 +168,11 @@ procset_candidates(struct procset *set, struct proc_entries *cg,
 		return (0);
 	if (proc_list_cgroup(set->cgroup, cg, cause) == -1)
 		return (-1);
-	for (i = 0; i < cg->n; i++)
+	/* Its parent and name; one that has exited is none. */
+	for (i = j = 0; i < cg->n; i++)
 		if ((e = proc_list_find(&set->all, cg->e[i].pid)) != NULL)
-			cg->e[i].ppid = e->ppid;
+			cg->e[j++] = *e;
+	cg->n = j;
 	return (0);
 }
 
@@ -171,9 +194,10 @@ procset_leave(struct procset *set, const struct proc_entries *cg)
 		if (e != NULL)
 			m->ppid = e->ppid;
 		if (cg != NULL && proc_list_find(cg, m->pid) == NULL &&
-		    e != NULL && !m->gone) {
-			procset_drop(set, i);
-			continue;
+		    e != NULL && !m->left) {
+			procset_unwatch(set, m, cause_fmt("moved out of "
+			    "the cgroup"));
+			m->left = true;
 		}
 		i++;
 	}
@@ -194,7 +218,7 @@ procset_join(struct procset *set, const struct proc_entries *cand,
 		if (set->kind == SNAP_SET_TREE && !procset_in_tree(set,
 		    &set->all, e->ppid))
 			continue;
-		if (procset_add(set, e->pid, e->ppid, joined) == -1) {
+		if (procset_add(set, e->pid, e, joined) == -1) {
 			*cause = cause_fmt("out of memory");
 			errno = ENOMEM;
 			return (-1);
@@ -204,16 +228,14 @@ procset_join(struct procset *set, const struct proc_entries *cand,
 }
 
 /*
- * Who is in the set now. Under a tree, a process joins when its parent
- * is a member or joins in the same pass: the list is sorted by PID, and a
- * child usually has a higher PID than its parent; the pass is repeated
- * while it adds anyone, for PIDs that wrapped.
+ * Who is in the set now: members that exited or left go, and under a
+ * tree, every process one of whose ancestors is a member joins (its
+ * parent may be joining with it); under a cgroup, every process of it.
  */
 static int
 procset_refresh(struct procset *set, bool joined, char **cause)
 {
 	struct proc_entries	 cg = { 0 };
-	size_t			 before;
 	int			 rc = -1;
 
 	if (procset_candidates(set, &cg, cause) == -1)
@@ -221,16 +243,9 @@ procset_refresh(struct procset *set, bool joined, char **cause)
 	procset_leave(set, set->kind == SNAP_SET_CGROUP ? &cg : NULL);
 	if (set->kind == SNAP_SET_PIDS)
 		rc = 0;
-	else if (set->kind == SNAP_SET_CGROUP)
-		rc = procset_join(set, &cg, joined, cause);
-	else {
-		do {
-			before = set->n;
-			if ((rc = procset_join(set, &set->all, joined,
-			    cause)) == -1)
-				break;
-		} while (set->n > before);
-	}
+	else
+		rc = procset_join(set, set->kind == SNAP_SET_CGROUP ? &cg :
+		    &set->all, joined, cause);
 out:
 	proc_list_free(&cg);
 	return (rc);
@@ -300,8 +315,7 @@ procset_first(struct procset *set, char **cause)
 		return (-1);
 	for (i = 0; i < set->nroots; i++) {
 		e = proc_list_find(&set->all, set->roots[i]);
-		if (procset_add(set, set->roots[i], e != NULL ? e->ppid : 0,
-		    false) == -1) {
+		if (procset_add(set, set->roots[i], e, false) == -1) {
 			*cause = cause_fmt("out of memory");
 			return (-1);
 		}
@@ -368,11 +382,8 @@ procset_clear_how(struct procset *set, bool restart, char **cause)
 		rc = restart ? session_restart(&m->s, &why) :
 		    session_clear(&m->s, &why);
 		if (rc == -1) {
-			free(m->error);
-			m->error = why;
+			procset_unwatch(set, m, why);
 			why = NULL;
-			free(session_close(&m->s));
-			m->open = false;
 		}
 	}
 	set->clear_time = now_mono();

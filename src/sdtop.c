@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "batch.h"
 #include "child.h"
@@ -219,10 +220,16 @@ run_set(const struct options *o, pid_t child, FILE *record,
 {
 	struct procset	 set;
 	struct source	 src;
+	struct rlimit	 rl;
 	enum snap_set	 kind = SNAP_SET_PIDS;
 	char		*cause = NULL, *left;
 	int		 rc;
 
+	/* Each process holds a few descriptors: allow as many as may be. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 	if (o->cgroup != NULL)
 		kind = SNAP_SET_CGROUP;
 	else if (o->tree)
@@ -269,7 +276,7 @@ run_live(struct options *o)
 	pid_t		 child = 0;
 	int		 rc = EXIT_RUNTIME;
 
-	if (o->s.pid == 0) {
+	if (o->s.pid == 0 && o->cgroup == NULL) {
 		if (o->command == NULL) {
 			demo = child_sibling("sdtop-demo");
 			demo_argv[0] = demo;

@@ -23,6 +23,12 @@
 volatile sig_atomic_t session_stop;
 
 /*
+ * A fault's cost under each method, measured once (by the first session
+ * that uses it): it is the machine's, the same for every process.
+ */
+static double	 uffd_ns = -1, softdirty_ns = -1;
+
+/*
  * Measure what one write-protect fault costs, once for each method that
  * makes the target take them; unknown (-1) when it cannot be measured,
  * which never fails the run.
@@ -37,10 +43,15 @@ session_fault_cost(struct session *s)
 		return;
 	s->cost_method = m;
 	s->fault_ns = -1;
-	if (m == &track_uffd)
-		faultcost_uffd_wp(&s->fault_ns, &why);
-	else if (m == &track_softdirty)
-		faultcost_softdirty(&s->fault_ns, &why);
+	if (m == &track_uffd) {
+		if (uffd_ns <= 0)
+			faultcost_uffd_wp(&uffd_ns, &why);
+		s->fault_ns = uffd_ns;
+	} else if (m == &track_softdirty) {
+		if (softdirty_ns <= 0)
+			faultcost_softdirty(&softdirty_ns, &why);
+		s->fault_ns = softdirty_ns;
+	}
 	free(why);
 }
 

@@ -191,13 +191,13 @@ batch_run__replay_json__one_line_per_cycle(void **state)
 	(void)state;
 	assert_int_equal(run_batch(&o, buf, sizeof buf, &lines), BATCH_DONE);
 	assert_int_equal(lines, 3);
-	assert_ptr_equal(strstr(buf, "{\"cycle\":1,\"time\":1700000001.500000,"),
-	    buf);
+	assert_ptr_equal(strstr(buf, "{\"format\":2,\"cycle\":1,\"time\":"
+	    "1700000001.500000,"), buf);
 	assert_non_null(strstr(buf, "\"dirty\":[[\"0x7f0000001000\","
 	    "\"0x7f0000003000\"],[\"0x7f000000f000\",\"0x7f0000010000\"]]"));
-	assert_non_null(strstr(buf, "\n{\"cycle\":2,"));
+	assert_non_null(strstr(buf, "\n{\"format\":2,\"cycle\":2,"));
 	assert_non_null(strstr(buf, "\"sent_bytes\":139264}"));
-	assert_non_null(strstr(buf, "\n{\"cycle\":3,"));
+	assert_non_null(strstr(buf, "\n{\"format\":2,\"cycle\":3,"));
 	assert_non_null(strstr(buf, "\"exited\":true"));
 }
 
