@@ -5,6 +5,7 @@
  *
  * Usage: tree-target [--pad N]
  *        tree-target --drive --truth FILE [--pad N] SDTOP [ARGS...]
+ *        tree-target --kill-traced [--first SIG] SIG SDTOP_PID PID...
  *
  * The tree is the table tree_nodes below: a root R, its children C1 and
  * C2 from the start, C3 (which forks G3 as it starts) and G2 (a child of
@@ -44,7 +45,8 @@
  * than the root exits (3) once the root (driven: the driver) is gone.
  *
  * --drive runs the tree under sdtop and holds sdtop at chosen cycles
- * while the tree changes: see tree-drive.c.
+ * while the tree changes: see tree-drive.c. --kill-traced kills sdtop
+ * while it injects into one of the PIDs: see tree-kill.c.
  *
  * Plain libc only: it is also linked statically for a qemu guest.
  */
@@ -634,7 +636,9 @@ usage(void)
 {
 	fprintf(stderr, "usage: tree-target [--pad N]\n"
 	    "       tree-target --drive --truth FILE [--pad N] SDTOP "
-	    "[ARGS...]\n");
+	    "[ARGS...]\n"
+	    "       tree-target --kill-traced [--first SIG] SIG SDTOP_PID "
+	    "PID...\n");
 	exit(2);
 }
 
@@ -645,6 +649,8 @@ main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "--drive") == 0)
 		return (tree_drive(argc - 1, argv + 1));
+	if (argc > 1 && strcmp(argv[1], "--kill-traced") == 0)
+		return (tree_kill(argc - 1, argv + 1));
 	if (argc == 3 && strcmp(argv[1], "--pad") == 0) {
 		tree_pad = (int)strtol(argv[2], &end, 10);
 		if (*end != '\0' || tree_pad < 0 || tree_pad > 10000)

@@ -57,6 +57,9 @@ void	 tree_node_run(int idx, int out, bool driven, pid_t watch)
 /* The driver: tree-target --drive ... (tree-drive.c). */
 int	 tree_drive(int argc, char **argv);
 
+/* The killer: tree-target --kill-traced ... (tree-kill.c). */
+int	 tree_kill(int argc, char **argv);
+
 /* The --pad option: one-page mappings the root makes (and all inherit). */
 extern int	 tree_pad;
 
