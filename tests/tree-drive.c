@@ -79,6 +79,7 @@ struct drive {
 
 static struct drive	 D;
 
+/* Milliseconds on the monotonic clock. */
 static long
 mono_ms(void)
 {
@@ -251,8 +252,10 @@ proc_ppid(pid_t pid)
 
 static void	sd_read(void);
 
-/* Wait up to ms for what there is to read (sdtop's lines too when
- * with_sdtop), and read it. */
+/*
+ * Wait up to ms for what there is to read (sdtop's lines too when
+ * with_sdtop), and read it.
+ */
 static void
 pump(bool with_sdtop, int ms)
 {
@@ -307,12 +310,14 @@ wait_tree(bool (*cond)(int), int i, const char *what)
 	}
 }
 
+/* Node i said it exited and has: a zombie, or gone. */
 static bool
 exit_done(int i)
 {
 	return (D.exited[i] && proc_dead(D.pid[i]));
 }
 
+/* Node i was reaped by its parent. */
 static bool
 reap_done(int i)
 {

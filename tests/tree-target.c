@@ -132,6 +132,7 @@ static size_t		 pagesz;
 
 static volatile sig_atomic_t	got_fork, got_term, got_hup, got_final;
 
+/* Note what a signal asks for; the loop does it. */
 static void
 on_signal(int sig)
 {
@@ -145,8 +146,10 @@ on_signal(int sig)
 		got_final = 1;
 }
 
-/* Print one line with one write(2): lines of several processes interleave
- * whole. */
+/*
+ * Print one line with one write(2), so that the lines of several processes
+ * interleave whole.
+ */
 static void __attribute__((format(printf, 1, 2)))
 say(const char *fmt, ...)
 {
@@ -165,6 +168,7 @@ say(const char *fmt, ...)
 	(void)write(out_fd, line, (size_t)n);
 }
 
+/* Say what failed and end this process (2). */
 static void __attribute__((noreturn))
 die(const char *what)
 {

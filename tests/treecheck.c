@@ -105,6 +105,7 @@ static bool		 failed;
 static char		 obj_dev[2][16];
 static uint64_t		 obj_inode[2];
 
+/* Print one mismatch; the run fails. */
 static void __attribute__((format(printf, 1, 2)))
 bad(const char *fmt, ...)
 {
@@ -117,6 +118,7 @@ bad(const char *fmt, ...)
 	failed = true;
 }
 
+/* The node called name, or NULL. */
 static struct tnode *
 node_named(const char *name)
 {
@@ -128,6 +130,7 @@ node_named(const char *name)
 	return (NULL);
 }
 
+/* The node of PID pid, or NULL. */
 static struct tnode *
 node_of(long pid)
 {
@@ -388,6 +391,7 @@ shared_want(int c)
 	return (n);
 }
 
+/* An integer member of o (0 when absent). */
 static int64_t
 jint(json_t *o, const char *key)
 {
@@ -484,6 +488,7 @@ key_add(struct keys *ks, const char *dev, uint64_t inode, uint64_t page)
 	k->page = page;
 }
 
+/* Keys in the order of file, then page. */
 static int
 key_cmp(const void *a, const void *b)
 {
