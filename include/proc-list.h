@@ -42,6 +42,12 @@ int	 proc_list_all(const char *root, struct proc_entries *out,
 int	 proc_list_cgroup(const char *path, struct proc_entries *out,
 	     char **cause);
 
+/*
+ * Whether the process pid under root still runs: it exists, has not
+ * exited (no zombie) and its main thread has not begun to exit.
+ */
+bool	 proc_list_alive(const char *root, pid_t pid);
+
 /* The entry of pid in the sorted list l, or NULL. */
 const struct proc_entry *proc_list_find(const struct proc_entries *l,
 	     pid_t pid);

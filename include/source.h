@@ -66,6 +66,7 @@ struct source {
 	char			 comm[64];
 	char			 method[16];
 	bool			 all_vmas;	/* read-only regions tracked too */
+	bool			 set;		/* a set of processes */
 	double			 interval;	/* seconds; 0 when not known */
 
 	/* Where it is. */

@@ -6,9 +6,6 @@
 
 struct view;
 
-/* Set up colours and the character set for the terminal. */
-void	 view_draw_setup(struct view *v);
-
 /* Draw everything (curses must be started). */
 void	 view_draw(struct view *v);
 

@@ -26,13 +26,14 @@ typedef void	 view_help_emit(void *arg, size_t row, enum view_help_kind,
 
 /*
  * The rows of the help on cols columns: the keys of a recording (replay)
- * or of a live process, what the cells mean, and, when why is not NULL,
+ * or of a live process, of one process or a set of them (set), what the
+ * cells mean, and, when why is not NULL,
  * why the method is method, whole; a row too long for cols is wrapped
  * between words. Calls emit for each row (emit may be NULL) and returns
  * how many there are.
  */
-size_t	 view_help_rows(bool replay, const char *method, const char *why,
-	     int cols, view_help_emit *emit, void *arg);
+size_t	 view_help_rows(bool replay, bool set, const char *method,
+	     const char *why, int cols, view_help_emit *emit, void *arg);
 
 /*
  * The row that says why the method is method, on cols columns, into buf:

@@ -35,6 +35,8 @@ enum view_action {
 	ACT_END,
 	ACT_WRITABLE,
 	ACT_SORT,
+	ACT_OPEN,		/* a set's: the regions of the process selected */
+	ACT_BACK,		/* a set's: back to its processes */
 	ACT_HELP,
 	ACT_TYPE_INTERVAL,
 	ACT_REDRAW,
@@ -53,10 +55,12 @@ size_t	 view_keys_count(void);
 
 /*
  * What entry i of the key table does, as the help says it, when playing
- * a recording (replay) or watching a live process, and in *name its keys
- * as the help names them; NULL when its keys do nothing in that mode.
+ * a recording (replay) or watching a live process, of one process or a
+ * set of them (set), and in *name its keys as the help names them; NULL
+ * when its keys do nothing in that mode.
  */
-const char *view_keys_help(size_t i, bool replay, const char **name);
+const char *view_keys_help(size_t i, bool replay, bool set,
+	     const char **name);
 
 /* The next interval on the ladder up (dir > 0) or down from seconds. */
 double	 view_interval_step(double seconds, int dir);

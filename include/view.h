@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "view-procs.h"
 #include "view-title.h"
 
 struct snapshot;
@@ -38,7 +39,7 @@ struct view {
 
 	/* The header. */
 	pid_t			 pid;
-	char			 comm[64];
+	char			 comm[64];	/* a set's: what it is */
 	char			 method[16];
 	const char		*why_method;
 	double			 interval;	/* seconds */
@@ -63,6 +64,10 @@ struct view {
 	size_t			 norder;
 	size_t			 order_cap;
 
+	/* A set of processes: the list, and the process opened. */
+	bool			 set;		/* the source is a set */
+	struct view_procs	 procs;
+
 	/* The bottom line. */
 	char			 status[256];
 	bool			 status_error;
@@ -76,6 +81,15 @@ struct view {
 /* Defaults for a new view (auto-zoom on, writable regions only). */
 void	 view_init(struct view *v);
 void	 view_free(struct view *v);
+
+/*
+ * The snapshot whose regions the map shows: the process opened of a set,
+ * else the snapshot shown.
+ */
+const struct snapshot *view_regions(const struct view *v);
+
+/* Whether the list of a set's processes is shown instead of a map. */
+bool	 view_shows_procs(const struct view *v);
 
 /* Seconds an error stays on the status line, unless said again. */
 #define VIEW_ERROR_SECONDS	5

@@ -13,6 +13,8 @@
 #   large-zoomed.png    a 1 GiB buffer, auto-zoomed to fit the screen
 #   discarded.png       the discard demo at 80x24: pages written (X),
 #                       discarded (o) and absent (-) side by side
+#   procs.png           a set of processes (-T): a shell and the demos it
+#                       started, the fork demo's child under its parent
 # Needs (Debian): xvfb xterm imagemagick x11-utils tmux, and a UTF-8 locale
 # (C.UTF-8) and the DejaVu Sans Mono font (fonts-dejavu-core).
 
@@ -148,3 +150,19 @@ cols=80
 rows=24
 shot "$b/sdtop" -i 1 -- "$b/sdtop-demo" discard
 wait_for "converged at cycle" && wait_for "ooo" && snap discarded
+
+# 6. A set of processes: sdtop -T starts a shell that starts four demos
+# (each stops by itself after a minute); the fork demo's child is listed
+# under it. The second demo is selected.
+cols=120
+rows=32
+cat >"$tmp/app.sh" <<EOF
+"$b/sdtop-demo" hotset -s 32M -d 60 >/dev/null 2>&1 &
+"$b/sdtop-demo" shrink -s 16M -d 60 >/dev/null 2>&1 &
+"$b/sdtop-demo" fork -s 8M -d 60 >/dev/null 2>&1 &
+"$b/sdtop-demo" churn -d 60 >/dev/null 2>&1 &
+wait
+EOF
+shot "$b/sdtop" -i 0.5 -T -- sh "$tmp/app.sh"
+wait_for "PID DIRTY SHARED" && wait_cycle 12 &&
+    $T send-keys -t shot j j && snap procs

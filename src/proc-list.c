@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cause.h"
+#include "proc.h"
 #include "proc-list.h"
 #include "str-escape.h"
 
@@ -84,10 +85,12 @@ pid_parse(const char *s)
 /*
  * The parent and name of the process whose stat file is name under dirfd
  * (its name between the first '(' and the last ')', then its state and
- * parent); -1 if it has gone or exited (state Z or X).
+ * parent), and the flags of its main thread; -1 if it has gone or exited
+ * (state Z or X).
  */
 static int
-stat_read(int dirfd, const char *name, struct proc_entry *e)
+stat_read(int dirfd, const char *name, struct proc_entry *e,
+    unsigned *flags)
 {
 	char	 buf[1024], *lp, *rp, state;
 	ssize_t	 n;
@@ -104,8 +107,8 @@ stat_read(int dirfd, const char *name, struct proc_entry *e)
 	buf[n] = '\0';
 	if ((lp = strchr(buf, '(')) == NULL ||
 	    (rp = strrchr(buf, ')')) == NULL || rp < lp ||
-	    sscanf(rp + 1, " %c %ld", &state, &ppid) != 2 ||
-	    state == 'Z' || state == 'X')
+	    sscanf(rp + 1, " %c %ld %*d %*d %*d %*d %u", &state, &ppid,
+	    flags) != 3 || state == 'Z' || state == 'X')
 		return (-1);
 	len = (size_t)(rp - lp - 1);
 	if (len >= sizeof e->comm)
@@ -124,6 +127,7 @@ proc_list_all(const char *root, struct proc_entries *out, char **cause)
 	char		 name[64];
 	DIR		*d;
 	pid_t		 pid;
+	unsigned	 flags;
 
 	out->n = 0;
 	if ((d = opendir(root)) == NULL) {
@@ -136,7 +140,7 @@ proc_list_all(const char *root, struct proc_entries *out, char **cause)
 		snprintf(name, sizeof name, "%ld/stat", (long)pid);
 		memset(&e, 0, sizeof e);
 		e.pid = pid;
-		if (stat_read(dirfd(d), name, &e) == -1)
+		if (stat_read(dirfd(d), name, &e, &flags) == -1)
 			continue;
 		if (entries_push(out, &e) == -1) {
 			closedir(d);
@@ -239,6 +243,24 @@ proc_list_cgroup(const char *path, struct proc_entries *out, char **cause)
 	}
 	entries_sort(out);
 	return (0);
+}
+
+bool
+proc_list_alive(const char *root, pid_t pid)
+{
+	struct proc_entry	 e;
+	char			 name[64];
+	unsigned		 flags;
+	int			 fd;
+	bool			 alive;
+
+	if ((fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return (false);
+	snprintf(name, sizeof name, "%ld/stat", (long)pid);
+	alive = stat_read(fd, name, &e, &flags) == 0 &&
+	    (flags & PROC_PF_EXITING) == 0;
+	close(fd);
+	return (alive);
 }
 
 const struct proc_entry *

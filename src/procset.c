@@ -84,7 +84,9 @@ procset_add(struct procset *set, pid_t pid, const struct proc_entry *e,
 			set->why_method = why;
 		else
 			free(why);
-	} else if (errno == ESRCH) {
+	} else if (errno == ESRCH || !proc_list_alive(set->opts.proc_root,
+	    pid)) {
+		/* It exited before it could be opened: it never joined. */
 		free(cause);
 		free(nm);
 		return (1);

@@ -242,14 +242,13 @@ run_set(const struct options *o, pid_t child, FILE *record,
 	}
 	if (child != 0)
 		kill(child, SIGCONT);
+	source_set(&src, &set);
 	if (o->batch && set.why_method != NULL && !o->json &&
 	    strcmp(o->s.method, "auto") == 0)
-		fprintf(stderr, "sdtop: using %s (%s)\n", set.n > 0 &&
-		    set.m[0]->open ? set.m[0]->s.tracker.method->name : "?",
+		fprintf(stderr, "sdtop: using %s (%s)\n", src.method,
 		    set.why_method);
 	else if (o->batch && set.why_method != NULL && !o->json)
 		fprintf(stderr, "sdtop: note: %s\n", set.why_method);
-	source_set(&src, &set);
 	rc = run_source(&src, o, record, set.why_method, err);
 	if ((left = source_close(&src)) != NULL) {
 		fprintf(stderr, "sdtop: %s\n", left);

@@ -106,6 +106,9 @@ key_union(struct key_runs *k)
 	uint64_t		 total = 0, end = 0;
 	size_t			 i;
 
+	/* No runs, no array: qsort() must not be given NULL. */
+	if (k->n == 0)
+		return (0);
 	qsort(k->r, k->n, sizeof *k->r, key_cmp);
 	for (i = 0; i < k->n; i++) {
 		r = &k->r[i];

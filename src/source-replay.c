@@ -9,12 +9,17 @@
  * A recording that ends with an exit gives that snapshot once, when it is
  * read, and then no cycle more. Its cycles are not cleared (they were when
  * they were made), so there is no clear, restart or rescan.
+ *
+ * The cycles of a set of processes count the set's pages; its first
+ * line names the set before any cycle is given, as a live set does.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "array.h"
@@ -208,6 +213,39 @@ static const struct source_ops replay_ops = {
 	.close = replay_src_close,
 };
 
+/*
+ * What a recording of a set is of, known before its first cycle is
+ * given, as a live set's is: the first root and the set's name ("tree of
+ * 1234 (make)", "cgroup /sys/fs/cgroup/app"). Its first line is read and
+ * the file wound back; only a regular file can be. A line that fails is
+ * refused again when it is read as a cycle.
+ */
+static int
+tape_peek(struct source *src, struct tape *t, char **cause)
+{
+	struct snapshot	*s = NULL;
+	struct stat	 st;
+	char		*why = NULL;
+
+	if (t->r.pft != NULL || fstat(fileno(t->r.f), &st) == -1 ||
+	    !S_ISREG(st.st_mode))
+		return (0);
+	if (replay_next(&t->r, &s, &why) == 1 && s->set != SNAP_SET_NONE) {
+		src->pid = s->nroots > 0 ? s->roots[0] : -1;
+		snprintf(src->comm, sizeof src->comm, "%s", s->comm);
+		src->set = true;
+	}
+	snapshot_free(s);
+	free(why);
+	t->r.line = 0;
+	t->r.last_cycle = 0;
+	if (fseeko(t->r.f, 0, SEEK_SET) == -1) {
+		*cause = cause_errno(errno, "%s", t->r.path);
+		return (-1);
+	}
+	return (0);
+}
+
 int
 source_replay_open(struct source *src, const char *path, double window,
     bool whole, char **cause)
@@ -229,5 +267,10 @@ source_replay_open(struct source *src, const char *path, double window,
 	src->data = t;
 	src->path = t->r.path;
 	src->pid = -1;
+	if (tape_peek(src, t, cause) == -1) {
+		replay_src_close(src);
+		memset(src, 0, sizeof *src);
+		return (-1);
+	}
 	return (0);
 }

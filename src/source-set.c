@@ -118,5 +118,6 @@ source_set(struct source *src, struct procset *set)
 			snprintf(src->method, sizeof src->method, "mixed");
 	}
 	src->all_vmas = set->opts.all_vmas;
+	src->set = true;
 	src->interval = set->interval;
 }

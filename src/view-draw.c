@@ -9,12 +9,13 @@
  * shown). Only the visible rows are rendered, so a huge region costs what
  * the screen shows, not what it maps. Text from the target or a file
  * (names, comm, method) is escaped with str_escape() before it is drawn,
- * and fitted by its width in columns, not its length in bytes.
+ * and fitted by its width in columns, not its length in bytes. What each
+ * part is drawn with is view-paint.c's. Of a set of processes, the body is
+ * the list of its processes (view-pane.c) or the map of the one opened.
  */
 #include "config.h"
 
 #include <curses.h>
-#include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,28 +28,9 @@
 #include "view-draw.h"
 #include "view-help.h"
 #include "view-layout.h"
+#include "view-paint.h"
+#include "view-pane.h"
 #include "view-title.h"
-
-/* Colour pairs, and the attributes of each part of the screen. */
-enum {
-	PAIR_WRITTEN = 1,
-	PAIR_MANY,
-	PAIR_FEW,
-	PAIR_CLEAN,
-	PAIR_ABSENT,
-	PAIR_DISCARDED,
-	PAIR_NEW,
-	PAIR_UNTRACKED,
-	PAIR_BAR,
-	PAIR_ERROR,
-	PAIR_SPARK,
-	PAIR_CONVERGED,
-	PAIR_TITLE,
-};
-
-static attr_t	view_cell_attr[CELL_UNTRACKED + 1];
-static attr_t	view_bar_attr, view_error_attr, view_spark_attr;
-static attr_t	view_conv_attr, view_title_attr;
 
 /* "page" or "pages", after a count of n. */
 #define PAGES(n)	((n) == 1 ? "page" : "pages")
@@ -56,117 +38,6 @@ static attr_t	view_conv_attr, view_title_attr;
 /* The least a screen needs to show anything useful. */
 #define VIEW_MIN_COLS	40
 #define VIEW_MIN_ROWS	10
-
-/* Colours and attributes for this terminal, and whether it takes UTF-8. */
-void
-view_draw_setup(struct view *v)
-{
-	const char	*nc;
-	attr_t		 a;
-	int		 i;
-
-	v->unicode = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	nc = getenv("NO_COLOR");
-	v->color = has_colors() && (nc == NULL || *nc == '\0');
-
-	/* Monochrome first: weight and reverse video only. */
-	view_cell_attr[CELL_CLEAN] = A_NORMAL;
-	view_cell_attr[CELL_FEW] = A_NORMAL;
-	view_cell_attr[CELL_MANY] = A_BOLD;
-	view_cell_attr[CELL_WRITTEN] = A_BOLD;
-	view_cell_attr[CELL_ABSENT] = A_DIM;
-	view_cell_attr[CELL_DISCARDED] = A_DIM | A_UNDERLINE;
-	view_cell_attr[CELL_NEW] = A_UNDERLINE;
-	view_cell_attr[CELL_UNTRACKED] = A_DIM;
-	view_bar_attr = A_REVERSE;
-	view_error_attr = A_REVERSE | A_BOLD;
-	view_spark_attr = A_NORMAL;
-	view_conv_attr = A_BOLD;
-	view_title_attr = A_BOLD;
-	if (!v->color)
-		return;
-
-	start_color();
-	use_default_colors();
-	init_pair(PAIR_WRITTEN, COLOR_RED, -1);
-	init_pair(PAIR_MANY, COLOR_RED, -1);
-	init_pair(PAIR_FEW, COLOR_YELLOW, -1);
-	init_pair(PAIR_CLEAN, COLOR_GREEN, -1);
-	init_pair(PAIR_ABSENT, COLOR_BLUE, -1);
-	init_pair(PAIR_DISCARDED, COLOR_BLUE, -1);
-	init_pair(PAIR_NEW, COLOR_CYAN, -1);
-	init_pair(PAIR_UNTRACKED, COLOR_MAGENTA, -1);
-	init_pair(PAIR_BAR, COLOR_BLACK, COLOR_CYAN);
-	init_pair(PAIR_ERROR, COLOR_WHITE, COLOR_RED);
-	init_pair(PAIR_SPARK, COLOR_YELLOW, -1);
-	init_pair(PAIR_CONVERGED, COLOR_GREEN, -1);
-	init_pair(PAIR_TITLE, COLOR_CYAN, -1);
-	for (i = CELL_CLEAN; i <= CELL_UNTRACKED; i++) {
-		switch (i) {
-		case CELL_CLEAN:
-			a = COLOR_PAIR(PAIR_CLEAN);
-			break;
-		case CELL_FEW:
-			a = COLOR_PAIR(PAIR_FEW);
-			break;
-		case CELL_MANY:
-			a = COLOR_PAIR(PAIR_MANY);
-			break;
-		case CELL_WRITTEN:
-			a = COLOR_PAIR(PAIR_WRITTEN) | A_BOLD;
-			break;
-		case CELL_ABSENT:
-			/* Plain blue is too dark on a dark background. */
-			a = COLOR_PAIR(PAIR_ABSENT) | A_BOLD;
-			break;
-		case CELL_DISCARDED:
-			/* Absent too, but just given back: a blue block. */
-			a = COLOR_PAIR(PAIR_DISCARDED) | A_REVERSE | A_BOLD;
-			break;
-		case CELL_NEW:
-			a = COLOR_PAIR(PAIR_NEW);
-			break;
-		default:
-			a = COLOR_PAIR(PAIR_UNTRACKED) | A_DIM;
-			break;
-		}
-		view_cell_attr[i] = a;
-	}
-	view_bar_attr = COLOR_PAIR(PAIR_BAR);
-	view_error_attr = COLOR_PAIR(PAIR_ERROR) | A_BOLD;
-	view_spark_attr = COLOR_PAIR(PAIR_SPARK);
-	view_conv_attr = COLOR_PAIR(PAIR_CONVERGED) | A_BOLD;
-	view_title_attr = COLOR_PAIR(PAIR_TITLE) | A_BOLD;
-}
-
-/* Write s at row y, column x, cut at the screen's edge by its width. */
-static void
-view_put(int y, int x, attr_t a, const char *s)
-{
-	if (x >= COLS || y >= LINES || y < 0 || x < 0)
-		return;
-	attrset(a);
-	mvaddnstr(y, x, s, (int)str_fit(s, (size_t)(COLS - x), NULL));
-	attrset(A_NORMAL);
-}
-
-/* Fill row y with attribute a and write s on it. */
-static void
-view_bar(int y, attr_t a, const char *s)
-{
-	attrset(a);
-	mvhline(y, 0, ' ', COLS);
-	mvaddnstr(y, 0, s, (int)str_fit(s, (size_t)COLS, NULL));
-	attrset(A_NORMAL);
-}
-
-/* Text from outside, escaped for this terminal into buf. */
-static const char *
-view_safe(const struct view *v, const char *s, char *buf, size_t size)
-{
-	str_escape(buf, size, s, v->unicode ? 0 : STR_ESCAPE_ASCII);
-	return (buf);
-}
 
 static const char *
 view_state_name(const struct view *v)
@@ -177,6 +48,8 @@ view_state_name(const struct view *v)
 			return ("paused, converged");
 		return ("paused");
 	case VIEW_EXITED:
+		if (v->set)
+			return ("all exited");
 		return ("process exited");
 	case VIEW_ENDED:
 		return ("end of recording");
@@ -273,6 +146,11 @@ view_totals(const struct view *v, char *line, size_t size)
 	snprintf(part[0], sizeof part[0], " dirty %llu %s (%s) this cycle",
 	    (unsigned long long)s->dirty_pages, PAGES(s->dirty_pages),
 	    render_bytes(s->dirty_pages * s->page_size, b, sizeof b));
+	/* A set's: a page of a shared mapping counted once. */
+	if (s->set != SNAP_SET_NONE && s->shared_dirty_pages > 0)
+		snprintf(part[0] + strlen(part[0]), sizeof part[0] -
+		    strlen(part[0]), ", %llu in shared mappings",
+		    (unsigned long long)s->shared_dirty_pages);
 	/* Given back is not written: said apart, when it happened. */
 	part[1][0] = '\0';
 	if (s->discarded_pages > 0)
@@ -285,6 +163,33 @@ view_totals(const struct view *v, char *line, size_t size)
 	snprintf(part[4], sizeof part[4], "   scan %.1f ms  clear %.1f ms",
 	    s->scan_ms, s->clear_ms);
 	view_fit(line, size, part, 5, rank);
+}
+
+/*
+ * Who a set is, for the header: what it is, how many processes it has,
+ * and how many joined, exited and left (a cgroup) this cycle.
+ */
+static void
+view_set_who(const struct view *v, char *buf, size_t size)
+{
+	const struct view_procs	*p = &v->procs;
+	char			 label[128];
+	size_t			 len;
+
+	len = (size_t)snprintf(buf, size, " sdtop  %s", view_safe(v, v->comm,
+	    label, sizeof label));
+	if (v->snap == NULL || len >= size)
+		return;
+	len += (size_t)snprintf(buf + len, size - len, "  %zu %s", p->nlive,
+	    p->nlive == 1 ? "process" : "processes");
+	if (p->njoined > 0 && len < size)
+		len += (size_t)snprintf(buf + len, size - len, ", +%zu joined",
+		    p->njoined);
+	if (p->nexited > 0 && len < size)
+		len += (size_t)snprintf(buf + len, size - len, ", %zu exited",
+		    p->nexited);
+	if (p->nleft > 0 && len < size)
+		snprintf(buf + len, size - len, ", %zu left", p->nleft);
 }
 
 /* The header: who, how, which cycle, what state, and the totals. */
@@ -300,8 +205,11 @@ view_draw_header(const struct view *v)
 
 	view_cost(v, cost, sizeof cost, max, sizeof max);
 	/* Who, then what fits: the state, the cycle, method, interval. */
-	snprintf(part[0], sizeof part[0], " sdtop  pid %ld %s", (long)v->pid,
-	    view_safe(v, v->comm, comm, sizeof comm));
+	if (v->set)
+		view_set_who(v, part[0], sizeof part[0]);
+	else
+		snprintf(part[0], sizeof part[0], " sdtop  pid %ld %s",
+		    (long)v->pid, view_safe(v, v->comm, comm, sizeof comm));
 	snprintf(part[1], sizeof part[1], "  method %s",
 	    view_safe(v, v->method, method, sizeof method));
 	snprintf(part[2], sizeof part[2], "  %s %s%s",
@@ -365,8 +273,9 @@ view_draw_precopy(const struct view *v, int y)
 		snprintf(part[2], sizeof part[2], ": does not converge");
 		snprintf(part[3], sizeof part[3], ", dirty rate %s/s",
 		    render_bytes((uint64_t)p->dirty_rate_bps, b, sizeof b));
-		snprintf(part[4], sizeof part[4], " (the process dirties "
-		    "memory faster than the link sends it)");
+		snprintf(part[4], sizeof part[4], " (the %s memory faster"
+		    " than the link sends it)", v->set ? "processes dirty" :
+		    "process dirties");
 		n = 5;
 	}
 	view_fit(line, sizeof line, part, n, rank);
@@ -448,7 +357,8 @@ view_draw_title(const struct view *v, const struct snap_vma *sv, int y)
 {
 	char	line[512];
 
-	view_title(sv, v->snap->page_size, &v->title_fmt, line, sizeof line);
+	view_title(sv, view_regions(v)->page_size, &v->title_fmt, line,
+	    sizeof line);
 	view_put(y, 0, sv->error != 0 ? view_error_attr : view_title_attr,
 	    line);
 }
@@ -480,7 +390,7 @@ view_draw_map(const struct view *v, int y, int height)
 	size_t			 i;
 
 	for (i = 0; i < v->norder && row < v->top + height; i++) {
-		sv = &v->snap->vmas[v->order[i]];
+		sv = &view_regions(v)->vmas[v->order[i]];
 		rows = view_vma_rows(sv->npages, v->zoom, COLS,
 		    v->title_cols[i]);
 		if (row + rows <= v->top) {
@@ -547,10 +457,14 @@ view_draw_status(const struct view *v, int y)
 	char	right[160], left[300], b[32];
 	int	x;
 
-	if (v->snap != NULL && v->zoom > 1)
+	if (view_shows_procs(v))
+		snprintf(right, sizeof right, " processes | Enter opens |"
+		    " h help ");
+	else if (v->snap != NULL && v->zoom > 1)
 		snprintf(right, sizeof right, " 1 cell = %llu pages (%s)%s |"
 		    " %s | %s | h help ", (unsigned long long)v->zoom,
-		    render_bytes(v->zoom * v->snap->page_size, b, sizeof b),
+		    render_bytes(v->zoom * view_regions(v)->page_size, b,
+		    sizeof b),
 		    v->autozoom ? " auto" : "",
 		    v->by_dirty ? "by dirty" : "by address",
 		    v->writable_only ? "writable" : "all regions");
@@ -629,16 +543,18 @@ view_draw_help(struct view *v, int rows, int cols)
 	const char		*why = v->replay ? NULL : v->why_method;
 	char			 title[128];
 	long			 total, maxtop;
+	bool			 set = v->set;
 
-	total = (long)view_help_rows(v->replay, v->method, why, cols, NULL,
-	    NULL);
+	total = (long)view_help_rows(v->replay, set, v->method, why, cols,
+	    NULL, NULL);
 	maxtop = total - (rows - 1);
 	if (v->help_top > maxtop)
 		v->help_top = maxtop;
 	if (v->help_top < 0)
 		v->help_top = 0;
 	snprintf(title, sizeof title, " sdtop keys (%s)%s", v->replay ?
-	    "replaying a recording" : "watching a live process",
+	    "replaying a recording" : set ? "watching live processes" :
+	    "watching a live process",
 	    maxtop > 0 ? "   Up, Down: more" : "");
 	attrset(A_REVERSE);
 	mvhline(0, 0, ' ', cols);
@@ -647,7 +563,8 @@ view_draw_help(struct view *v, int rows, int cols)
 	at.top = v->help_top;
 	at.rows = rows;
 	at.cols = cols;
-	view_help_rows(v->replay, v->method, why, cols, view_help_row, &at);
+	view_help_rows(v->replay, set, v->method, why, cols, view_help_row,
+	    &at);
 }
 
 /* Draw the whole screen, or the help, or why it is too small. */
@@ -676,10 +593,22 @@ view_draw(struct view *v)
 		y = view_draw_history(v, y);
 	}
 	height = LINES - y - 2;
+	if (view_shows_procs(v)) {
+		view_pane_draw(v, y, height);
+		view_pane_legend(v, LINES - 2);
+		view_draw_status(v, LINES - 1);
+		refresh();
+		return;
+	}
+	/* The regions of one process of a set: which one, first. */
+	if (v->procs.opened != NULL && height > 1) {
+		y = view_pane_title(v, y);
+		height--;
+	}
 	view_layout(v, COLS, height);
 	if (v->snap != NULL) {
 		if (v->norder == 0)
-			view_put(y, 1, A_DIM, v->snap->nvma == 0 ?
+			view_put(y, 1, A_DIM, view_regions(v)->nvma == 0 ?
 			    "no regions" : "no writable regions (w shows all)");
 		view_draw_map(v, y, height);
 	}

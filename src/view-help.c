@@ -161,8 +161,8 @@ view_wrap(const char *text, int indent, int cols, enum view_help_kind kind,
 }
 
 size_t
-view_help_rows(bool replay, const char *method, const char *why, int cols,
-    view_help_emit *emit, void *arg)
+view_help_rows(bool replay, bool set, const char *method, const char *why,
+    int cols, view_help_emit *emit, void *arg)
 {
 	const char	*name, *help;
 	char		 line[512], text[4096];
@@ -172,7 +172,7 @@ view_help_rows(bool replay, const char *method, const char *why, int cols,
 		emit(arg, row, VIEW_HELP_BLANK, "");
 	row++;
 	for (i = 0; i < nkeys; i++) {
-		if ((help = view_keys_help(i, replay, &name)) == NULL)
+		if ((help = view_keys_help(i, replay, set, &name)) == NULL)
 			continue;
 		snprintf(line, sizeof line, "  %-8s %s", name, help);
 		row = view_wrap(line, VIEW_HELP_KEY_COLS, cols, VIEW_HELP_KEY,

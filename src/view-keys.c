@@ -3,9 +3,13 @@
  * what and how the help screen describes it, so the two cannot drift
  * apart; view-draw.c draws that screen from view_keys_help(). Keys that
  * change only the view (zoom, scroll, sort, filter, help) are done here;
- * the others go back to the loop, which owns the cycle.
+ * the others go back to the loop, which owns the cycle. Watching a set of
+ * processes, the scrolling keys move the selection in the list of its
+ * processes, Enter opens the regions of the one selected and Escape
+ * goes back; watching one process, those two do nothing, as ever.
  *
- * Units: scroll steps are map rows; intervals are seconds.
+ * Units: scroll steps are map rows, or rows of the list of processes;
+ * intervals are seconds.
  */
 #include "config.h"
 
@@ -22,6 +26,7 @@
 #define MODE_LIVE	0x1
 #define MODE_REPLAY	0x2
 #define MODE_BOTH	(MODE_LIVE | MODE_REPLAY)
+#define MODE_SET	0x4	/* only when watching a set of processes */
 
 /* A key of the table: up to four keys, their name in the help, and what. */
 struct view_keydef {
@@ -31,56 +36,71 @@ struct view_keydef {
 	int			 modes;
 	const char		*live_help;
 	const char		*replay_help;	/* NULL: as live_help */
+	const char		*set_help;	/* a set's, or NULL: as the
+						   others */
 };
 
 #define CTRL_L	('L' & 0x1f)
 
 static const struct view_keydef view_keys[] = {
 	{ { 'q', 'Q', 0 }, "q", ACT_QUIT, MODE_BOTH,
-	  "quit", NULL },
+	  "quit", NULL, NULL },
 	{ { ' ', 'p', 0 }, "space p", ACT_PAUSE, MODE_BOTH,
-	  "pause or resume the cycles", "pause or resume the playback" },
+	  "pause or resume the cycles", "pause or resume the playback", NULL },
 	{ { 'c', 0 }, "c", ACT_CLEAR, MODE_LIVE,
-	  "clear now: start a new cycle (and a new history)", NULL },
+	  "clear now: start a new cycle (and a new history)", NULL, NULL },
 	{ { 'r', 0 }, "r", ACT_RESCAN, MODE_LIVE,
-	  "rescan now without clearing (writes since the last clear)", NULL },
+	  "rescan now without clearing (writes since the last clear)", NULL,
+	  NULL },
 	{ { '.', 0 }, ".", ACT_STEP_NEXT, MODE_REPLAY,
-	  NULL, "step to the next cycle (pauses)" },
+	  NULL, "step to the next cycle (pauses)", NULL },
 	{ { ',', 0 }, ",", ACT_STEP_PREV, MODE_REPLAY,
-	  NULL, "step to the previous cycle (pauses)" },
+	  NULL, "step to the previous cycle (pauses)", NULL },
 	{ { '+', '=', 0 }, "+", ACT_SLOWER, MODE_BOTH,
-	  "longer interval", "slower playback" },
+	  "longer interval", "slower playback", NULL },
 	{ { '-', '_', 0 }, "-", ACT_FASTER, MODE_BOTH,
-	  "shorter interval", "faster playback" },
+	  "shorter interval", "faster playback", NULL },
 	{ { 'i', 0 }, "i", ACT_TYPE_INTERVAL, MODE_BOTH,
-	  "type an interval in seconds", "type the seconds per cycle" },
+	  "type an interval in seconds", "type the seconds per cycle", NULL },
 	{ { 'z', 0 }, "z", ACT_ZOOM_IN, MODE_BOTH,
-	  "zoom in: fewer pages per cell", NULL },
+	  "zoom in: fewer pages per cell", NULL, NULL },
 	{ { 'Z', 0 }, "Z", ACT_ZOOM_OUT, MODE_BOTH,
-	  "zoom out: more pages per cell", NULL },
+	  "zoom out: more pages per cell", NULL, NULL },
 	{ { 'a', 0 }, "a", ACT_AUTOZOOM, MODE_BOTH,
-	  "auto-zoom: fit the whole map on the screen", NULL },
+	  "auto-zoom: fit the whole map on the screen", NULL, NULL },
 	{ { KEY_UP, 'k', 0 }, "Up k", ACT_UP, MODE_BOTH,
-	  "scroll up a row", NULL },
+	  "scroll up a row", NULL,
+	  "select the process above, or scroll up a row of regions" },
 	{ { KEY_DOWN, 'j', 0 }, "Down j", ACT_DOWN, MODE_BOTH,
-	  "scroll down a row (the mouse wheel scrolls too)", NULL },
+	  "scroll down a row (the mouse wheel scrolls too)", NULL,
+	  "select the process below, or scroll down a row of regions (the"
+	  " mouse wheel too)" },
 	{ { KEY_PPAGE, 0 }, "PgUp", ACT_PAGE_UP, MODE_BOTH,
-	  "scroll up a screen", NULL },
+	  "scroll up a screen", NULL, NULL },
 	{ { KEY_NPAGE, 0 }, "PgDn", ACT_PAGE_DOWN, MODE_BOTH,
-	  "scroll down a screen", NULL },
+	  "scroll down a screen", NULL, NULL },
 	{ { KEY_HOME, 'g', 0 }, "Home g", ACT_HOME, MODE_BOTH,
-	  "go to the first region", NULL },
+	  "go to the first region", NULL,
+	  "go to the first process, or region" },
 	{ { KEY_END, 'G', 0 }, "End G", ACT_END, MODE_BOTH,
-	  "go to the last region", NULL },
+	  "go to the last region", NULL,
+	  "go to the last process, or region" },
+	{ { '\r', '\n', KEY_ENTER, 0 }, "Enter", ACT_OPEN,
+	  MODE_BOTH | MODE_SET,
+	  "show the regions of the process selected", NULL, NULL },
+	{ { 27, KEY_BACKSPACE, 127, '\b' }, "Esc BS", ACT_BACK,
+	  MODE_BOTH | MODE_SET,
+	  "back from a process's regions to the list of processes", NULL,
+	  NULL },
 	{ { 'w', 0 }, "w", ACT_WRITABLE, MODE_BOTH,
-	  "show all regions or only writable ones", NULL },
+	  "show all regions or only writable ones", NULL, NULL },
 	{ { 's', 0 }, "s", ACT_SORT, MODE_BOTH,
-	  "sort regions by address or by dirty count", NULL },
+	  "sort regions by address or by dirty count", NULL, NULL },
 	{ { 'h', '?', KEY_F(1), 0 }, "h ?", ACT_HELP, MODE_BOTH,
 	  "this help (Up, Down, PgUp, PgDn scroll it; any other key closes"
-	  " it)", NULL },
+	  " it)", NULL, NULL },
 	{ { CTRL_L, 0 }, "^L", ACT_REDRAW, MODE_BOTH,
-	  "redraw the screen", NULL },
+	  "redraw the screen", NULL, NULL },
 };
 
 #define NKEYS	(sizeof view_keys / sizeof view_keys[0])
@@ -167,17 +187,56 @@ view_key_typing(struct view *v, int key)
 	}
 }
 
-/* Scroll the map by n rows, within its bounds. */
+/*
+ * Scroll the map by n rows, within its bounds; in the list of a set's
+ * processes, move the selection.
+ */
 static void
 view_scroll(struct view *v, long n)
 {
 	long	maxtop = v->map_rows - v->map_height;
 
+	if (view_shows_procs(v)) {
+		view_procs_move(&v->procs, n);
+		return;
+	}
 	v->top += n;
 	if (v->top > maxtop)
 		v->top = maxtop;
 	if (v->top < 0)
 		v->top = 0;
+}
+
+/* The rows a page key scrolls: a screen of the map or of the list, less one. */
+static long
+view_page(const struct view *v)
+{
+	int	h = view_shows_procs(v) ? v->procs.height : v->map_height;
+
+	return (h > 1 ? h - 1 : 1);
+}
+
+/*
+ * Enter and Escape with a set: open the regions of the process selected
+ * in the list (or say why not), or go back to the list.
+ */
+static void
+view_key_set(struct view *v, enum view_action act)
+{
+	char	why[300];
+
+	if (act == ACT_BACK) {
+		if (v->procs.opened != NULL)
+			view_procs_close(&v->procs);
+		return;
+	}
+	if (!view_shows_procs(v))
+		return;
+	if (view_procs_open(&v->procs, !v->unicode, why, sizeof why) == -1) {
+		view_status(v, false, "%s", why);
+		return;
+	}
+	v->top = 0;
 }
 
 /* The mouse wheel scrolls the map three rows at a time. */
@@ -263,7 +322,8 @@ view_key(struct view *v, int key)
 
 	k = view_key_find(key);
 	mode = v->replay ? MODE_REPLAY : MODE_LIVE;
-	if (k == NULL) {
+	/* Keys of a set's list are none of one process's. */
+	if (k == NULL || ((k->modes & MODE_SET) && !v->set)) {
 		view_status(v, false, "unknown key; h shows the keys");
 		return (ACT_NONE);
 	}
@@ -296,16 +356,24 @@ view_key(struct view *v, int key)
 		view_scroll(v, 1);
 		break;
 	case ACT_PAGE_UP:
-		view_scroll(v, -(v->map_height > 1 ? v->map_height - 1 : 1));
+		view_scroll(v, -view_page(v));
 		break;
 	case ACT_PAGE_DOWN:
-		view_scroll(v, v->map_height > 1 ? v->map_height - 1 : 1);
+		view_scroll(v, view_page(v));
 		break;
 	case ACT_HOME:
-		v->top = 0;
+		if (view_shows_procs(v))
+			view_scroll(v, -VIEW_ROWS_MAX);
+		else
+			v->top = 0;
 		break;
 	case ACT_END:
-		view_scroll(v, v->map_rows);
+		view_scroll(v, view_shows_procs(v) ? VIEW_ROWS_MAX :
+		    v->map_rows);
+		break;
+	case ACT_OPEN:
+	case ACT_BACK:
+		view_key_set(v, k->action);
 		break;
 	case ACT_WRITABLE:
 		v->writable_only = !v->writable_only;
@@ -340,13 +408,17 @@ view_keys_count(void)
 
 /* The help of table entry i in one mode, or NULL if it has none there. */
 const char *
-view_keys_help(size_t i, bool replay, const char **name)
+view_keys_help(size_t i, bool replay, bool set, const char **name)
 {
 	const struct view_keydef	*k = &view_keys[i];
 
 	if (!(k->modes & (replay ? MODE_REPLAY : MODE_LIVE)))
 		return (NULL);
+	if ((k->modes & MODE_SET) && !set)
+		return (NULL);
 	*name = k->name;
+	if (set && k->set_help != NULL)
+		return (k->set_help);
 	return (replay && k->replay_help != NULL ? k->replay_help :
 	    k->live_help);
 }

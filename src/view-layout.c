@@ -9,7 +9,8 @@
  * shown). A region takes its title's row, then rows of cells; one whose
  * cells fit after its title takes that row only. Titles (view-title.c)
  * are measured in columns, not bytes (a CJK character takes two columns,
- * three bytes).
+ * three bytes). Of a set of processes, the map is that of the process
+ * opened (view_regions()).
  */
 #include "config.h"
 
@@ -79,12 +80,13 @@ view_vma_rows(uint64_t npages, uint64_t zoom, int cols, int title_cols)
 static long
 view_map_rows(const struct view *v, uint64_t zoom, int cols, long limit)
 {
-	long	rows = 0, n;
-	size_t	i;
+	const struct snapshot	*s = view_regions(v);
+	long			 rows = 0, n;
+	size_t			 i;
 
 	for (i = 0; i < v->norder && rows <= limit; i++) {
-		n = view_vma_rows(v->snap->vmas[v->order[i]].npages, zoom,
-		    cols, v->title_cols[i]);
+		n = view_vma_rows(s->vmas[v->order[i]].npages, zoom, cols,
+		    v->title_cols[i]);
 		if (n >= VIEW_ROWS_MAX - rows)
 			return (VIEW_ROWS_MAX);
 		rows += n;
@@ -126,7 +128,7 @@ fail:
 static uint64_t
 view_layout_order(struct view *v, int cols)
 {
-	const struct snapshot	*s = v->snap;
+	const struct snapshot	*s = view_regions(v);
 	uint64_t		 biggest = 1;
 	size_t			 i;
 	char			 title[512];
@@ -187,7 +189,7 @@ view_layout(struct view *v, int cols, int height)
 		v->top = 0;
 		return;
 	}
-	if (view_layout_reserve(v, v->snap->nvma) == -1) {
+	if (view_layout_reserve(v, view_regions(v)->nvma) == -1) {
 		v->map_rows = 0;
 		return;
 	}

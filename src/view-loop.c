@@ -37,6 +37,7 @@
 #include "view-draw.h"
 #include "view-keys.h"
 #include "view-loop.h"
+#include "view-paint.h"
 
 /* Set by the SIGTSTP handler; the loop suspends at its next turn. */
 static volatile sig_atomic_t view_tstp;
@@ -125,7 +126,7 @@ view_term_start(struct view *v, SCREEN **scr, char **cause)
 #else
 	mousemask(BUTTON4_PRESSED, NULL);
 #endif
-	view_draw_setup(v);
+	view_paint_setup(v);
 
 	sigaction(SIGTSTP, NULL, &view_old_tstp);
 	view_tstp = 0;
@@ -260,7 +261,11 @@ view_loop_exit_status(struct view_loop *l)
 	const char	*last = NULL;
 	char		 how[96], esc[256] = "";
 
-	view_status(v, false, "process %ld exited; q quits", (long)v->pid);
+	if (v->set)
+		view_status(v, false, "every process has exited; q quits");
+	else
+		view_status(v, false, "process %ld exited; q quits",
+		    (long)v->pid);
 	memset(&si, 0, sizeof si);
 	if (waitid(P_PID, (id_t)v->pid, &si, WEXITED | WNOHANG | WNOWAIT) ==
 	    -1)
@@ -302,19 +307,54 @@ view_loop_end(struct view_loop *l)
 	}
 	v->state = l->src->exited ? VIEW_EXITED : VIEW_ENDED;
 	view_status(v, false, "%s after %zu %s; , steps back, q quits",
-	    l->src->exited ? "the process exited" : "end of the recording",
+	    !l->src->exited ? "end of the recording" : v->set ?
+	    "every process exited" : "the process exited",
 	    l->src->ncycles, l->src->ncycles == 1 ? "cycle" : "cycles");
 }
 
 /*
+ * Show the snapshot of a set: what the set is (its comm says it, else
+ * its source, else its kind and roots), its list of processes, their
+ * sparklines fed when history, and what became of the process opened.
+ */
+static void
+view_loop_set(struct view_loop *l, const struct snapshot *snap,
+    bool history)
+{
+	struct view		*v = &l->v;
+	enum view_procs_took	 took;
+	pid_t			 open = v->procs.open;
+
+	if (snap->comm[0] != '\0')
+		snprintf(v->comm, sizeof v->comm, "%s", snap->comm);
+	else if (l->src->comm[0] != '\0')
+		snprintf(v->comm, sizeof v->comm, "%s", l->src->comm);
+	else
+		view_procs_label(snap, v->comm, sizeof v->comm);
+	if (view_procs_take(&v->procs, snap, history, &took) == -1)
+		view_status(v, true, "out of memory: %s", strerror(errno));
+	if (took == VIEW_PROCS_EXITED)
+		view_status(v, false, "process %ld exited; back to the list of"
+		    " processes", (long)open);
+	else if (took == VIEW_PROCS_GONE)
+		view_status(v, false, "process %ld is not in cycle %lu; back"
+		    " to the list of processes", (long)open, snap->cycle);
+	else if (took == VIEW_PROCS_LOST)
+		view_status(v, false, "process %ld is not watched any more;"
+		    " back to the list of processes", (long)open);
+}
+
+/*
  * Take what the source gave (rc, snap and err of source_next() and its
- * kin): record it and show it. Returns whether a snapshot came.
+ * kin): record it and show it; a set's processes' sparklines take it
+ * when history (not a rescan). Returns whether a snapshot came.
  */
 static bool
 view_loop_take(struct view_loop *l, int rc, struct snapshot *snap,
-    char *err)
+    char *err, bool history)
 {
-	struct view	*v = &l->v;
+	struct view		*v = &l->v;
+	enum view_procs_took	 took;
 
 	if (rc == -1) {
 		view_status(v, true, "%s", err != NULL ? err : v->replay ?
@@ -349,8 +389,14 @@ view_loop_take(struct view_loop *l, int rc, struct snapshot *snap,
 	l->cur = snap;
 	v->snap = snap;
 	v->pid = snap->pid;
-	snprintf(v->comm, sizeof v->comm, "%s", snap->comm);
 	snprintf(v->method, sizeof v->method, "%s", snap->method);
+	v->set = snap->set != SNAP_SET_NONE;
+	if (v->set) {
+		view_loop_set(l, snap, history);
+		return (true);
+	}
+	view_procs_take(&v->procs, NULL, false, &took);
+	snprintf(v->comm, sizeof v->comm, "%s", snap->comm);
 	if (snap->exec && !v->replay)
 		view_status(v, false, "process %ld ran a new program, %s: its "
 		    "regions are new, the history starts again", (long)v->pid,
@@ -380,6 +426,7 @@ view_loop_restart(struct view_loop *l)
 
 	rc = source_restart(l->src, &err);
 	view_loop_history(l);
+	view_procs_reset(&l->v.procs);
 	if (rc == -1) {
 		view_status(&l->v, true, "%s", err != NULL ? err :
 		    "clear failed");
@@ -437,7 +484,7 @@ view_loop_tick(struct view_loop *l)
 	if (view_loop_done(l))
 		return (true);
 	rc = source_next(l->src, &snap, &err);
-	view_loop_take(l, rc, snap, err);
+	view_loop_take(l, rc, snap, err, true);
 	/* Live, --max-cost may have chosen another interval. */
 	if (!l->v.replay)
 		l->v.interval = l->src->interval;
@@ -468,7 +515,10 @@ view_loop_step(struct view_loop *l, int dir)
 		rc = source_next(l->src, &snap, &err);
 	else
 		rc = source_prev(l->src, &snap, &err);
-	if (view_loop_take(l, rc, snap, err) && v->state == VIEW_PAUSED)
+	/* What the cycle taken said (of a process opened) comes first. */
+	v->status[0] = '\0';
+	if (view_loop_take(l, rc, snap, err, true) &&
+	    v->state == VIEW_PAUSED && v->status[0] == '\0')
 		view_status(v, false, "cycle %lu of %zu read", l->src->at,
 		    l->src->ncycles);
 }
@@ -504,7 +554,7 @@ view_loop_act(struct view_loop *l, enum view_action act)
 		break;
 	case ACT_RESCAN:
 		rc = source_rescan(l->src, &snap, &err);
-		if (view_loop_take(l, rc, snap, err))
+		if (view_loop_take(l, rc, snap, err, false))
 			view_status(v, false, "rescanned: the writes since the"
 			    " last clear");
 		return (view_loop_done(l));
@@ -543,6 +593,7 @@ view_loop_init(struct view_loop *l, struct source *src,
 	snprintf(l->v.method, sizeof l->v.method, "%s", src->method);
 	l->v.interval = src->interval;
 	l->v.writable_only = !src->all_vmas;
+	l->v.set = src->set;
 	view_loop_history(l);
 }
 
@@ -562,7 +613,7 @@ view_loop_start(struct view_loop *l, char **cause)
 			return (-1);
 	} else {
 		rc = source_next(l->src, &snap, &err);
-		view_loop_take(l, rc, snap, err);
+		view_loop_take(l, rc, snap, err, true);
 		l->v.interval = l->cur != NULL && l->cur->interval > 0 ?
 		    l->cur->interval : 1;
 	}

@@ -33,6 +33,19 @@ view_free(struct view *v)
 	v->order = NULL;
 	v->title_cols = NULL;
 	v->norder = v->order_cap = 0;
+	view_procs_free(&v->procs);
+}
+
+const struct snapshot *
+view_regions(const struct view *v)
+{
+	return (v->procs.opened != NULL ? v->procs.opened : v->snap);
+}
+
+bool
+view_shows_procs(const struct view *v)
+{
+	return (v->set && v->snap != NULL && v->procs.opened == NULL);
 }
 
 void

@@ -27,6 +27,7 @@
 #include "view.h"
 #include "view-draw.h"
 #include "view-layout.h"
+#include "view-paint.h"
 
 #define COLS_	200
 #define LINES_	60
@@ -166,7 +167,7 @@ main(int argc, char **argv)
 	set_term(scr);
 	view_of(&vb, sb);
 	view_of(&vs, ss);
-	view_draw_setup(&vb);
+	view_paint_setup(&vb);
 	for (z = 0; z <= 16384; z = z == 0 ? 1 : z * 4)
 		if ((m = zoom_row(&vb, &vs, z, frames, mib * 256,
 		    &ratio1)) > worst)

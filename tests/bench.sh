@@ -3,12 +3,12 @@
 # (see tests/bench-lib.h for its columns) and then the verdicts, one line
 # per goal. Run from the build directory, after the programs are built:
 #
-#	sh tests/bench.sh [CASE...]	(cases 1 to 7; default all)
+#	sh tests/bench.sh [CASE...]	(cases 1 to 8; default all)
 #
 # Times are wall-clock; each ratio is to a limit measured in the same run.
 set -u
 
-cases=${*:-1 2 3 4 5 6 7}
+cases=${*:-1 2 3 4 5 6 7 8}
 here=$(dirname "$0")
 out=$(mktemp "${TMPDIR:-/tmp}/sdtop-bench.XXXXXX") || exit 1
 trap 'rm -f "$out"' EXIT INT TERM
@@ -31,6 +31,7 @@ for c in $cases; do
 	3)	run ./tests/bench-hash 512 5 ;;
 	4|5|6)	run ./tests/bench-sdtop ./sdtop ./tests/bench-target "$c" ;;
 	7)	run ./tests/bench-view 4096 20 ;;
+	8)	run ./tests/bench-set ./sdtop ./tests/bench-tree 400 6 ;;
 	*)	echo "bench.sh: no case $c" >&2; exit 2 ;;
 	esac
 done

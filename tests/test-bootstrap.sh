@@ -15,7 +15,7 @@ top=${abs_top_srcdir:-.}
 # What only the test suite needs, and what building sdtop needs: the
 # ground truth, kept apart from bootstrap's own lists.
 TEST_ONLY="libcmocka-dev tmux qemu-system-x86 cpio procps jq time clang-14
-	libfuzzer-14-dev"
+	libfuzzer-14-dev postgresql"
 BUILD="build-essential autoconf automake pkg-config libncurses-dev
 	libjansson-dev libxxhash-dev"
 

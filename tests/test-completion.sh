@@ -5,7 +5,9 @@
 # demo's patterns (from sdtop-demo --help), files for --record, --replay
 # and traces, commands after "--", and the PIDs of running processes with
 # their command names (a process of the test's own, and not a kernel
-# thread).
+# thread), after a PID too (a set), after -T and before its "--"; for
+# --cgroup, directories alone (those of /sys/fs/cgroup from an empty
+# word), and no PID after it.
 
 set -u
 name=test-completion
@@ -114,5 +116,32 @@ case $got in
 *) fail "completing $WPID: '$got'" ;;
 esac
 same "no PID for a word not a number" "$(comp sdtop x)" ""
+
+# A set: a PID after a PID, after -T; a command after -T --.
+for args in "$WPID" "-T" "--tree $WPID" "-b -T $WPID"; do
+	comp sdtop $args '' | grep -qx "$WPID (sleep)" ||
+	    fail "sdtop $args: PID $WPID (sleep) not offered"
+done
+comp sdtop -T -- sdtop-de | grep -qx sdtop-demo ||
+    fail "sdtop -T -- sdtop-de: sdtop-demo not offered"
+
+# --cgroup: directories, not files, in both ways of giving it; no PID
+# after it (a cgroup's processes are all of it).
+mkdir "$T/cg1" "$T/cg2"
+: >"$T/cgfile"
+same "--cgroup DIR" "$(comp sdtop --cgroup "$T/cg")" "$T/cg1 $T/cg2"
+same "--cgroup=DIR" "$(comp sdtop --cgroup=$T/cg)" "$T/cg1 $T/cg2"
+same "--cgroup = DIR" "$(comp sdtop -b --cgroup = "$T/cg")" "$T/cg1 $T/cg2"
+same "no PID after --cgroup" "$(comp sdtop --cgroup "$T/cg1" '')" ""
+if [ -d /sys/fs/cgroup ]; then
+	dirs=$(for d in /sys/fs/cgroup/*; do
+		[ -d "$d" ] && printf '%s\n' "$d"
+	done)
+	same "--cgroup from an empty word" "$(comp sdtop --cgroup '')" \
+	    "$dirs"
+else
+	same "--cgroup without /sys/fs/cgroup" \
+	    "$(cd "$T" && comp sdtop --cgroup '')" "cg1 cg2"
+fi
 
 finish

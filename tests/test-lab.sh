@@ -19,7 +19,7 @@ for tool in jq setsid timeout script; do
 	    { echo "SKIP: $tool is not installed"; exit 77; }
 done
 tmp=$(mktemp -d) || exit 1
-mkdir "$tmp/blocks" "$tmp/work"
+mkdir "$tmp/blocks" "$tmp/work" "$tmp/bin"
 running=
 trap '[ -n "$running" ] && kill -9 -- -$running 2>/dev/null; rm -rf "$tmp"' EXIT
 status=0
@@ -63,6 +63,16 @@ if ! $nothp true 2>"$tmp/nothp.err"; then
 	nothp=
 fi
 
+# Section 4 compiles a program with cc: where there is none by that
+# name, the compiler that is there stands for it.
+if ! command -v cc >/dev/null; then
+	for c in gcc clang; do
+		command -v $c >/dev/null || continue
+		ln -s "$(command -v $c)" "$tmp/bin/cc"
+		break
+	done
+fi
+
 # The soft-dirty outcome depends on the kernel: sdtop --probe says which.
 softdirty=$("$builddir/sdtop" --probe 2>/dev/null |
     awk '$1 == "soft-dirty" { print $2 }')
@@ -73,7 +83,7 @@ run_block() {
 	err=$tmp/$block.err
 	(
 		cd "$tmp/work" || exit 1
-		PATH=$builddir:$PATH TERM=xterm exec $nothp setsid sh "$1"
+		PATH=$builddir:$PATH:$tmp/bin TERM=xterm exec $nothp setsid sh "$1"
 	) >"$out" 2>"$err" </dev/null &
 	running=$!
 	i=0
@@ -239,6 +249,94 @@ for f in "$tmp"/blocks/*.sh; do
 		[ "$(jq -s length "$tmp/work/cost.json")" -eq 6 ] ||
 		    fail "not 6 cycles"
 		;;
+	pair-build)
+		expect_status "cc " 0
+		[ -x "$tmp/work/pair" ] || fail "no ./pair"
+		;;
+	pair-run)
+		expect_status "sdtop " 0
+		last='^cycle [0-9]+  tree of [0-9]+ \(pair\)  [12] process(es)?:'
+		grep '^cycle ' "$out" | tail -n 1 |
+		    grep -Eq "$last every process has exited\$" ||
+		    fail "the last cycle does not say that every process has exited"
+		# A cycle after the child's first: the parent wrote 16 pages
+		# more than the child, 64 of each one's are the shared ones,
+		# once in the set's count.
+		awk '
+		/^cycle / {
+			n = ($0 ~ /  2 processes  /) ? 0 : -1
+			x = $0; sub(/.*  dirty /, "", x); sub(/\/.*/, "", x)
+			y = $0; sub(/ shared .*/, "", y); sub(/.*  /, "", y)
+			d = x; s = y
+			next
+		}
+		/^process / && n >= 0 {
+			if ($0 ~ /joined|: exited/)
+				n = -1
+			if (n < 0)
+				next
+			x = $0; sub(/.*  dirty /, "", x); sub(/\/.*/, "", x)
+			y = $0; sub(/ shared\).*/, "", y); sub(/.*incl\. /, "", y)
+			pd[++n] = x; ps[n] = y
+			if (n == 2 && s == 64 && ps[1] == 64 && ps[2] == 64 &&
+			    pd[1] - pd[2] == 16 && pd[1] >= 96 && pd[1] <= 98 &&
+			    d == pd[1] + pd[2] - 64)
+				ok++
+		}
+		END { exit !(ok >= 2) }' "$out" ||
+		    fail "fewer than 2 cycles as documented:" \
+			"$(grep -E '^(cycle|process)' "$out" | head -n 9)"
+		;;
+	pair-json)
+		expect_status "sdtop " 0
+		# The cycles of both after the child's first (but the last,
+		# which may catch one on its way out): the regions as the
+		# program writes them, the shared one once in the set.
+		jq -s -e 'map(select(.nproc == 2 and
+		    all(.processes[]; .exited == false and .joined == false)))
+		    | .[:-1] | length >= 2 and all(.[];
+			.processes as $p | $p[1].ppid == $p[0].pid and
+			.shared_dirty_pages == 64 and
+			all($p[]; .shared_dirty_pages == 64 and
+			    ([.vmas[] | select(.perms == "rw-s") |
+				[.pages, .dirty_pages]] == [[64, 64]])) and
+			([$p[0].vmas[] | select(.perms == "rw-p" and
+			    .pages == 32) | .dirty_pages] == [32]) and
+			([$p[1].vmas[] | select(.perms == "rw-p" and
+			    .pages == 32) | .dirty_pages] == [16]) and
+			$p[0].dirty_pages - $p[1].dirty_pages == 16 and
+			$p[0].dirty_pages >= 96 and $p[0].dirty_pages <= 98 and
+			.dirty_pages == $p[0].dirty_pages +
+			    $p[1].dirty_pages - 64 and
+			([$p[] | .vmas[] | select(.perms == "rw-s") |
+			    [.start, .dev, .inode, .offset]] | unique |
+			    length) == 1)' "$tmp/work/pair.json" >/dev/null ||
+		    fail "pair.json is not as documented: $(jq -c '[.cycle,
+			.dirty_pages, .shared_dirty_pages, [.processes[] |
+			[.pid, .joined, .dirty_pages, .shared_dirty_pages]]]' \
+			"$tmp/work/pair.json")"
+		shown='"shared":\[{"start":"0x[0-9a-f]*","dev":"[0-9a-f:]*"'
+		[ "$(grep -c "$shown,\"inode\":[1-9]" "$out")" -eq 2 ] ||
+		    fail "the last jq did not show the shared region of both"
+		;;
+	pair-private)
+		expect_status "sdtop " 0
+		# Nothing shared; the set's count the sum, 64 pages more than
+		# with the shared region.
+		jq -s -e --slurpfile sh "$tmp/work/pair.json" '
+		    def steady: map(select(.nproc == 2 and
+			all(.processes[]; .exited == false and
+			    .joined == false))) | .[:-1];
+		    steady | length >= 2 and all(.[];
+			.shared_dirty_pages == 0 and
+			all(.processes[]; .shared_dirty_pages == 0) and
+			.dirty_pages == ([.processes[].dirty_pages] | add)) and
+		    (first | .dirty_pages) == ($sh | steady | first |
+			.dirty_pages) + 64' "$tmp/work/private.json" \
+		    >/dev/null ||
+		    fail "private.json is not as documented: $(jq -c '[.cycle,
+			.dirty_pages, .shared_dirty_pages]' "$tmp/work/private.json")"
+		;;
 	*)
 		fail "no check for this block"
 		;;
@@ -248,7 +346,8 @@ done
 
 block=guide
 for want in probe list converge converge-json screen new-regions \
-    sweep-100mbit sweep-1gbit fork cost discard-screen discard; do
+    sweep-100mbit sweep-1gbit fork cost discard-screen discard pair-build \
+    pair-run pair-json pair-private; do
 	case " $seen " in
 	*" $want "*) ;;
 	*) fail "no block '$want' in $lab" ;;

@@ -156,6 +156,93 @@ source_replay__rescan__refused_with_cause(void **state)
 	free(source_close(&src));
 }
 
+/*
+ * A recording of a set is named before its first cycle, as a live set
+ * is; its cycles are the set's, with their processes, stepping back too.
+ */
+static void
+source_replay__set__named_then_each_cycle(void **state)
+{
+	struct source		 src;
+	struct source_history	 h;
+	struct snapshot		*s = NULL;
+	char			*cause = NULL;
+
+	(void)state;
+	if (source_replay_open(&src, fixture_path("replay", "set-tree.jsonl"),
+	    1, false, &cause) == -1)
+		fail_msg("%s", cause);
+	assert_int_equal(src.pid, 100);
+	assert_string_equal(src.comm, "tree of 100 (app)");
+
+	s = next_cycle(&src);
+	assert_int_equal(s->cycle, 1);
+	assert_int_equal(s->set, SNAP_SET_TREE);
+	assert_int_equal(s->nroots, 1);
+	assert_int_equal(s->roots[0], 100);
+	assert_int_equal(s->nproc, 3);
+	assert_int_equal(s->nvma, 0);
+	/* The memfd's pages 0-1 and 1-2 are three pages, not four. */
+	assert_int_equal(s->dirty_pages, 6);
+	assert_int_equal(s->shared_dirty_pages, 3);
+	assert_int_equal(s->tracked_pages, 28);
+	assert_int_equal(s->resident_pages, 22);
+	assert_int_equal(s->cost_kind, SNAP_COST_MIXED);
+	assert_int_equal(s->procs[1]->pid, 101);
+	assert_int_equal(s->procs[1]->ppid, 100);
+	assert_int_equal(s->procs[1]->shared_dirty_pages, 2);
+	assert_int_equal(s->procs[1]->vmas[1].vma.offset, 0x1000);
+	assert_int_equal(s->procs[1]->vmas[1].vma.inode, 4321);
+	assert_int_equal(s->procs[1]->vmas[1].vma.dev_minor, 1);
+	assert_string_equal(s->procs[2]->error, "Operation not permitted");
+	assert_int_equal(s->procs[2]->nvma, 0);
+	snapshot_free(s);
+
+	s = next_cycle(&src);
+	assert_int_equal(s->cycle, 2);
+	assert_int_equal(s->nproc, 4);
+	assert_true(s->procs[1]->exited);
+	assert_true(s->procs[3]->joined);
+	assert_int_equal(s->precopy.memory_bytes, 20 * 4096);
+	snapshot_free(s);
+	source_history(&src, &h);
+	assert_int_equal(h.n, 2);
+	assert_int_equal(h.counts[0], 6);
+	assert_int_equal(h.counts[1], 3);
+	assert_int_equal(h.converged_at, 1);
+
+	assert_int_equal(source_prev(&src, &s, &cause), 1);
+	assert_int_equal(s->cycle, 1);
+	assert_int_equal(s->nproc, 3);
+	assert_string_equal(s->procs[0]->comm, "app");
+	snapshot_free(s);
+
+	s = next_cycle(&src);
+	assert_int_equal(s->cycle, 2);
+	snapshot_free(s);
+	s = next_cycle(&src);
+	assert_int_equal(s->cycle, 3);
+	assert_true(s->exited);
+	assert_true(src.exited);
+	snapshot_free(s);
+	assert_null(source_close(&src));
+
+	/* A cgroup has no root; one process, no name before a cycle. */
+	if (source_replay_open(&src, fixture_path("replay",
+	    "set-cgroup.jsonl"), 1, false, &cause) == -1)
+		fail_msg("%s", cause);
+	assert_int_equal(src.pid, -1);
+	assert_string_equal(src.comm, "cgroup /sys/fs/cgroup/app.slice");
+	assert_null(source_close(&src));
+	open_fixture(&src);
+	assert_int_equal(src.pid, -1);
+	assert_string_equal(src.comm, "");
+	s = next_cycle(&src);
+	assert_int_equal(s->cycle, 1);
+	snapshot_free(s);
+	assert_null(source_close(&src));
+}
+
 /* Run the batch loop on the fixture; returns its lines in buf. */
 static int
 run_batch(struct batch_options *o, char *buf, size_t size, size_t *lines)
@@ -326,6 +413,7 @@ main(void)
 		cmocka_unit_test(
 		    source_replay__step_back__reads_the_cycle_again),
 		cmocka_unit_test(source_replay__rescan__refused_with_cause),
+		cmocka_unit_test(source_replay__set__named_then_each_cycle),
 		cmocka_unit_test(
 		    batch_run__trace_cut_short_after_exit__refused),
 		cmocka_unit_test(batch_run__replay_json__one_line_per_cycle),

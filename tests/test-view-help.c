@@ -135,8 +135,8 @@ view_help_rows__narrow__everything_wrapped_and_the_reason_whole(void **state)
 	(void)state;
 	for (cols = 40; cols <= 140; cols += 20) {
 		memset(&h, 0, sizeof h);
-		n = view_help_rows(false, "hash", WHY_SD "; " WHY_SECCOMP, cols,
-		    help_collect, &h);
+		n = view_help_rows(false, false, "hash", WHY_SD "; "
+		    WHY_SECCOMP, cols, help_collect, &h);
 		assert_int_equal(n, h.rows);
 		assert_true(h.widest <= (size_t)cols);
 		assert_non_null(strstr(h.all, "Why the method is hash: " WHY_SD
@@ -148,13 +148,39 @@ view_help_rows__narrow__everything_wrapped_and_the_reason_whole(void **state)
 	}
 	/* Without a reason, nothing of one; a recording has its own keys. */
 	memset(&h, 0, sizeof h);
-	view_help_rows(true, "uffd-wp", NULL, 80, help_collect, &h);
+	view_help_rows(true, false, "uffd-wp", NULL, 80, help_collect, &h);
 	assert_null(strstr(h.all, "Why"));
 	assert_non_null(strstr(h.all, "step to the previous cycle"));
 	assert_null(strstr(h.all, "rescan"));
 	/* Counting without drawing gives the same rows. */
-	assert_int_equal(view_help_rows(true, "uffd-wp", NULL, 80, NULL, NULL),
-	    h.rows);
+	assert_int_equal(view_help_rows(true, false, "uffd-wp", NULL, 80, NULL,
+	    NULL), h.rows);
+}
+
+static void
+view_help_rows__set__enter_and_escape_only_for_a_set(void **state)
+{
+	struct help_text	 h;
+
+	(void)state;
+	/* One process: as ever, no key of the list of processes. */
+	memset(&h, 0, sizeof h);
+	view_help_rows(false, false, "uffd-wp", NULL, 100, help_collect, &h);
+	assert_null(strstr(h.all, "Enter"));
+	assert_null(strstr(h.all, "Esc"));
+	assert_non_null(strstr(h.all, "Up k scroll up a row "));
+	/* A set, live or replayed: Enter opens, Escape goes back. */
+	memset(&h, 0, sizeof h);
+	view_help_rows(false, true, "uffd-wp", NULL, 100, help_collect, &h);
+	assert_non_null(strstr(h.all, "Enter show the regions of the"
+	    " process selected"));
+	assert_non_null(strstr(h.all, "Esc BS back from a process's"
+	    " regions to the list of processes"));
+	assert_non_null(strstr(h.all, "select the process above"));
+	memset(&h, 0, sizeof h);
+	view_help_rows(true, true, "uffd-wp", NULL, 100, help_collect, &h);
+	assert_non_null(strstr(h.all, "Enter show the regions"));
+	assert_non_null(strstr(h.all, "step to the previous cycle"));
 }
 
 int
@@ -170,6 +196,8 @@ main(void)
 		cmocka_unit_test(view_method_row__narrow__never_a_cut_clause),
 		cmocka_unit_test(
 		    view_help_rows__narrow__everything_wrapped_and_the_reason_whole),
+		cmocka_unit_test(
+		    view_help_rows__set__enter_and_escape_only_for_a_set),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

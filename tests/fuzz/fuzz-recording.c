@@ -10,7 +10,9 @@
  * custom mutator below edits records as JSON instead: it changes the
  * page size, moves and resizes regions in units of it (aligned or not),
  * recomputes what must agree, adds dirty ranges inside regions, hostile
- * names, more lines; one mutation in four is libFuzzer's own.
+ * names, more lines; in a set's line it does so in its processes, and
+ * changes the set too (nproc, a process twice, a region shared with
+ * another's); one mutation in four is libFuzzer's own.
  */
 #include "config.h"
 
@@ -202,27 +204,27 @@ new_record(void)
 	return (o);
 }
 
-/* Make pages, dirty_pages and the totals agree with the ranges. */
+/*
+ * Make pages, dirty_pages and the totals of the record r (a line, or a
+ * process of a set's line) agree with its ranges, of pages of ps.
+ */
 static void
-fix_counts(json_t *o)
+fix_vmas(json_t *r, uint64_t ps)
 {
-	json_t		*vmas = json_object_get(o, "vmas"), *v, *r;
-	uint64_t	 ps, tracked = 0, dirty = 0, d, lo, hi;
+	json_t		*vmas = json_object_get(r, "vmas"), *v, *x;
+	uint64_t	 tracked = 0, dirty = 0, d, lo, hi;
 	size_t		 i, k;
 
-	ps = (uint64_t)json_integer_value(json_object_get(o, "page_size"));
-	if (ps == 0)
-		return;
 	json_array_foreach(vmas, i, v) {
 		json_object_set_new(v, "pages", json_integer((json_int_t)
 		    ((get_hex(v, "end") - get_hex(v, "start")) / ps)));
 		d = 0;
-		json_array_foreach(json_object_get(v, "dirty"), k, r) {
-			lo = strtoull(json_string_value(json_array_get(r, 0)) ?
-			    json_string_value(json_array_get(r, 0)) : "0",
+		json_array_foreach(json_object_get(v, "dirty"), k, x) {
+			lo = strtoull(json_string_value(json_array_get(x, 0)) ?
+			    json_string_value(json_array_get(x, 0)) : "0",
 			    NULL, 16);
-			hi = strtoull(json_string_value(json_array_get(r, 1)) ?
-			    json_string_value(json_array_get(r, 1)) : "0",
+			hi = strtoull(json_string_value(json_array_get(x, 1)) ?
+			    json_string_value(json_array_get(x, 1)) : "0",
 			    NULL, 16);
 			if (hi > lo)
 				d += (hi - lo) / ps;
@@ -235,22 +237,115 @@ fix_counts(json_t *o)
 			dirty += d;
 		}
 	}
-	json_object_set_new(o, "tracked_pages", json_integer(
+	json_object_set_new(r, "tracked_pages", json_integer(
 	    (json_int_t)tracked));
-	json_object_set_new(o, "dirty_pages", json_integer((json_int_t)dirty));
+	json_object_set_new(r, "dirty_pages", json_integer((json_int_t)dirty));
 }
 
-/* One change to a record. */
+/*
+ * Make the counts of a line agree: a set's processes each as a line's,
+ * and its nproc; its totals, which count a shared page once, are left
+ * out (a line may leave them out) rather than counted here again.
+ */
+static void
+fix_counts(json_t *o)
+{
+	static const char *const totals[] = { "dirty_pages",
+	    "shared_dirty_pages", "discarded_pages", "tracked_pages",
+	    "resident_pages" };
+	json_t		*procs = json_object_get(o, "processes"), *p;
+	uint64_t	 ps;
+	size_t		 i, k;
+
+	ps = (uint64_t)json_integer_value(json_object_get(o, "page_size"));
+	if (ps == 0)
+		return;
+	if (!json_is_array(procs)) {
+		fix_vmas(o, ps);
+		return;
+	}
+	json_array_foreach(procs, i, p) {
+		fix_vmas(p, ps);
+		json_object_del(p, "shared_dirty_pages");
+	}
+	for (k = 0; k < sizeof totals / sizeof totals[0]; k++)
+		json_object_del(o, totals[k]);
+	json_object_set_new(o, "nproc", json_integer((json_int_t)
+	    json_array_size(procs)));
+}
+
+/*
+ * One change to what a set's line is: its nproc, a process more or
+ * fewer, a region of one made shared (the same file and offsets as
+ * others' may be), the format.
+ */
+static void
+mutate_set(json_t *o, json_t *procs)
+{
+	json_t		*p, *v, *vmas;
+	uint64_t	 ps;
+	size_t		 n = json_array_size(procs);
+
+	ps = (uint64_t)json_integer_value(json_object_get(o, "page_size"));
+	p = json_array_get(procs, fuzz_pick(n));
+	switch (fuzz_pick(5)) {
+	case 0:
+		json_object_set_new(o, "nproc", json_integer((json_int_t)
+		    (fuzz_pick(2) ? n + fuzz_pick(3) - 1 : 65537)));
+		break;
+	case 1:
+		/* The same process again, or a copy with a PID of its own. */
+		p = json_deep_copy(p);
+		if (fuzz_pick(2))
+			json_object_set_new(p, "pid", json_integer(
+			    (json_int_t)(1000 + fuzz_pick(64))));
+		json_array_append_new(procs, p);
+		break;
+	case 2:
+		json_array_remove(procs, fuzz_pick(n));
+		break;
+	case 3:
+		vmas = json_object_get(p, "vmas");
+		if (json_array_size(vmas) == 0)
+			break;
+		v = json_array_get(vmas, fuzz_pick(json_array_size(vmas)));
+		json_object_set_new(v, "perms", json_string("rw-s"));
+		json_object_set_new(v, "dev", json_string(fuzz_pick(8) ?
+		    "00:01" : "fff:fffff"));
+		json_object_set_new(v, "inode", json_integer(7));
+		json_object_set_new(v, "offset", hex(fuzz_pick(4) * ps));
+		break;
+	default:
+		json_object_set_new(o, "format", json_integer((json_int_t)
+		    fuzz_pick(4)));
+		break;
+	}
+}
+
+/*
+ * One change to a record: to a region of the line, or of one of its
+ * processes when it is a set's, or to the set itself.
+ */
 static void
 mutate_record(json_t *o)
 {
-	json_t		*vmas = json_object_get(o, "vmas"), *v;
+	json_t		*procs = json_object_get(o, "processes"), *r = o;
+	json_t		*vmas, *v;
 	uint64_t	 ps, start, pages;
-	size_t		 n = json_array_size(vmas);
+	size_t		 n;
 
+	if (json_array_size(procs) > 0) {
+		if (fuzz_pick(4) == 0) {
+			mutate_set(o, procs);
+			return;
+		}
+		r = json_array_get(procs, fuzz_pick(json_array_size(procs)));
+	}
+	vmas = json_object_get(r, "vmas");
+	n = json_array_size(vmas);
 	if (!json_is_array(vmas)) {
 		vmas = json_array();
-		json_object_set_new(o, "vmas", vmas);
+		json_object_set_new(r, "vmas", vmas);
 	}
 	ps = (uint64_t)json_integer_value(json_object_get(o, "page_size"));
 	switch (fuzz_pick(7)) {
@@ -286,7 +381,7 @@ mutate_record(json_t *o)
 			json_object_set_new(json_array_get(vmas, fuzz_pick(n)),
 			    "name", json_string(pick_name()));
 		else
-			json_object_set_new(o, "comm", json_string(pick_name()));
+			json_object_set_new(r, "comm", json_string(pick_name()));
 		break;
 	case 5:
 		if (n > 0)
@@ -294,7 +389,7 @@ mutate_record(json_t *o)
 			    "tracked", json_boolean(fuzz_pick(2)));
 		break;
 	default:
-		json_object_set_new(o, "comm", json_string(pick_name()));
+		json_object_set_new(r, "comm", json_string(pick_name()));
 		break;
 	}
 }
