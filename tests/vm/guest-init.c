@@ -3,8 +3,9 @@
  * a real kernel.
  *
  * The initramfs holds this program as /init, a static sdtop as /sdtop,
- * the static ground-truth workload as /workload and the present-page check
- * as /check-present (tests/vm/check-present.c). This program mounts /proc,
+ * the static ground-truth workload as /workload, the present-page check
+ * as /check-present (tests/vm/check-present.c) and the tree of processes
+ * with its driver as /tree-target (tests/tree-target.c). This program mounts /proc,
  * runs the check, starts the workload, runs sdtop over each of its
  * phases, and prints
  * everything on the console between marker lines ("@@sdtop-vm ...") that
@@ -43,6 +44,8 @@
 #define WORKLOAD	"/workload"
 #define BENCH		"/bench"
 #define CHECK_PRESENT	"/check-present"
+#define TREE		"/tree-target"
+#define TREE_TRUTH	"/tmp/tree.truth"
 #define LINE_WAIT_MS	30000	/* longest wait for a workload line */
 #define RUN_WAIT_MS	60000	/* longest run of sdtop */
 #define PATH_ENV	"SDTOP_SOFTDIRTY_PATH"
@@ -199,8 +202,8 @@ line_wait(struct line_reader *lr, const char *prefix, char *out, size_t size)
 static void
 cat_file(const char *path, const char *prefix)
 {
-	char	 line[65536];
-	FILE	*f;
+	static char	 line[1 << 18];	/* a tree's JSON lines are long */
+	FILE		*f;
 
 	f = fopen(path, "r");
 	if (f == NULL)
@@ -360,6 +363,9 @@ scenario(void)
 	char			*exec_argv[] = { SDTOP, "--batch", "--json",
 	    "-m", "soft-dirty", "-n", "6", "-i", "0.2", "--", WORKLOAD,
 	    "--exec-self", "--phase", "1", NULL };
+	char			*tree_argv[] = { TREE, "--drive", "--truth",
+	    TREE_TRUTH, "--pad", "8", SDTOP, "--batch", "--json", "-m",
+	    "soft-dirty", "-i", "0.5", "-n", "8", NULL };
 	const char		*path = cmdline_value("sdtop.path", "auto");
 	pid_t			 pid;
 	int			 k, status;
@@ -419,6 +425,16 @@ scenario(void)
 	 * phase and time lines included, is in sdtop's stderr).
 	 */
 	run_capture("exec", exec_argv);
+
+	/*
+	 * A tree of processes watched as one (-T): the driver holds sdtop
+	 * between cycles while the tree forks and exits, and writes what
+	 * each process wrote to TREE_TRUTH (tests/tree-drive.c).
+	 */
+	run_capture("tree", tree_argv);
+	mark("begin tree-truth");
+	cat_file(TREE_TRUTH, NULL);
+	mark("end tree-truth status 0");
 
 	/* The target must have survived with its memory intact. */
 	if (kill(pid, SIGUSR2) == -1)

@@ -10,7 +10,8 @@
 # and the ground-truth workload. The guest prints every result on the
 # serial console between "@@sdtop-vm" markers; this script judges them:
 # each phase of the workload with tests/gtcheck, the method and the path
-# sdtop used, "sdtop -l", and the survival of the workload.
+# sdtop used, "sdtop -l", the survival of the workload, and a tree of
+# processes watched as one (tests/tree-target --drive, tests/treecheck).
 #
 # Downloads go to $SDTOP_VM_CACHE (or tests/vm/cache in the build tree).
 # Exits 77 only when qemu, cpio or the kernel package cannot be had.
@@ -23,6 +24,7 @@ top_builddir=${abs_top_builddir:-$(pwd)}
 here=$srcdir/tests/vm
 guest=$top_builddir/tests/vm
 gtcheck=$top_builddir/tests/gtcheck
+treecheck=$top_builddir/tests/treecheck
 cache=${SDTOP_VM_CACHE:-$top_builddir/tests/vm/cache}
 qemu=${QEMU:-qemu-system-x86_64}
 qemu_timeout=${SDTOP_VM_TIMEOUT:-240}
@@ -46,7 +48,8 @@ command -v gzip >/dev/null 2>&1 || skip "gzip not found"
 command -v timeout >/dev/null 2>&1 || skip "timeout not found"
 
 for f in "$guest/guest-init" "$guest/sdtop-static" "$guest/workload-static" \
-    "$guest/check-present-static" "$gtcheck"; do
+    "$guest/check-present-static" "$guest/tree-target-static" "$gtcheck" \
+    "$treecheck"; do
 	[ -x "$f" ] || fail "$f is missing (make check builds it)"
 done
 
@@ -80,7 +83,8 @@ mkdir "$work/root" || exit 1
 cp "$guest/guest-init" "$work/root/init" &&
     cp "$guest/sdtop-static" "$work/root/sdtop" &&
     cp "$guest/workload-static" "$work/root/workload" &&
-    cp "$guest/check-present-static" "$work/root/check-present" || exit 1
+    cp "$guest/check-present-static" "$work/root/check-present" &&
+    cp "$guest/tree-target-static" "$work/root/tree-target" || exit 1
 (cd "$work/root" && find . | cpio -o -H newc -R 0:0 --quiet) |
     gzip -1 >"$work/initrd.gz" || fail "cannot build the initramfs"
 
@@ -253,6 +257,20 @@ elif "$gtcheck" "$ephase" "$work/exec.out" --after-exec --since "$etime"; then
 	echo "exec: followed into the new image, exact after it"
 else
 	bad "exec: sdtop does not match the workload after its exec"
+fi
+
+# A tree of processes watched as one (-T), changed while sdtop was held
+# between cycles: every cycle exact against what each process wrote.
+st=$(status_of tree)
+if [ "$st" != 0 ]; then
+	bad "tree: the driver exited $st"
+	grep "^@@sdtop-vm stderr tree " "$work/console.log"
+elif "$treecheck" "$work/tree-truth.out" "$work/tree.out" \
+    --method soft-dirty > "$work/tree.check" 2>&1; then
+	echo "tree: $(cat "$work/tree.check")"
+else
+	bad "tree: sdtop -T does not match the tree"
+	head -n 20 "$work/tree.check"
 fi
 
 # The target survived every run with its memory intact.
