@@ -54,6 +54,7 @@
 #include "injector-serve.h"
 #include "kernel-compat.h"
 #include "proc.h"
+#include "proc-list.h"
 
 /* The signal number of the mark (any valid one a program would not pick). */
 #define INJ_MARK_SIGNO		63
@@ -390,15 +391,97 @@ inj_remove_in(struct inj_rec *r, char **cause)
 	return (rc);
 }
 
+/* Whether pid descends from ancestor, as the list all says. */
+static bool
+inj_descends(const struct proc_entries *all, pid_t pid, pid_t ancestor)
+{
+	const struct proc_entry	*e;
+	unsigned		 depth;
+
+	for (depth = 0; depth < 4096 && pid > 1; depth++) {
+		if ((e = proc_list_find(all, pid)) == NULL)
+			return (false);
+		if ((pid = e->ppid) == ancestor)
+			return (true);
+	}
+	return (false);
+}
+
 /*
- * Remove r's userfaultfd and, once it is gone, its record; a descriptor
- * left in place (close() forbidden) keeps its record: it is still ours.
+ * Close, in process pid, every descriptor of the file of inode ino: the
+ * copies fork() made of ours. They are looked for again once pid is
+ * stopped, so that only ours is closed. Best effort.
+ */
+static void
+inj_close_copies(unsigned long ino, pid_t pid)
+{
+	struct proc_target	 t;
+	struct inject		*in = NULL;
+	int			 fds[INJ_MAXSCAN], c, pass;
+	size_t			 i, n;
+	char			*why = NULL;
+	bool			 found;
+
+	if (proc_open(&t, "/proc", pid, &why) == -1 || t.pidfd == -1)
+		goto out;
+	for (pass = 0; pass < 2; pass++) {
+		if (proc_fds_linked(&t, "anon_inode:[userfaultfd]", fds,
+		    INJ_MAXSCAN, &n) == -1)
+			break;
+		for (i = 0, found = false; i < n; i++) {
+			if ((c = inj_getfd(t.pidfd, fds[i])) == -1)
+				continue;
+			if (inj_ino(c) == ino) {
+				found = true;
+				if (pass == 1)
+					inj_close_in(in, &t, fds[i], &why);
+			}
+			close(c);
+			free(why);
+			why = NULL;
+		}
+		if (!found || pass == 1 ||
+		    (in = inject_attach(&t, &why)) == NULL)
+			break;
+	}
+	if (in != NULL)
+		inject_detach(in);
+out:
+	free(why);
+	if (t.dirfd != -1)
+		proc_close(&t);
+}
+
+/*
+ * Close the copies of r's userfaultfd that the processes forked from its
+ * target hold: fork() copies every descriptor, and they never opened it.
+ */
+static void
+inj_remove_copies(const struct inj_rec *r)
+{
+	struct proc_entries	 all = { 0 };
+	char			*why = NULL;
+	size_t			 i;
+
+	if (proc_list_all("/proc", &all, &why) == 0)
+		for (i = 0; i < all.n; i++)
+			if (inj_descends(&all, all.e[i].pid, r->t.pid))
+				inj_close_copies(r->ino, all.e[i].pid);
+	free(why);
+	proc_list_free(&all);
+}
+
+/*
+ * Remove r's userfaultfd, the copies its target's children hold, and,
+ * once it is gone, its record; a descriptor left in place (close()
+ * forbidden) keeps its record: it is still ours.
  */
 static int
 inj_remove(struct inj_rec *r, char **cause)
 {
 	if (inj_remove_in(r, cause) == -1)
 		return (-1);
+	inj_remove_copies(r);
 	inj_record_del(r->ino);
 	return (0);
 }
