@@ -17,7 +17,8 @@
  * once, as exited with the error "moved out of the cgroup". A thread is its process; a process that shares its
  * address space with a member (vfork(), CLONE_VM) is not watched twice.
  * A process that cannot be watched (permission, a kernel thread) stays
- * listed with why, and the rest are watched.
+ * listed with why, and the rest are watched. sdtop itself and its
+ * injector are never in a set, though they may be in the tree or cgroup.
  *
  * Units: seconds for intervals.
  */

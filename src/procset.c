@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cause.h"
+#include "injector.h"
 #include "now.h"
 #include "proc.h"
 #include "proc-list.h"
@@ -56,6 +58,9 @@ procset_add(struct procset *set, pid_t pid, const struct proc_entry *e,
 	char			 *cause = NULL, *why = NULL;
 	size_t			  cap;
 
+	/* sdtop and its injector may be in the tree or cgroup: not watched. */
+	if (pid == getpid() || pid == injector_pid())
+		return (0);
 	if (set->n >= SNAPSHOT_MAX_PROCS || procset_shares_mm(set, pid))
 		return (0);
 	if (set->n == set->cap) {

@@ -4,7 +4,8 @@
 # under -T it never appears in the set while it shares it, and sdtop puts
 # nothing in it. Once it runs its program it joins, with one userfaultfd
 # (sdtop's), and sdtop leaves nothing in either process when it ends. The
-# parent checks its own memory at the end.
+# parent checks its own memory at the end. And sdtop never watches itself
+# or its injector, which are in the tree of the shell that starts it.
 
 set -u
 name=test-set-vfork
@@ -76,4 +77,16 @@ wait "$WPID"
 st=$?
 WPID=
 [ $st -eq 0 ] || fail "the parent's memory was harmed (status $st)"
+
+# The shell's tree holds sdtop and, once it injects, its injector.
+SDTOP=$sdtop sh -c 'exec "$SDTOP" -b --json -m uffd-wp -i 0.1 -n 3 -T $PPID' \
+    > "$T/self.jsonl" 2> "$T/self.err" ||
+    fail "sdtop -T on its own shell failed: $(cat "$T/self.err")"
+others=$(jq -r '.processes[] | select(.comm == "sdtop" or
+    (.comm | startswith("sdt-"))) | "\(.pid) \(.comm)"' "$T/self.jsonl" |
+    sort -u)
+[ -z "$others" ] || fail "sdtop watched itself or its injector: $others"
+bad=$(jq -r '.processes[] | .vmas[]? | select(.error != null) | .error' \
+    "$T/self.jsonl" | sort -u)
+[ -z "$bad" ] || fail "a region of the shell failed: $bad"
 finish
