@@ -66,7 +66,8 @@ struct procset {
 	double		 clear_ms;
 	char		*why_method;	/* the first process's, or NULL */
 	char		*left;		/* what could not be undone */
-	bool		 ended;		/* every member has gone */
+	bool		 started;	/* the first members are open */
+	bool		 cgroup_gone;	/* its directory was removed */
 };
 
 /*
@@ -88,7 +89,8 @@ int	 procset_restart(struct procset *set, char **cause);
 
 /*
  * End the cycle: the snapshot of the set. When every member has gone
- * (never for a cgroup, which others may join), its exited is set.
+ * (for a cgroup, only once its directory has been removed: others may
+ * join it), its exited is set.
  */
 int	 procset_collect(struct procset *set, struct snapshot **out,
 	     char **cause);

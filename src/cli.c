@@ -351,6 +351,9 @@ cli_option(int c, const char *arg, struct options *o, char **cause)
 	case OPT_CGROUP:
 		if (*arg == '\0')
 			return (cli_error(cause, "--cgroup needs a directory"));
+		if (o->cgroup != NULL)
+			return (cli_error(cause, "--cgroup given twice: a set "
+			    "is of one cgroup (and the directories below it)"));
 		o->cgroup = arg;
 		return (0);
 	default:

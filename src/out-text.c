@@ -180,7 +180,8 @@ out_text_set(FILE *f, const struct snapshot *s, const struct text_options *o)
 	str_escape_put(f, s->comm);
 	fprintf(f, "  %zu process%s", s->nproc, s->nproc == 1 ? "" : "es");
 	if (s->exited) {
-		fputs(": every process has exited\n", f);
+		fputs(s->set == SNAP_SET_CGROUP ? ": the cgroup was removed\n" :
+		    ": every process has exited\n", f);
 		for (i = 0; i < s->nproc; i++)
 			out_text_process(f, s->procs[i], o);
 		return (ferror(f) ? -1 : 0);

@@ -323,7 +323,8 @@ procset_gather(struct procset *set, struct snapshot **out, bool whole,
 		goto nomem;
 	set_cost(s);
 	set_method(s);
-	s->exited = gone == set->n && set->kind != SNAP_SET_CGROUP;
+	s->exited = gone == set->n && (set->kind != SNAP_SET_CGROUP ||
+	    set->cgroup_gone);
 	if (set_judge(set, s, whole) == -1)
 		goto nomem;
 	*out = s;

@@ -173,8 +173,14 @@ procset_candidates(struct procset *set, struct proc_entries *cg,
 		return (-1);
 	if (set->kind != SNAP_SET_CGROUP)
 		return (0);
-	if (proc_list_cgroup(set->cgroup, cg, cause) == -1)
-		return (-1);
+	if (proc_list_cgroup(set->cgroup, cg, cause) == -1) {
+		/* Removed while watched: its processes have all left it. */
+		if (errno != ENOENT || !set->started)
+			return (-1);
+		free(*cause);
+		*cause = NULL;
+		set->cgroup_gone = true;
+	}
 	/* Its parent and name; one that has exited is none. */
 	for (i = j = 0; i < cg->n; i++)
 		if ((e = proc_list_find(&set->all, cg->e[i].pid)) != NULL)
@@ -202,8 +208,9 @@ procset_leave(struct procset *set, const struct proc_entries *cg)
 			m->ppid = e->ppid;
 		if (cg != NULL && proc_list_find(cg, m->pid) == NULL &&
 		    e != NULL && !m->left) {
-			procset_unwatch(set, m, cause_fmt("moved out of "
-			    "the cgroup"));
+			procset_unwatch(set, m, cause_fmt(set->cgroup_gone ?
+			    "the cgroup was removed" : "moved out of the "
+			    "cgroup"));
 			m->left = true;
 		}
 		i++;
@@ -358,6 +365,7 @@ procset_open(struct procset *set, const struct session_options *o,
 		goto fail;
 	}
 	procset_label(set);
+	set->started = true;
 	return (0);
 
 fail:

@@ -18,7 +18,9 @@
 #    and sdtop leaves nothing in it (no userfaultfd); the others are
 #    listed every cycle;
 #  - an empty cgroup is watched all the same: -n 2 prints 2 cycles of no
-#    process and exits 0.
+#    process and exits 0;
+#  - a cgroup removed while watched ends the run: its last cycle says its
+#    processes left as "the cgroup was removed", and sdtop exits 0.
 # Every workload comes out whole. The directories are removed at the end.
 #
 # Exits 77 (skip), saying why, only when no cgroup hierarchy is writable.
@@ -39,7 +41,7 @@ cleanup_more() {
 		wait "$p" 2>/dev/null
 	done
 	[ -n "$dir" ] || return 0
-	for d in "$dir/empty" "$dir/sub" "$dir"; do
+	for d in "$dir/empty" "$dir/gone" "$dir/sub" "$dir"; do
 		[ -d "$d" ] || continue
 		wait_for rmdir "$d" 2>/dev/null ||
 		    echo "note: $d could not be removed"
@@ -214,6 +216,28 @@ judge "$run" "$O" o "moves"
 jq -e -s 'length == 2 and all(.[]; .nproc == 0 and
     (.processes | length) == 0 and .exited == false)' "$T/empty.jsonl" \
     > /dev/null || fail "empty: not 2 cycles of no process"
+
+# A cgroup removed while watched: its processes have left it, and the run
+# ends (exit 0) with a cycle that says so. Workload c moves to DIR/gone,
+# which is emptied and removed while sdtop watches it.
+mkdir "$dir/gone" && echo "$C" > "$dir/gone/cgroup.procs" ||
+    fail "gone: cannot make $dir/gone"
+"$sdtop" -b --json --cgroup "$dir/gone" -i 0.1 -n 100000 \
+    > "$T/gone.jsonl" 2> "$T/err" &
+SPID=$!
+wait_for test -s "$T/gone.jsonl" || fail "gone: sdtop printed no cycle"
+echo "$C" > "$dir/cgroup.procs" && rmdir "$dir/gone" ||
+    fail "gone: cannot remove $dir/gone"
+wait_for pid_dead "$SPID" || fail "gone: sdtop did not end"
+wait "$SPID"
+st=$?
+SPID=
+[ $st -eq 0 ] || fail "gone: sdtop exited $st: $(cat "$T/err")"
+jq -e -s --argjson c "$C" '(.[-1] | .exited and
+    (.processes | map(select(.pid == $c and .exited and
+    .error == "the cgroup was removed")) | length) == 1) and
+    (.[:-1] | all(.[]; .exited == false))' "$T/gone.jsonl" > /dev/null ||
+    fail "gone: the last cycle does not say that the cgroup was removed"
 
 for w in a b c o; do
 	eval "p=\$$(echo $w | tr a-z A-Z)"

@@ -59,6 +59,7 @@ expect 1 "^sdtop: no such process: 2147483646$" -b -T 2147483646
 expect 1 "^sdtop: cannot open cgroup /nonexistent: No such file" \
     -b --cgroup /nonexistent
 expect 1 "^sdtop: /tmp is not a cgroup directory" -b --cgroup /tmp
+expect 2 "^sdtop: --cgroup given twice" -b --cgroup /tmp --cgroup /var
 expect 2 "interval: 0.01 is out of range" -b -i 0.01 1
 expect 2 "interval: not a number" -b -i soon 1
 # A count names the bound it crossed, never a bound nobody reads.
