@@ -58,6 +58,9 @@ entries_sort(struct proc_entries *l)
 {
 	size_t	 i, j = 0;
 
+	/* None read, no array: qsort() must not be given NULL. */
+	if (l->n == 0)
+		return;
 	qsort(l->e, l->n, sizeof *l->e, entry_cmp);
 	for (i = 0; i < l->n; i++)
 		if (j == 0 || l->e[i].pid != l->e[j - 1].pid)

@@ -132,9 +132,9 @@ tree_order(struct snapshot **p, size_t n)
 	bool		 *seen;
 	int		  rc = -1;
 
-	qsort(p, n, sizeof *p, by_pid);
 	if (n < 2)
 		return (0);
+	qsort(p, n, sizeof *p, by_pid);
 	out = calloc(n, sizeof *out);
 	stack = calloc(n, sizeof *stack);
 	parent = calloc(n, sizeof *parent);
