@@ -45,6 +45,14 @@ same() {
 	elif ! cmp -s "$T/out" "$T/$1"; then
 		fail "--json --replay $1 does not print the recording back:"
 		diff "$T/$1" "$T/out" | cut -c 1-300 | head -n 6
+		# The fields that differ, for the first line that does.
+		n=$(cmp "$T/$1" "$T/out" | sed -n 's/.* line \([0-9]*\)$/\1/p')
+		for f in "$T/$1" "$T/out"; do
+			sed -n "${n:-1}p" "$f" | jq -c 'paths(scalars) as $p |
+			    [($p | map(tostring) | join(".")), getpath($p)]' \
+			    > "$f.fields" 2>&1
+		done
+		diff "$T/$1.fields" "$T/out.fields" | head -n 20
 	else
 		echo "ok: $1 prints back as it was ($(wc -l <"$T/out") cycles)"
 	fi
