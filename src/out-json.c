@@ -122,8 +122,8 @@ out_json_vmas(FILE *f, const struct snapshot *s)
 			str_json_put(f, snap_vma_error(sv));
 		}
 		fprintf(f, ",\"offset\":\"0x%" PRIx64 "\",\"dev\":\"%02x:%02x\","
-		    "\"inode\":%" PRIu64 "}", sv->vma.offset, sv->vma.dev_major,
-		    sv->vma.dev_minor, sv->vma.inode);
+		    "\"inode\":\"%" PRIu64 "\"}", sv->vma.offset,
+		    sv->vma.dev_major, sv->vma.dev_minor, sv->vma.inode);
 	}
 	fputc(']', f);
 }

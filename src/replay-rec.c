@@ -269,7 +269,10 @@ rec_dev(const char *s, struct vma *v)
 /*
  * What backs VMA v (f its field prefix): "offset", "dev", "inode", which
  * a format 1 line does not have (then 0). The offset is of the page size
- * and the pages of the VMA past it stay below 2^64.
+ * and the pages of the VMA past it stay below 2^64. The inode is a string
+ * of decimal digits: an inode can use all 64 bits (overlayfs's xino puts
+ * its layer in the top ones), and a JSON number past 2^53 is not read
+ * back exactly by every reader (RFC 7493, section 2.2).
  */
 static int
 rec_backing(struct rline *l, json_t *o, const char *f, struct vma *v)
@@ -290,9 +293,11 @@ rec_backing(struct rline *l, json_t *o, const char *f, struct vma *v)
 	    rec_dev(json_string_value(j), v) == -1)
 		return (rec_bad(l, "%sdev: not \"MAJ:MIN\" in hex, as maps "
 		    "writes it", f));
-	if (rec_uint(l, o, f + strlen(l->pre), "inode", 0, UINT64_MAX,
-	    &v->inode) == -1)
-		return (-1);
+	if ((j = json_object_get(o, "inode")) != NULL &&
+	    (json_string_value(j) == NULL ||
+	    num_u64(json_string_value(j), 10, 0, UINT64_MAX, &v->inode) == -1))
+		return (rec_bad(l, "%sinode: not a decimal string below 2^64, "
+		    "as maps writes it", f));
 	return (0);
 }
 

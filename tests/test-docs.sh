@@ -186,7 +186,7 @@ else
 	    all(.[]; .processes[1].ppid == .processes[0].pid and
 		([.processes[] | [.vmas[] | select(.perms == "rw-s" and
 		    .pages == 64)] | select(length == 1) | .[0]] as $r |
-		($r | length) == 2 and $r[0].inode != 0 and
+		($r | length) == 2 and $r[0].inode != "0" and
 		[$r[0].dev, $r[0].inode, $r[0].offset] ==
 		    [$r[1].dev, $r[1].inode, $r[1].offset] and
 		.tracked_pages == ([.processes[].tracked_pages] | add) - 64))

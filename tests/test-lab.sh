@@ -316,7 +316,7 @@ for f in "$tmp"/blocks/*.sh; do
 			[.pid, .joined, .dirty_pages, .shared_dirty_pages]]]' \
 			"$tmp/work/pair.json")"
 		shown='"shared":\[{"start":"0x[0-9a-f]*","dev":"[0-9a-f:]*"'
-		[ "$(grep -c "$shown,\"inode\":[1-9]" "$out")" -eq 2 ] ||
+		[ "$(grep -c "$shown,\"inode\":\"[1-9]" "$out")" -eq 2 ] ||
 		    fail "the last jq did not show the shared region of both"
 		;;
 	pair-private)

@@ -213,7 +213,7 @@ jq -e 'def hex: ltrimstr("0x") | explode | reduce .[] as $c (0;
 	. * 16 + (if $c >= 97 then $c - 87 elif $c >= 65 then $c - 55
 	else $c - 48 end));
     def shared_pages: [.processes[].vmas[]? |
-	select(.perms[3:4] == "s" and .inode != 0) as $v |
+	select(.perms[3:4] == "s" and .inode != "0") as $v |
 	($v.start | hex) as $s | ($v.offset | hex) as $o | .dirty[] |
 	{f: "\($v.dev):\($v.inode)", lo: ((.[0] | hex) - $s + $o),
 	 hi: ((.[1] | hex) - $s + $o)}] |

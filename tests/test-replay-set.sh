@@ -83,6 +83,12 @@ has "cycle 1  pids 200 300  2 processes  method mixed  interval 0.5s  dirty 9/16
 same set-cgroup.jsonl
 has "process 2 (kthreadd\\x1b]0;owned\\x07): not watched: a kernel thread\\x1b[2J\\xc2\\x9b31m"
 has "cycle 2  cgroup /sys/fs/cgroup/app.slice  0 processes  method none  interval 1s  dirty 0/0 pages (0 B)  0 shared  not converged"
+# Inodes use all 64 bits (overlayfs's xino): the shared memfd's inode is
+# 2^64 - 1 in every line, read and written back exactly.
+sed 's/"inode":"4321"/"inode":"18446744073709551615"/g' \
+    "$T/set-tree.jsonl" >"$T/inode-64.jsonl"
+same inode-64.jsonl
+has "cycle 1  tree of 100 (app)  3 processes  method uffd-wp  interval 1s  dirty 6/28 pages (24.0 KiB)  3 shared  not converged  discarded 1 (4.0 KiB)  cost 0.75% (faults and sdtop's CPU)"
 
 # A line of format 1 (no "format") and one that says it reads as before.
 run three-cycles.jsonl -b --json --replay
@@ -179,7 +185,9 @@ crafted set-string 1 '.set = "tree"' "set: not an object"
 crafted set-vmas 1 '.vmas = []' "vmas: a set's regions are in its processes"
 crafted vma-dev 1 '.processes[0].vmas[2].dev = "0:zz"' "processes[0].vmas[2].dev: not \"MAJ:MIN\" in hex, as maps writes it"
 crafted vma-offset 1 '.processes[1].vmas[1].offset = "0x1800"' "processes[1].vmas[1].offset: 0x1800 is not a multiple of page_size 4096 or ends past 2^64"
-crafted vma-inode 1 '.processes[1].vmas[1].inode = -1' "processes[1].vmas[1].inode: -1 is out of range (0..18446744073709551615)"
+crafted vma-inode 1 '.processes[1].vmas[1].inode = "-1"' "processes[1].vmas[1].inode: not a decimal string below 2^64, as maps writes it"
+crafted vma-inode-big 1 '.processes[1].vmas[1].inode = "18446744073709551616"' "processes[1].vmas[1].inode: not a decimal string below 2^64, as maps writes it"
+crafted vma-inode-number 1 '.processes[1].vmas[1].inode = 5' "processes[1].vmas[1].inode: not a decimal string below 2^64, as maps writes it"
 crafted precopy-memory 2 '.precopy.memory_bytes = 98304' "precopy.memory_bytes: 98304, but the processes hold 20 resident pages of 4096 bytes"
 mut cgroup-roots set-cgroup.jsonl 1 '.set.roots = [5]'
 refuse cgroup-roots "1: set.roots: a cgroup has none"

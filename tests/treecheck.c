@@ -398,12 +398,27 @@ jint(json_t *o, const char *key)
 	return ((int64_t)json_integer_value(json_object_get(o, key)));
 }
 
+/* The "inode" of region v, a string of decimal digits; 0 if it is not. */
+static uint64_t
+jinode(json_t *v)
+{
+	const char	*s = json_string_value(json_object_get(v, "inode"));
+	char		*end;
+	uint64_t	 n;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return (0);
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	return (errno != 0 || *end != '\0' ? 0 : n);
+}
+
 /* The file and offset of a shared region: the same all run long. */
 static void
 region_file(json_t *v, const struct tregion *r, const char *who, int c)
 {
 	const char	*dev = json_string_value(json_object_get(v, "dev"));
-	uint64_t	 off, inode = (uint64_t)jint(v, "inode");
+	uint64_t	 off, inode = jinode(v);
 	int		 o = r->obj == 'M';
 
 	if (dev == NULL || gt_parse_hex(json_string_value(json_object_get(v,
@@ -563,7 +578,7 @@ proc_counts(json_t *p, const char *who, int c, struct sums *s)
 	json_array_foreach(json_object_get(p, "vmas"), j, v) {
 		perms = json_string_value(json_object_get(v, "perms"));
 		dev = json_string_value(json_object_get(v, "dev"));
-		inode = (uint64_t)jint(v, "inode");
+		inode = jinode(v);
 		if (perms == NULL || strlen(perms) < 4 || dev == NULL ||
 		    gt_parse_hex(json_string_value(json_object_get(v,
 		    "start")), &start) || gt_parse_hex(json_string_value(

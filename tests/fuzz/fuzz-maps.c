@@ -4,10 +4,12 @@
  * parses, it becomes a snapshot (each small region tracked, some pages
  * written, the first name as comm) printed as text and as JSON. Every
  * region must be well formed, every output safe on a terminal, the JSON
- * valid and holding each name that is valid UTF-8 exactly.
+ * valid and holding each name that is valid UTF-8 exactly, and each
+ * inode exactly (all 64 bits of it).
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,7 +81,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_error_t		 err;
 	json_t			*j, *vmas;
 	FILE			*ft, *fj;
-	char			*in, *cause = NULL;
+	char			*in, *cause = NULL, ino[24];
+	const char		*js_ino;
 	size_t			 i;
 
 	in = fuzz_strndup(data, size);
@@ -114,6 +117,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    json_object_get(json_array_get(vmas, i), "name")),
 		    l.v[i].name) != 0)
 			fuzz_fail("JSON of maps: name %zu changed", i);
+		snprintf(ino, sizeof ino, "%" PRIu64, l.v[i].inode);
+		if ((js_ino = json_string_value(json_object_get(
+		    json_array_get(vmas, i), "inode"))) == NULL ||
+		    strcmp(js_ino, ino) != 0)
+			fuzz_fail("JSON of maps: inode %zu is not \"%s\"", i,
+			    ino);
 	}
 	json_decref(j);
 	fuzz_sink_close(ft, &text);

@@ -312,7 +312,8 @@ mutate_set(json_t *o, json_t *procs)
 		json_object_set_new(v, "perms", json_string("rw-s"));
 		json_object_set_new(v, "dev", json_string(fuzz_pick(8) ?
 		    "00:01" : "fff:fffff"));
-		json_object_set_new(v, "inode", json_integer(7));
+		json_object_set_new(v, "inode", json_string(fuzz_pick(8) ?
+		    "7" : "18446744073709551615"));
 		json_object_set_new(v, "offset", hex(fuzz_pick(4) * ps));
 		break;
 	default:
