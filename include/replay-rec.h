@@ -28,6 +28,8 @@ struct rline {
 	uint64_t	 dirty;		/* written and discarded pages of the
 					   whole line so far */
 	bool		 memory_given;	/* precopy.memory_bytes was there */
+	bool		 backing;	/* regions say what they map (format
+					   2: offset, dev, inode) */
 	char		 pre[40];	/* the field prefix of s: "" or
 					   "processes[N]." */
 	char		 why[320];	/* "FIELD: reason" */

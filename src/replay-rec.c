@@ -267,37 +267,53 @@ rec_dev(const char *s, struct vma *v)
 }
 
 /*
- * What backs VMA v (f its field prefix): "offset", "dev", "inode", which
- * a format 1 line does not have (then 0). The offset is of the page size
- * and the pages of the VMA past it stay below 2^64. The inode is a string
- * of decimal digits: an inode can use all 64 bits (overlayfs's xino puts
- * its layer in the top ones), and a JSON number past 2^53 is not read
- * back exactly by every reader (RFC 7493, section 2.2).
+ * The inode s, as maps writes it: decimal digits, no leading zero, below
+ * 2^64. It is a string: an inode can use all 64 bits (overlayfs's xino
+ * puts its layer in the top ones), and a JSON number past 2^53 is not
+ * read back exactly by every reader (RFC 7493, section 2.2).
+ */
+static int
+rec_inode(const char *s, uint64_t *inode)
+{
+	if (s == NULL || (s[0] == '0' && s[1] != '\0') || strlen(s) > 20)
+		return (-1);
+	return (num_u64(s, 10, 0, UINT64_MAX, inode));
+}
+
+/*
+ * What backs VMA v (f its field prefix): "offset", "dev" and "inode",
+ * which every region of a line of format 2 has; one of format 1 has not
+ * (then 0), or all three. The offset is of the page size and the pages of
+ * the VMA past it stay below 2^64.
  */
 static int
 rec_backing(struct rline *l, json_t *o, const char *f, struct vma *v)
 {
-	json_t	*j;
+	static const char *const key[] = { "offset", "dev", "inode" };
+	json_t		*j[3];
+	size_t		 i, n = 0;
 
-	if ((j = json_object_get(o, "offset")) != NULL) {
-		if (parse_addr(j, &v->offset) == -1)
-			return (rec_bad(l, "%soffset: not a \"0x..\" offset",
-			    f));
-		if (v->offset % l->s->page_size != 0 ||
-		    v->offset > UINT64_MAX - (v->end - v->start))
-			return (rec_bad(l, "%soffset: 0x%" PRIx64 " is not a "
-			    "multiple of page_size %" PRIu64 " or ends past "
-			    "2^64", f, v->offset, l->s->page_size));
+	for (i = 0; i < 3; i++)
+		n += (j[i] = json_object_get(o, key[i])) != NULL;
+	if (n == 0 && !l->backing)
+		return (0);
+	for (i = 0; i < 3; i++) {
+		if (j[i] == NULL)
+			return (rec_bad(l, "%s%s: missing", f, key[i]));
 	}
-	if ((j = json_object_get(o, "dev")) != NULL &&
-	    rec_dev(json_string_value(j), v) == -1)
+	if (parse_addr(j[0], &v->offset) == -1)
+		return (rec_bad(l, "%soffset: not a \"0x..\" offset", f));
+	if (v->offset % l->s->page_size != 0 ||
+	    v->offset > UINT64_MAX - (v->end - v->start))
+		return (rec_bad(l, "%soffset: 0x%" PRIx64 " is not a multiple "
+		    "of page_size %" PRIu64 " or ends past 2^64", f, v->offset,
+		    l->s->page_size));
+	if (rec_dev(json_string_value(j[1]), v) == -1)
 		return (rec_bad(l, "%sdev: not \"MAJ:MIN\" in hex, as maps "
 		    "writes it", f));
-	if ((j = json_object_get(o, "inode")) != NULL &&
-	    (json_string_value(j) == NULL ||
-	    num_u64(json_string_value(j), 10, 0, UINT64_MAX, &v->inode) == -1))
-		return (rec_bad(l, "%sinode: not a decimal string below 2^64, "
-		    "as maps writes it", f));
+	if (rec_inode(json_string_value(j[2]), &v->inode) == -1)
+		return (rec_bad(l, "%sinode: not a string of decimal digits "
+		    "below 2^64, as maps writes it", f));
 	return (0);
 }
 

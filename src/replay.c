@@ -298,6 +298,7 @@ replay_parse_line(const char *line, struct snapshot **out, char **cause)
 	}
 	if (replay_format(&l, o, &format) == -1)
 		goto fail;
+	l.backing = format >= 2;
 	set = json_object_get(o, "set");
 	vmas = json_object_get(o, "vmas");
 	if (set != NULL && format < 2) {

@@ -26,6 +26,20 @@ gt_parse_hex(const char *s, uint64_t *v)
 }
 
 int
+gt_parse_inode(const char *s, uint64_t *v)
+{
+	char	*end;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return (-1);
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return (-1);
+	return (0);
+}
+
+int
 gt_pages_add(const char *s, bool *set, size_t n)
 {
 	unsigned long long	a, b;

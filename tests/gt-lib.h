@@ -15,6 +15,9 @@
 /* Parse "0x7f.." into *v; -1 if it is not a hex number. */
 int	 gt_parse_hex(const char *s, uint64_t *v);
 
+/* Parse an inode, "4321", into *v; -1 if it is not a decimal number. */
+int	 gt_parse_inode(const char *s, uint64_t *v);
+
 /*
  * Add the pages of a PAGES text ("0,2,4-9", or "-" for none) to
  * set[0..n); -1 on a bad list or a page >= n.

@@ -185,9 +185,12 @@ crafted set-string 1 '.set = "tree"' "set: not an object"
 crafted set-vmas 1 '.vmas = []' "vmas: a set's regions are in its processes"
 crafted vma-dev 1 '.processes[0].vmas[2].dev = "0:zz"' "processes[0].vmas[2].dev: not \"MAJ:MIN\" in hex, as maps writes it"
 crafted vma-offset 1 '.processes[1].vmas[1].offset = "0x1800"' "processes[1].vmas[1].offset: 0x1800 is not a multiple of page_size 4096 or ends past 2^64"
-crafted vma-inode 1 '.processes[1].vmas[1].inode = "-1"' "processes[1].vmas[1].inode: not a decimal string below 2^64, as maps writes it"
-crafted vma-inode-big 1 '.processes[1].vmas[1].inode = "18446744073709551616"' "processes[1].vmas[1].inode: not a decimal string below 2^64, as maps writes it"
-crafted vma-inode-number 1 '.processes[1].vmas[1].inode = 5' "processes[1].vmas[1].inode: not a decimal string below 2^64, as maps writes it"
+crafted vma-inode 1 '.processes[1].vmas[1].inode = "-1"' "processes[1].vmas[1].inode: not a string of decimal digits below 2^64, as maps writes it"
+crafted vma-inode-big 1 '.processes[1].vmas[1].inode = "18446744073709551616"' "processes[1].vmas[1].inode: not a string of decimal digits below 2^64, as maps writes it"
+crafted vma-inode-zeros 1 '.processes[1].vmas[1].inode = "04321"' "processes[1].vmas[1].inode: not a string of decimal digits below 2^64, as maps writes it"
+crafted vma-inode-none 1 'del(.processes[1].vmas[1].inode)' "processes[1].vmas[1].inode: missing"
+crafted vma-dev-none 1 'del(.processes[0].vmas[0].dev)' "processes[0].vmas[0].dev: missing"
+crafted vma-inode-number 1 '.processes[1].vmas[1].inode = 5' "processes[1].vmas[1].inode: not a string of decimal digits below 2^64, as maps writes it"
 crafted precopy-memory 2 '.precopy.memory_bytes = 98304' "precopy.memory_bytes: 98304, but the processes hold 20 resident pages of 4096 bytes"
 mut cgroup-roots set-cgroup.jsonl 1 '.set.roots = [5]'
 refuse cgroup-roots "1: set.roots: a cgroup has none"
@@ -200,7 +203,8 @@ jq -c '.processes = [.processes[0], .processes[1]] | .nproc = 2 |
     .discarded_pages, .tracked_pages, .resident_pages) |
     .vmas = [{start: "0x10000000", end: "0x4010001000", perms: "rw-p",
     name: "", pages: 67108865, tracked: true, new: false,
-    dirty: [["0x10000000", "0x4010001000"]]}])' \
+    dirty: [["0x10000000", "0x4010001000"]], offset: "0x0", dev: "00:00",
+    inode: "0"}])' \
     <"$T/set-tree.jsonl" | head -n 1 >"$T/dirty-past.jsonl"
 refuse dirty-past "1: processes[1].vmas[0].dirty[0]: the written and discarded pages of this cycle pass 134217728"
 # Tracked pages of a set past 2^53: three processes of a whole address
@@ -212,7 +216,8 @@ jq -c '.processes = [.processes[0], .processes[1], .processes[1]] |
     .processes[] |= (del(.dirty_pages, .shared_dirty_pages,
     .discarded_pages, .tracked_pages, .resident_pages) |
     .vmas = [{start: "0x0", end: "0xfffffffffffff000", perms: "rw-p",
-    name: "", pages: 4503599627370495, tracked: true, new: false}])' \
+    name: "", pages: 4503599627370495, tracked: true, new: false,
+    offset: "0x0", dev: "00:00", inode: "0"}])' \
     <"$T/set-tree.jsonl" | head -n 1 >"$T/tracked-past.jsonl"
 refuse tracked-past "1: processes[2].tracked_pages: the processes' tracked pages pass 9007199254740991"
 

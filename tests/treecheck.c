@@ -398,33 +398,21 @@ jint(json_t *o, const char *key)
 	return ((int64_t)json_integer_value(json_object_get(o, key)));
 }
 
-/* The "inode" of region v, a string of decimal digits; 0 if it is not. */
-static uint64_t
-jinode(json_t *v)
-{
-	const char	*s = json_string_value(json_object_get(v, "inode"));
-	char		*end;
-	uint64_t	 n;
-
-	if (s == NULL || *s < '0' || *s > '9')
-		return (0);
-	errno = 0;
-	n = strtoull(s, &end, 10);
-	return (errno != 0 || *end != '\0' ? 0 : n);
-}
 
 /* The file and offset of a shared region: the same all run long. */
 static void
 region_file(json_t *v, const struct tregion *r, const char *who, int c)
 {
 	const char	*dev = json_string_value(json_object_get(v, "dev"));
-	uint64_t	 off, inode = jinode(v);
+	uint64_t	 off, inode;
 	int		 o = r->obj == 'M';
 
 	if (dev == NULL || gt_parse_hex(json_string_value(json_object_get(v,
-	    "offset")), &off) != 0 || off != r->page0 * pagesz) {
-		bad("cycle %d: %s: region %c: no device, or not at file "
-		    "offset %zu pages", c, who, r->obj, r->page0);
+	    "offset")), &off) != 0 || off != r->page0 * pagesz ||
+	    gt_parse_inode(json_string_value(json_object_get(v, "inode")),
+	    &inode) != 0) {
+		bad("cycle %d: %s: region %c: no device or inode, or not at "
+		    "file offset %zu pages", c, who, r->obj, r->page0);
 		return;
 	}
 	if (obj_dev[o][0] == '\0') {
@@ -578,8 +566,9 @@ proc_counts(json_t *p, const char *who, int c, struct sums *s)
 	json_array_foreach(json_object_get(p, "vmas"), j, v) {
 		perms = json_string_value(json_object_get(v, "perms"));
 		dev = json_string_value(json_object_get(v, "dev"));
-		inode = jinode(v);
 		if (perms == NULL || strlen(perms) < 4 || dev == NULL ||
+		    gt_parse_inode(json_string_value(json_object_get(v,
+		    "inode")), &inode) ||
 		    gt_parse_hex(json_string_value(json_object_get(v,
 		    "start")), &start) || gt_parse_hex(json_string_value(
 		    json_object_get(v, "end")), &end) || gt_parse_hex(
