@@ -275,7 +275,7 @@ rec_dev(const char *s, struct vma *v)
 static int
 rec_inode(const char *s, uint64_t *inode)
 {
-	if (s == NULL || (s[0] == '0' && s[1] != '\0') || strlen(s) > 20)
+	if (s == NULL || (s[0] == '0' && s[1] != '\0'))
 		return (-1);
 	return (num_u64(s, 10, 0, UINT64_MAX, inode));
 }

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,32 +12,32 @@
 
 #include "gt-lib.h"
 
-int
-gt_parse_hex(const char *s, uint64_t *v)
+/* S: digits of BASE and nothing else, below 2^64. */
+static int
+parse_u64(const char *s, int base, uint64_t *v)
 {
 	char	*end;
 
-	if (s == NULL || strncmp(s, "0x", 2) != 0)
+	if (s == NULL || (base == 16 ? !isxdigit((unsigned char)*s) :
+	    !isdigit((unsigned char)*s)))
 		return (-1);
 	errno = 0;
-	*v = strtoull(s + 2, &end, 16);
-	if (errno != 0 || end == s + 2 || *end != '\0')
+	*v = strtoull(s, &end, base);
+	return (errno != 0 || *end != '\0' ? -1 : 0);
+}
+
+int
+gt_parse_hex(const char *s, uint64_t *v)
+{
+	if (s == NULL || strncmp(s, "0x", 2) != 0)
 		return (-1);
-	return (0);
+	return (parse_u64(s + 2, 16, v));
 }
 
 int
 gt_parse_inode(const char *s, uint64_t *v)
 {
-	char	*end;
-
-	if (s == NULL || *s < '0' || *s > '9')
-		return (-1);
-	errno = 0;
-	*v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0')
-		return (-1);
-	return (0);
+	return (parse_u64(s, 10, v));
 }
 
 int

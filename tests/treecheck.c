@@ -398,7 +398,6 @@ jint(json_t *o, const char *key)
 	return ((int64_t)json_integer_value(json_object_get(o, key)));
 }
 
-
 /* The file and offset of a shared region: the same all run long. */
 static void
 region_file(json_t *v, const struct tregion *r, const char *who, int c)
