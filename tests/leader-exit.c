@@ -5,16 +5,19 @@
  * Usage: leader-exit
  *
  * It maps a 16-page buffer between guard pages, writes every page, and
- * starts a thread; the main thread then calls pthread_exit(). The thread
- * prints "ready PID 0xSTART 0xEND", "phase 1 0xSTART 0xEND 0,2,...,14"
- * (the workload's format: it writes the even pages, one byte each, every
- * 2 ms from then on) and "time SECONDS", and exits the process on SIGTERM.
+ * starts a thread; the main thread then calls pthread_exit(). Once the
+ * main thread is a zombie (its exit done: no reader can go through it),
+ * the thread prints "ready PID 0xSTART 0xEND", "phase 1 0xSTART 0xEND
+ * 0,2,...,14" (the workload's format: it writes the even pages, one byte
+ * each, every 2 ms from then on) and "time SECONDS", and exits the process
+ * on SIGTERM.
  */
 #include <sys/mman.h>
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,6 +25,25 @@
 
 static unsigned char	*buf;
 static size_t		 pagesz;
+
+/* Whether the main thread has exited: its task is a zombie. */
+static int
+leader_gone(void)
+{
+	char	 path[64], line[512], *end;
+	FILE	*f;
+	int	 gone = 0;
+
+	snprintf(path, sizeof path, "/proc/self/task/%ld/stat",
+	    (long)getpid());
+	if ((f = fopen(path, "r")) == NULL)
+		return (1);
+	if (fgets(line, sizeof line, f) != NULL &&
+	    (end = strrchr(line, ')')) != NULL && end[1] == ' ')
+		gone = end[2] == 'Z' || end[2] == 'X';
+	fclose(f);
+	return (gone);
+}
 
 /* Write the even pages, again and again. */
 static void *
@@ -32,6 +54,8 @@ writer(void *arg)
 
 	for (i = 0; i < NPAGES; i += 2)
 		buf[i * pagesz]++;
+	while (!leader_gone())
+		nanosleep(&tick, NULL);
 	printf("ready %ld %p %p\n", (long)getpid(), (void *)buf,
 	    (void *)(buf + NPAGES * pagesz));
 	printf("phase 1 %p %p 0,2,4,6,8,10,12,14\n", (void *)buf,
