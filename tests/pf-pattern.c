@@ -15,6 +15,10 @@
  *	expect-perms START END P1 N1 P2 N2  the region had permissions P1,
  *	                                   took N1 faults, then P2 (mprotect)
  *	                                   and N2 faults
+ *	steps-from START END PERMS        the steps' faults are those from
+ *	                                   the add record of this mapping
+ *	                                   on (the one the stepped region
+ *	                                   is carved from)
  *
  * Which accesses fault depends on the kernel, so it is measured, never
  * assumed: each step counts the faults its thread took across the access
@@ -63,16 +67,40 @@ u(const void *p)
  * A private anonymous read-write region of n pages between two
  * inaccessible guard pages, so that it never merges with a neighbour,
  * and without transparent huge pages.
+ *
+ * Its addresses may have been another mapping's, whose faults the trace
+ * holds too: before main() the dynamic loader maps /etc/ld.so.cache,
+ * reads a few of its pages and unmaps it, and the next mapping of about
+ * its size takes its place. The first read maps the cached pages around
+ * it too, but not past the end of its page table, so when the cache
+ * straddles a 2 MiB boundary a later read faults on its own, at an
+ * address the region may later hold. So the steps' faults are counted
+ * from the trace's record of this mapping on. And so that a trace must
+ * always keep the faults of an earlier mapping at the same addresses
+ * apart from the region's, a mapping of the same size is made, written
+ * all over and unmapped first: the region most likely takes its place.
  */
 static char *
 guarded(size_t n)
 {
 	char	*g;
+	size_t	 i;
 
+	g = mmap(NULL, (n + 2) * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+	    MAP_ANONYMOUS, -1, 0);
+	if (g == MAP_FAILED)
+		die("mmap");
+	madvise(g, (n + 2) * pg, MADV_NOHUGEPAGE);
+	for (i = 0; i < n + 2; i++)
+		((volatile char *)g)[i * pg] = 1;
+	if (munmap(g, (n + 2) * pg) != 0)
+		die("munmap");
 	g = mmap(NULL, (n + 2) * pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
 	    -1, 0);
 	if (g == MAP_FAILED)
 		die("mmap");
+	printf("steps-from %016" PRIxPTR " %016" PRIxPTR " ---p\n", u(g),
+	    u(g + (n + 2) * pg));
 	if (mmap(g + pg, n * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE |
 	    MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
 		die("mmap fixed");

@@ -48,13 +48,32 @@ id_at() {
 	    END { print id }' "$1"
 }
 
+# The time of the last add record by mmap of [START, END) with PERMS
+# ($2..$4, as pf-pattern prints them) in trace $1.
+added_at() {
+	awk -v s="$(short "$2")" -v e="$(short "$3")" -v p="$4" '
+	    $1 == "add" && $5 == "mmap" && $8 == s && $9 == e && $10 == p {
+		t = $2 }
+	    END { print t }' "$1"
+}
+
 # Compare the steps in pf-pattern's output $1 (each one load or store and
 # the faults it counted) with trace $2: on every page a thread stepped on,
-# the trace must hold exactly as many completed faults by that thread,
-# and with kinds ($3 = yes) as many reads and as many writes. Prints one
-# line per page that differs.
+# the trace must hold exactly as many completed faults by that thread
+# from the program's first mapping on (its steps-from line; before it,
+# the addresses may have been another mapping's), and with kinds ($3 =
+# yes) as many reads and as many writes. Prints one line per page that
+# differs.
 steps_differ() {
-	awk -v pg="$pg" -v kinds="$3" '
+	set -- "$1" "$2" "$3" $(grep -m 1 '^steps-from ' "$1")
+	from=
+	[ $# -eq 7 ] && from=$(added_at "$2" "$5" "$6" "$7")
+	if [ -z "$from" ]; then
+		echo "no add record of the program's first mapping" \
+		    "(${5-no steps-from line})"
+		return
+	fi
+	awk -v pg="$pg" -v kinds="$3" -v from="$from" '
 	    function hex(s,  i, v) {
 		v = 0
 		for (i = 1; i <= length(s); i++)
@@ -75,7 +94,7 @@ steps_differ() {
 		}
 		next
 	    }
-	    $1 == "fault" && ($8 == "m" || $8 == "M") {
+	    $1 == "fault" && ($8 == "m" || $8 == "M") && $2 + 0 >= from + 0 {
 		k = $4 " " pageno($5)
 		if (k in page) {
 			got[k, $7]++
@@ -108,8 +127,10 @@ perms_line() {
 # expect-perms START END P1 N1 P2 N2 ($2..$7) against trace $1: the
 # mprotect that gave the region P2 is recorded at a time that lies
 # after its N1 faults under P1 and before its N2 faults under P2 (its
-# completed faults, by time), and the report says when the permissions
-# changed and which faults came under each, in text and in JSON.
+# completed faults, by time, from its add record on: before, its
+# addresses may have been another mapping's), and the report says when
+# the permissions changed and which faults came under each, in text and
+# in JSON.
 check_perms() {
 	trace=$1 s=$2 e=$3 p1=$4 n1=$5 p2=$6 n2=$7
 	ss=$(short "$s") es=$(short "$e")
@@ -122,14 +143,15 @@ check_perms() {
 		bad "perms $s-$e: no add, or no change to $p2 by mprotect"
 		return
 	fi
-	set -- $(awk -v pg="$pg" -v s="$((0x$s))" -v e="$((0x$e))" -v t="$tc" '
+	set -- $(awk -v pg="$pg" -v s="$((0x$s))" -v e="$((0x$e))" -v t="$tc" \
+	    -v from="${ta% *}" '
 	    function hex(x,  i, v) {
 		v = 0
 		for (i = 1; i <= length(x); i++)
 			v = v * 16 + index("0123456789abcdef", substr(x, i, 1)) - 1
 		return v
 	    }
-	    $1 == "fault" && ($8 == "m" || $8 == "M") {
+	    $1 == "fault" && ($8 == "m" || $8 == "M") && $2 + 0 >= from + 0 {
 		a = hex($5)
 		if (a >= s && a < e) {
 			if ($2 + 0 < t + 0) n1++
