@@ -334,7 +334,9 @@ for f in "$tmp"/blocks/*.sh; do
 		    "$tmp/work/private.json" \
 		    >/dev/null ||
 		    fail "private.json is not as documented: $(jq -c '[.cycle,
-			.dirty_pages, .shared_dirty_pages]' "$tmp/work/private.json")"
+			.dirty_pages, .shared_dirty_pages, [.processes[] |
+			[.pid, .exited, .joined, .dirty_pages,
+			.shared_dirty_pages]]]' "$tmp/work/private.json")"
 		;;
 	*)
 		fail "no check for this block"
