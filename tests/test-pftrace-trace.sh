@@ -48,13 +48,15 @@ id_at() {
 	    END { print id }' "$1"
 }
 
-# The time of the last add record by mmap of [START, END) with PERMS
-# ($2..$4, as pf-pattern prints them) in trace $1.
+# "TIME CAUSE" of the last add record of [START, END) ($2, $3, as
+# pf-pattern prints them) in trace $1; with CAUSE and PERMS ($4, $5),
+# of the last one by that cause with those permissions. Nothing if none.
 added_at() {
-	awk -v s="$(short "$2")" -v e="$(short "$3")" -v p="$4" '
-	    $1 == "add" && $5 == "mmap" && $8 == s && $9 == e && $10 == p {
-		t = $2 }
-	    END { print t }' "$1"
+	awk -v s="$(short "$2")" -v e="$(short "$3")" -v c="${4-}" \
+	    -v p="${5-}" '
+	    $1 == "add" && $8 == s && $9 == e && (c == "" || $5 == c) &&
+	    (p == "" || $10 == p) { t = $2; k = $5 }
+	    END { if (t != "") print t, k }' "$1"
 }
 
 # Compare the steps in pf-pattern's output $1 (each one load or store and
@@ -67,7 +69,8 @@ added_at() {
 steps_differ() {
 	set -- "$1" "$2" "$3" $(grep -m 1 '^steps-from ' "$1")
 	from=
-	[ $# -eq 7 ] && from=$(added_at "$2" "$5" "$6" "$7")
+	[ $# -eq 7 ] && from=$(added_at "$2" "$5" "$6" mmap "$7")
+	from=${from% *}
 	if [ -z "$from" ]; then
 		echo "no add record of the program's first mapping" \
 		    "(${5-no steps-from line})"
@@ -137,8 +140,7 @@ check_perms() {
 	tc=$(awk -v s="$ss" -v e="$es" -v p="$p2" '$1 == "change" &&
 	    $5 == "mprotect" && $7 == s && $8 == e && $9 == p { print $2 }' \
 	    "$trace" | tail -n 1)
-	ta=$(awk -v s="$ss" -v e="$es" '$1 == "add" && $8 == s && $9 == e {
-	    t = $2; c = $5 } END { print t, c }' "$trace")
+	ta=$(added_at "$trace" "$s" "$e")
 	if [ -z "$tc" ] || [ -z "${ta% *}" ]; then
 		bad "perms $s-$e: no add, or no change to $p2 by mprotect"
 		return
